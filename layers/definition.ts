@@ -1,0 +1,83 @@
+/**
+ * The one layer-definition type. Every map layer (counties, parks, land, factories, offices,
+ * amenities, and later photos, footprints, tracks) is an instance of `LayerDefinition`: the API,
+ * the legend, the filters and the web map's styles are all generated from these definitions.
+ *
+ * Definitions are static code, never user input; table and column names in them are still escaped
+ * wherever they reach SQL.
+ */
+
+/** A label in both UI languages. */
+export interface I18nText {
+  zh: string;
+  en: string;
+}
+
+/** Value type of an attribute, as exposed by the API. */
+export type AttributeType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'string[]' | 'enum';
+
+/** One attribute of a layer's features. */
+export interface AttributeDefinition {
+  /** Property name in GeoJSON and the API. */
+  name: string;
+  /** Column in the table when it differs from `name`. */
+  column?: string;
+  label: I18nText;
+  type: AttributeType;
+  /** Display unit, e.g. "m²", "kVA", "万元/亩". */
+  unit?: string;
+  /** Allowed values of an enum, with their labels. */
+  values?: Record<string, I18nText>;
+  /** Shown in the feature's detail panel (default true). */
+  detail?: boolean;
+}
+
+/** Who may read a layer's features. */
+export type Visibility =
+  /** Everyone sees every feature (reference data such as county boundaries). */
+  | 'public'
+  /** The public sees `review_state = 'published'` only; staff, reviewers, officers and admins see all. */
+  | 'published-only';
+
+/** How the web map draws a layer. Colours are CSS colours; `colorBy` picks a per-value colour. */
+export interface LayerStyle {
+  /** MapLibre layer type used for the 2D rendering. */
+  kind: 'fill' | 'line' | 'circle';
+  color: string;
+  /** Attribute whose value selects the colour from `colors`. */
+  colorBy?: string;
+  colors?: Record<string, string>;
+  outlineColor?: string;
+  opacity?: number;
+  /** Circle radius or line width in pixels. */
+  size?: number;
+  /** 3D: extrude polygons; height from this attribute (metres). */
+  extrusionHeight?: string;
+  /** Attribute used as the feature label. */
+  labelField?: string;
+}
+
+/** A layer: where its features live and how they are shown and filtered. */
+export interface LayerDefinition {
+  /** Stable id used in URLs: /api/layers/{id}. */
+  id: string;
+  title: I18nText;
+  /** Legend group. */
+  group: 'admin' | 'park' | 'carrier' | 'amenity';
+  /** Table in the application schema. */
+  table: string;
+  /** Optional fixed filter on the table: rows where `column = value` belong to this layer. */
+  where?: { column: string; value: string };
+  geometryType: 'Point' | 'MultiPolygon';
+  /** Column with the feature's stable id. */
+  idColumn: string;
+  /** Column used as `name` in GeoJSON properties. */
+  nameColumn: string;
+  attributes: AttributeDefinition[];
+  style: LayerStyle;
+  minzoom: number;
+  maxzoom: number;
+  /** Shown when the map opens. */
+  visibleByDefault: boolean;
+  visibility: Visibility;
+}

@@ -1,0 +1,119 @@
+/**
+ * Configuration, read once from the environment into a typed, frozen object.
+ *
+ * Every option and its default lives in the `DEFAULTS` block below; `config.example.env`
+ * at the repository root documents each one. Nothing else in the code reads `process.env`.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (the folder holding package.json). */
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Config {
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** Interface to bind the HTTP server to. */
+  host: string;
+  /** PostgreSQL/PostGIS connection string. Empty → embedded PGlite + PostGIS. */
+  databaseUrl: string;
+  /** Folder for the embedded database, uploaded originals and derived assets. */
+  dataDir: string;
+  /** Loopback port of the embedded database socket (0 = any free port). */
+  embeddedDbPort: number;
+  /** PostgreSQL schema that holds every table of the application. */
+  dbSchema: string;
+  /** Statement timeout for request-scoped queries, in milliseconds. */
+  dbStatementTimeoutMs: number;
+  /** Size of the pg connection pool. */
+  dbPoolSize: number;
+  /** First admin, created on first start when no admin exists. */
+  adminUser: string;
+  adminPassword: string;
+  /** Session lifetime in hours. */
+  sessionHours: number;
+  /** Set the `Secure` flag on the session cookie (behind HTTPS). */
+  cookieSecure: boolean;
+  /** Load the generated Dazhou demo data into an empty database on start. */
+  seedDemo: boolean;
+  /** Optional raster basemap tile URL template (e.g. 天地图 WMTS with its key); empty → offline basemap. */
+  basemapUrl: string;
+  /** Attribution shown for the optional basemap. */
+  basemapAttribution: string;
+  /** Folder of the built web client served at `/`. */
+  webDist: string;
+  /** Log each HTTP request. */
+  logRequests: boolean;
+}
+
+const DEFAULTS = {
+  PORT: '8080',
+  HOST: '0.0.0.0',
+  DATABASE_URL: '',
+  DATA_DIR: path.join(ROOT_DIR, '.data'),
+  EMBEDDED_DB_PORT: '0',
+  DB_SCHEMA: 'app',
+  DB_STATEMENT_TIMEOUT_MS: '15000',
+  DB_POOL_SIZE: '8',
+  ADMIN_USER: 'admin',
+  ADMIN_PASSWORD: '',
+  SESSION_HOURS: '12',
+  COOKIE_SECURE: 'false',
+  SEED_DEMO: 'true',
+  BASEMAP_URL: '',
+  BASEMAP_ATTRIBUTION: '',
+  WEB_DIST: path.join(ROOT_DIR, 'web', 'dist'),
+  LOG_REQUESTS: 'false',
+} as const;
+
+type Key = keyof typeof DEFAULTS;
+
+/** Thrown when an environment variable cannot be parsed; names the variable and value. */
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, key: Key, min: number, max: number): number {
+  const raw = env[key] ?? DEFAULTS[key];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${key} must be an integer in ${min}..${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, key: Key): boolean {
+  const raw = String(env[key] ?? DEFAULTS[key]).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(raw)) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+function str(env: NodeJS.ProcessEnv, key: Key): string {
+  return String(env[key] ?? DEFAULTS[key]);
+}
+
+/** Parse a configuration from an environment (defaults to `process.env`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const dbSchema = str(env, 'DB_SCHEMA');
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbSchema)) {
+    throw new ConfigError(`DB_SCHEMA must be a lower-case SQL identifier, got "${dbSchema}"`);
+  }
+  return Object.freeze({
+    port: int(env, 'PORT', 0, 65535),
+    host: str(env, 'HOST'),
+    databaseUrl: str(env, 'DATABASE_URL'),
+    dataDir: path.resolve(str(env, 'DATA_DIR')),
+    embeddedDbPort: int(env, 'EMBEDDED_DB_PORT', 0, 65535),
+    dbSchema,
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 600000),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 100),
+    adminUser: str(env, 'ADMIN_USER'),
+    adminPassword: str(env, 'ADMIN_PASSWORD'),
+    sessionHours: int(env, 'SESSION_HOURS', 1, 24 * 90),
+    cookieSecure: bool(env, 'COOKIE_SECURE'),
+    seedDemo: bool(env, 'SEED_DEMO'),
+    basemapUrl: str(env, 'BASEMAP_URL'),
+    basemapAttribution: str(env, 'BASEMAP_ATTRIBUTION'),
+    webDist: path.resolve(str(env, 'WEB_DIST')),
+    logRequests: bool(env, 'LOG_REQUESTS'),
+  });
+}
