@@ -46,7 +46,7 @@ export async function openDatabase(config: Config): Promise<Database> {
     max: config.dbPoolSize,
     idleTimeoutMillis: 30_000,
     // Runs before the pool hands a new connection to anyone (pg-pool awaits it).
-    onConnect: async (client: pg.PoolClient) => {
+    onConnect: async (client: pg.ClientBase) => {
       await client.query(sessionSetup);
     },
   } as pg.PoolConfig);

@@ -129,3 +129,10 @@ CREATE TABLE sessions (
   expires_at   timestamptz NOT NULL
 );
 CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+
+-- Facts about this installation (e.g. when the demo data was loaded), so one-time actions stay one-time.
+CREATE TABLE settings (
+  key        text PRIMARY KEY,
+  value      jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,80 @@
+/**
+ * Builds the Express application from a connected database and the configuration:
+ * services and repositories wired once, routes mounted from their declarations, the web client
+ * served as static files, one error middleware.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { AuthRepository } from './auth/auth.repository.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { authRoutes, sessionMiddleware } from './auth/auth.route.ts';
+import { userRoutes } from './auth/users.route.ts';
+import { FeaturesRepository } from './features/features.repository.ts';
+import { FeaturesService } from './features/features.service.ts';
+import { featureRoutes } from './features/features.route.ts';
+import { StatsRepository } from './stats/stats.repository.ts';
+import { StatsService } from './stats/stats.service.ts';
+import { statsRoutes } from './stats/stats.route.ts';
+import { AppError, errorHandler } from './http/errors.ts';
+import { mount, type RouteSpec } from './http/route.ts';
+import { openApiDocument } from './http/openapi.ts';
+import { systemRoutes } from './http/system.route.ts';
+
+/** Version reported by the API. */
+export const VERSION = '0.1.0';
+
+/** The application and the services other entry points (CLI, tests) reuse. */
+export interface App {
+  app: Express;
+  auth: AuthService;
+  routes: readonly RouteSpec[];
+}
+
+/** Create the HTTP application. */
+export function createApp(db: Database, config: Config): App {
+  const auth = new AuthService(new AuthRepository(db.pool), config.sessionHours);
+  const features = new FeaturesService(new FeaturesRepository(db.pool));
+  const stats = new StatsService(new StatsRepository(db.pool));
+
+  const routes: RouteSpec[] = [];
+  routes.push(
+    ...systemRoutes(db, config, VERSION, () => openApiDocument(routes, VERSION)),
+    ...authRoutes(auth, { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure }),
+    ...userRoutes(auth),
+    ...featureRoutes(features),
+    ...statsRoutes(stats),
+  );
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    if (config.logRequests) {
+      const t0 = performance.now();
+      res.on('finish', () => console.log(`${req.method} ${req.originalUrl} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`));
+    }
+    next();
+  });
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api', sessionMiddleware(auth));
+  mount(app, routes);
+  app.use('/api', (req) => {
+    throw new AppError('not_found', `no API route ${req.method} ${req.originalUrl}`);
+  });
+
+  const index = path.join(config.webDist, 'index.html');
+  app.use(express.static(config.webDist, { index: 'index.html', maxAge: '1h' }));
+  app.get('/{*path}', (_req, res) => {
+    if (fs.existsSync(index)) res.sendFile(index);
+    else res.status(503).type('text/plain').send('The web client is not built yet: run "npm run build:web".');
+  });
+  app.use(errorHandler);
+  return { app, auth, routes };
+}

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadQueries } from './sql.ts';
+import { readMigrations } from './migrate.ts';
+
+function sqlFile(text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sql-'));
+  fs.writeFileSync(path.join(dir, 'q.sql'), text);
+  return pathToFileURL(path.join(dir, 'module.ts')).href;
+}
+
+describe('loadQueries', () => {
+  it('splits a file into named queries', () => {
+    const url = sqlFile('-- name: a\nSELECT 1;\n\n-- name: b\nSELECT $1\nFROM t;\n');
+    expect(loadQueries(url, 'q.sql', ['a', 'b'])).toEqual({ a: 'SELECT 1;', b: 'SELECT $1\nFROM t;' });
+  });
+
+  it('fails at load when a query the module needs is missing', () => {
+    const url = sqlFile('-- name: a\nSELECT 1;\n');
+    expect(() => loadQueries(url, 'q.sql', ['a', 'b'])).toThrow('query "b" is missing');
+  });
+
+  it('fails at load on a query no module uses', () => {
+    const url = sqlFile('-- name: a\nSELECT 1;\n-- name: stale\nSELECT 2;\n');
+    expect(() => loadQueries(url, 'q.sql', ['a'])).toThrow('"stale" is not used');
+  });
+});
+
+describe('migrations', () => {
+  it('are numbered 001, 002, … without gaps', async () => {
+    const m = await readMigrations();
+    expect(m.map((x) => x.version)).toEqual(m.map((_, i) => i + 1));
+  });
+
+  it('reject a gap in the numbering', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mig-'));
+    fs.writeFileSync(path.join(dir, '001_a.sql'), 'SELECT 1;');
+    fs.writeFileSync(path.join(dir, '003_c.sql'), 'SELECT 1;');
+    await expect(readMigrations(dir)).rejects.toThrow('expected 2');
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Named queries from `.sql` files that sit beside the repository that runs them.
+ *
+ * A file holds one or more queries, each introduced by a `-- name: queryName` line; the text up to
+ * the next such line is the query. Values are always `$n` parameters. Files are read once, at
+ * module load, so a typo in a name fails at start rather than on the first request.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Load the named queries of `file`, resolved relative to the calling module's URL. */
+export function loadQueries<Name extends string>(moduleUrl: string, file: string, names: readonly Name[]): Record<Name, string> {
+  const full = path.join(path.dirname(fileURLToPath(moduleUrl)), file);
+  const text = fs.readFileSync(full, 'utf8');
+  const found: Record<string, string> = {};
+  let current: string | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^--\s*name:\s*([A-Za-z0-9_]+)\s*$/.exec(line);
+    if (m) {
+      current = m[1];
+      found[current] = '';
+    } else if (current) {
+      found[current] += line + '\n';
+    }
+  }
+  for (const name of names) {
+    if (!found[name]?.trim()) throw new Error(`${file}: query "${name}" is missing`);
+  }
+  for (const name of Object.keys(found)) {
+    if (!names.includes(name as Name)) throw new Error(`${file}: query "${name}" is not used by the module`);
+  }
+  return Object.fromEntries(names.map((n) => [n, found[n].trim()])) as Record<Name, string>;
+}

@@ -1,0 +1,43 @@
+/** /api/layers: the layer catalog and each layer's features as GeoJSON. */
+import type { RouteSpec } from '../http/route.ts';
+import { FEATURE_LIMIT, type FeaturesService } from './features.service.ts';
+
+const GEOJSON = 'application/geo+json';
+
+/** Layer and feature routes. Visibility is applied in the repository, for every caller. */
+export function featureRoutes(features: FeaturesService): RouteSpec[] {
+  return [
+    {
+      method: 'get', path: '/api/layers', access: 'public', tag: 'layers',
+      summary: 'Layer catalog: definitions (attributes with zh/en labels and units, style, zoom range) and feature counts',
+      response: { status: 200, type: 'application/json', schema: { $ref: '#/components/schemas/LayerCatalog' } },
+      async handler(_req, res, viewer) {
+        res.json({ layers: await features.catalog(viewer) });
+      },
+    },
+    {
+      method: 'get', path: '/api/layers/:id/features', access: 'public', tag: 'layers',
+      summary: 'Features of a layer as a GeoJSON FeatureCollection with numberMatched/numberReturned and paging links',
+      query: [
+        { name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)', schema: { type: 'string' } },
+        { name: 'limit', description: `page size, 1..${FEATURE_LIMIT.max}`, schema: { type: 'integer', default: FEATURE_LIMIT.default } },
+        { name: 'offset', description: 'features to skip', schema: { type: 'integer', default: 0 } },
+      ],
+      response: { status: 200, type: GEOJSON, schema: { $ref: '#/components/schemas/FeatureCollection' } },
+      async handler(req, res, viewer) {
+        const base = `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}`;
+        const page = await features.page(String(req.params.id), viewer, req.query as Record<string, unknown>, base);
+        res.type(GEOJSON).send(JSON.stringify(page));
+      },
+    },
+    {
+      method: 'get', path: '/api/layers/:id/features/:fid', access: 'public', tag: 'layers',
+      summary: 'One feature with all its attributes',
+      response: { status: 200, type: GEOJSON, schema: { $ref: '#/components/schemas/Feature' } },
+      async handler(req, res, viewer) {
+        const f = await features.feature(String(req.params.id), viewer, String(req.params.fid));
+        res.type(GEOJSON).send(JSON.stringify(f));
+      },
+    },
+  ];
+}

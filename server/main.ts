@@ -1,0 +1,85 @@
+/**
+ * Entry point: `npm start`. Opens the database (embedded PGlite + PostGIS unless DATABASE_URL is
+ * set), applies migrations, creates the first admin, loads the demo data into an empty database
+ * and serves the API and the web client.
+ */
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { createApp } from './app.ts';
+import { DemoRepository } from './demo/demo.repository.ts';
+import { DemoService } from './demo/demo.service.ts';
+
+/** A running server. */
+export interface Running {
+  url: string;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+/** Start everything; resolves once the HTTP server listens. */
+export async function start(config: Config, log: (msg: string) => void = console.log): Promise<Running> {
+  const t0 = performance.now();
+  const ms = () => `${Math.round(performance.now() - t0)} ms`;
+  const db = await openDatabase(config);
+  log(`database: ${db.engine === 'embedded' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'} · PostGIS ${db.postgis} · ST_AsMVT ${db.hasMvt ? 'yes' : 'no'} · ${ms()}`);
+  try {
+    const applied = await migrate(db.pool);
+    if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
+    const { app, auth } = createApp(db, config);
+    const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
+    if (admin.created) {
+      log(admin.generatedPassword
+        ? `created admin "${config.adminUser}" with generated password: ${admin.generatedPassword} (set ADMIN_PASSWORD to choose one)`
+        : `created admin "${config.adminUser}" from ADMIN_PASSWORD`);
+    }
+    if (config.seedDemo) {
+      const seeded = await new DemoService(new DemoRepository(db.pool)).seedIfEmpty();
+      if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities · ${ms()}`);
+    }
+    const sweeper = setInterval(() => auth.purgeExpired().catch(() => undefined), 3600_000);
+    sweeper.unref();
+    const server = app.listen(config.port, config.host);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    log(`ready in ${ms()}: ${url}`);
+    return {
+      url,
+      db,
+      async stop() {
+        clearInterval(sweeper);
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+// Run when executed directly (not when imported by tests).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const running = await start(loadConfig()).catch((err) => {
+    console.error(`failed to start: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await running.stop().catch((err) => console.error(err));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
