@@ -2,12 +2,27 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'web/dist/**', '.data/**'],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    // The embedded database serializes transactions; a few workers are plenty on 2 cores.
+    // The embedded database serializes transactions; two workers are plenty on 2 cores.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['server/**/*.test.ts', 'tiles/**/*.test.ts', 'layers/**/*.test.ts', 'survey-import/**/*.test.ts', 'assets/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          // One real server (embedded PGlite + PostGIS, or DATABASE_URL) for the whole run.
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

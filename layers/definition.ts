@@ -57,6 +57,16 @@ export interface LayerStyle {
   labelField?: string;
 }
 
+/** How a layer is cut into vector tiles. */
+export interface TileOptions {
+  /** Attribute names carried in tiles (besides `name`); the rest is fetched per feature. */
+  properties: string[];
+  /** Below this zoom polygons are drawn as one point each (ST_PointOnSurface). */
+  pointsBelowZoom?: number;
+  /** Polygons smaller than this many square tile units (of 4096²) are dropped (sub-pixel). */
+  minAreaUnits?: number;
+}
+
 /** A layer: where its features live and how they are shown and filtered. */
 export interface LayerDefinition {
   /** Stable id used in URLs: /api/layers/{id}. */
@@ -77,6 +87,8 @@ export interface LayerDefinition {
   style: LayerStyle;
   minzoom: number;
   maxzoom: number;
+  /** Vector-tile content: which attributes tiles carry and how low zooms are generalized. */
+  tiles: TileOptions;
   /** Shown when the map opens. */
   visibleByDefault: boolean;
   visibility: Visibility;

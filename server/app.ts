@@ -22,6 +22,9 @@ import { AppError, errorHandler } from './http/errors.ts';
 import { mount, type RouteSpec } from './http/route.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { systemRoutes } from './http/system.route.ts';
+import { TilesRepository } from '../tiles/tiles.repository.ts';
+import { TilesService } from '../tiles/tiles.service.ts';
+import { tileRoutes } from './tiles/tiles.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -30,6 +33,7 @@ export const VERSION = '0.1.0';
 export interface App {
   app: Express;
   auth: AuthService;
+  tiles: TilesService;
   routes: readonly RouteSpec[];
 }
 
@@ -38,6 +42,11 @@ export function createApp(db: Database, config: Config): App {
   const auth = new AuthService(new AuthRepository(db.pool), config.sessionHours);
   const features = new FeaturesService(new FeaturesRepository(db.pool));
   const stats = new StatsService(new StatsRepository(db.pool));
+  const encoder = config.tileEncoder === 'auto' ? (db.hasMvt ? 'native' : 'node') : config.tileEncoder;
+  if (encoder === 'native' && !db.hasMvt) throw new Error('TILE_ENCODER=native needs PostGIS with protobuf (ST_AsMVT); this database has none');
+  const tiles = new TilesService(new TilesRepository(db.pool), {
+    encoder, cacheBytes: config.tileCacheMb * 1024 * 1024, featureCap: config.tileFeatureCap, syncIntervalMs: config.tileSyncMs,
+  });
 
   const routes: RouteSpec[] = [];
   routes.push(
@@ -46,6 +55,7 @@ export function createApp(db: Database, config: Config): App {
     ...userRoutes(auth),
     ...featureRoutes(features),
     ...statsRoutes(stats),
+    ...tileRoutes(tiles, config),
   );
 
   const app = express();
@@ -63,9 +73,9 @@ export function createApp(db: Database, config: Config): App {
     next();
   });
   app.use('/api', express.json({ limit: '1mb' }));
-  app.use('/api', sessionMiddleware(auth));
+  app.use(['/api', '/tiles'], sessionMiddleware(auth));
   mount(app, routes);
-  app.use('/api', (req) => {
+  app.use(['/api', '/tiles'], (req) => {
     throw new AppError('not_found', `no API route ${req.method} ${req.originalUrl}`);
   });
 
@@ -76,5 +86,5 @@ export function createApp(db: Database, config: Config): App {
     else res.status(503).type('text/plain').send('The web client is not built yet: run "npm run build:web".');
   });
   app.use(errorHandler);
-  return { app, auth, routes };
+  return { app, auth, tiles, routes };
 }

@@ -44,6 +44,16 @@ export interface Config {
   webDist: string;
   /** Log each HTTP request. */
   logRequests: boolean;
+  /** Vector-tile encoder: auto (native ST_AsMVT when PostGIS has protobuf), native or node. */
+  tileEncoder: 'auto' | 'native' | 'node';
+  /** In-memory tile cache size in MiB. */
+  tileCacheMb: number;
+  /** Most features one layer may put in one tile. */
+  tileFeatureCap: number;
+  /** Cache-Control max-age (s) of public tiles. */
+  tileMaxAgeS: number;
+  /** How often (ms) the change log is read to purge changed tiles. */
+  tileSyncMs: number;
 }
 
 const DEFAULTS = {
@@ -64,6 +74,11 @@ const DEFAULTS = {
   BASEMAP_ATTRIBUTION: '',
   WEB_DIST: path.join(ROOT_DIR, 'web', 'dist'),
   LOG_REQUESTS: 'false',
+  TILE_ENCODER: 'auto',
+  TILE_CACHE_MB: '128',
+  TILE_FEATURE_CAP: '20000',
+  TILE_MAX_AGE_S: '60',
+  TILE_SYNC_MS: '1000',
 } as const;
 
 type Key = keyof typeof DEFAULTS;
@@ -85,6 +100,12 @@ function bool(env: NodeJS.ProcessEnv, key: Key): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(raw)) return false;
   throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, key: Key, values: readonly T[]): T {
+  const raw = String(env[key] ?? DEFAULTS[key]);
+  if (!values.includes(raw as T)) throw new ConfigError(`${key} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 function str(env: NodeJS.ProcessEnv, key: Key): string {
@@ -115,5 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     basemapAttribution: str(env, 'BASEMAP_ATTRIBUTION'),
     webDist: path.resolve(str(env, 'WEB_DIST')),
     logRequests: bool(env, 'LOG_REQUESTS'),
+    tileEncoder: oneOf(env, 'TILE_ENCODER', ['auto', 'native', 'node'] as const),
+    tileCacheMb: int(env, 'TILE_CACHE_MB', 0, 65536),
+    tileFeatureCap: int(env, 'TILE_FEATURE_CAP', 1, 1_000_000),
+    tileMaxAgeS: int(env, 'TILE_MAX_AGE_S', 0, 31_536_000),
+    tileSyncMs: int(env, 'TILE_SYNC_MS', 0, 3_600_000),
   });
 }

@@ -28,7 +28,7 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { app, auth } = createApp(db, config);
+    const { app, auth, tiles } = createApp(db, config);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
     if (admin.created) {
       log(admin.generatedPassword
@@ -39,6 +39,8 @@ export async function start(config: Config, log: (msg: string) => void = console
       const seeded = await new DemoService(new DemoRepository(db.pool)).seedIfEmpty();
       if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities · ${ms()}`);
     }
+    await tiles.init();
+    log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);
     const sweeper = setInterval(() => auth.purgeExpired().catch(() => undefined), 3600_000);
     sweeper.unref();
     const server = app.listen(config.port, config.host);

@@ -1,0 +1,124 @@
+/**
+ * Tile queries against PostGIS: native `ST_AsMVT` where PostGIS has protobuf, otherwise clipped
+ * tile-coordinate geometries for the Node encoder; plus the change log that drives cache purging.
+ */
+import pg from 'pg';
+import type { Geometry } from 'geojson';
+import type { LayerDefinition } from '../layers/definition.ts';
+import { loadQueries } from '../server/db/sql.ts';
+import type { TileCoord } from './tile-math.ts';
+import type { TileFeature } from './mvt-encoder.ts';
+
+const Q = loadQueries(import.meta.url, 'tiles.sql', ['nativeTile', 'clippedFeatures', 'changesSince', 'layerVersions', 'layerExtent'] as const);
+
+/** MVT extent (tile units per side). */
+export const EXTENT = 4096;
+
+/** A logged change: which layer and the bounding box of the old or new geometry. */
+export interface FeatureChange {
+  id: number;
+  layer: string;
+  bbox: [number, number, number, number];
+}
+
+interface LayerQueries {
+  nativeTile: string;
+  clippedFeatures: string;
+  layerExtent: string;
+  /** Property names in tile order. */
+  props: string[];
+}
+
+const cache = new Map<string, LayerQueries>();
+
+function layerQueries(layer: LayerDefinition): LayerQueries {
+  let q = cache.get(layer.id);
+  if (q) return q;
+  const props = layer.tiles.properties;
+  const byName = new Map(layer.attributes.map((a) => [a.name, a]));
+  const propSql = [`t.${pg.escapeIdentifier(layer.nameColumn)}::text AS "name"`];
+  // Cast to the types both encoders write identically (ST_AsMVT writes numeric and date as text).
+  const cast: Record<string, string> = { number: '::float8', integer: '::int8', date: '::text', 'string[]': '::text', enum: '::text', string: '::text', boolean: '' };
+  for (const p of props) {
+    const a = byName.get(p);
+    if (!a) throw new Error(`layer ${layer.id}: tile property "${p}" is not an attribute`);
+    propSql.push(`t.${pg.escapeIdentifier(a.column ?? a.name)}${cast[a.type]} AS ${pg.escapeIdentifier(p)}`);
+  }
+  const propNames = ['name', ...props].map((p) => `src.${pg.escapeIdentifier(p)}`).join(', ');
+  const propNamesPlain = ['name', ...props].map((p) => pg.escapeIdentifier(p)).join(', ');
+  const filter = (n: number) => (layer.where ? `t.${pg.escapeIdentifier(layer.where.column)} = $${n}` : `($${n}::text IS NULL)`);
+  const hasArea = layer.geometryType !== 'Point' && layer.tiles.minAreaUnits !== undefined;
+  const fill = (sql: string) =>
+    sql
+      .replaceAll('{{table}}', pg.escapeIdentifier(layer.table))
+      .replaceAll('{{id}}', pg.escapeIdentifier(layer.idColumn))
+      .replaceAll('{{filter}}', filter(4))
+      .replaceAll('{{filter1}}', filter(1))
+      .replaceAll('{{props}}', propSql.join(', '))
+      .replaceAll('{{pointsBelow}}', String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0)))
+      .replaceAll('{{minarea}}', hasArea ? '(t.area_m2 >= $7::float8)' : '($7::float8 IS NOT NULL)');
+  q = {
+    nativeTile: fill(Q.nativeTile).replace('{{propnames}}', propNames),
+    clippedFeatures: fill(Q.clippedFeatures).replace('{{propnames}}', propNamesPlain),
+    layerExtent: fill(Q.layerExtent),
+    props: ['name', ...props],
+  };
+  cache.set(layer.id, q);
+  return q;
+}
+
+/** Parameters shared by both tile queries. */
+export interface TileQuery {
+  tile: TileCoord;
+  seesUnpublished: boolean;
+  cap: number;
+  /** Smallest polygon area kept, in m² on the ground. */
+  minAreaM2: number;
+}
+
+/** Data access for tiles. */
+export class TilesRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** A complete single-layer tile from `ST_AsMVT` (real PostGIS only). */
+  async nativeTile(layer: LayerDefinition, q: TileQuery): Promise<Uint8Array> {
+    const { tile, seesUnpublished, cap, minAreaM2 } = q;
+    const { rows } = await this.pool.query(layerQueries(layer).nativeTile, [
+      tile.z, tile.x, tile.y, layer.where?.value ?? null, seesUnpublished, cap, minAreaM2, layer.id,
+    ]);
+    return rows[0]?.tile ?? new Uint8Array(0);
+  }
+
+  /** Features clipped to the tile (+ buffer) in integer tile coordinates, for the Node encoder. */
+  async clippedFeatures(layer: LayerDefinition, q: TileQuery): Promise<TileFeature[]> {
+    const { tile, seesUnpublished, cap, minAreaM2 } = q;
+    const lq = layerQueries(layer);
+    const { rows } = await this.pool.query(lq.clippedFeatures, [
+      tile.z, tile.x, tile.y, layer.where?.value ?? null, seesUnpublished, cap, minAreaM2,
+    ]);
+    return rows.map((r) => {
+      const properties: Record<string, unknown> = {};
+      for (const p of lq.props) properties[p] = r[p];
+      return { id: r.id as number, geometry: JSON.parse(r.geom) as Geometry, properties };
+    });
+  }
+
+  /** Changes logged after `afterId`, oldest first. */
+  async changesSince(afterId: number): Promise<FeatureChange[]> {
+    const { rows } = await this.pool.query(Q.changesSince, [afterId]);
+    return rows.map((r) => ({ id: r.id, layer: r.layer, bbox: [r.xmin, r.ymin, r.xmax, r.ymax] }));
+  }
+
+  /** Current version (latest change id) of every layer that ever changed. */
+  async layerVersions(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query(Q.layerVersions);
+    return new Map(rows.map((r) => [r.layer, r.version]));
+  }
+
+  /** Extent of what the viewer can see of a layer, or null when empty. */
+  async layerExtent(layer: LayerDefinition, seesUnpublished: boolean): Promise<[number, number, number, number] | null> {
+    const { rows } = await this.pool.query(layerQueries(layer).layerExtent, [layer.where?.value ?? null, seesUnpublished]);
+    const r = rows[0];
+    return r && r.xmin !== null ? [r.xmin, r.ymin, r.xmax, r.ymax] : null;
+  }
+}

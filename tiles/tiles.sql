@@ -1,0 +1,72 @@
+-- Vector-tile queries, one template for every layer. {{table}}, {{id}}, {{filter}}, {{props}},
+-- {{minarea}} and {{pointsBelow}} come from the layer definition (static code, identifiers
+-- escaped). Values are parameters:
+--   $1 z, $2 x, $3 y, $4 layer filter value (or NULL), $5 viewer sees unpublished,
+--   $6 feature cap, $7 minimum area in m² (sub-pixel drop), $8 layer name (native only).
+-- Both encoders start from the same `src`: features generalized for the zoom (polygons as points
+-- below `pointsBelow`, simplified to half a tile unit) in EPSG:3857.
+
+-- name: nativeTile
+WITH bounds AS (
+  SELECT ST_TileEnvelope($1, $2, $3) AS env,
+         ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
+         (40075016.68557849 / (2 ^ $1) / 4096) AS unit
+), src AS (
+  SELECT t.{{id}}::bigint AS id, {{props}},
+         ST_Simplify(ST_Transform(CASE WHEN $1 < {{pointsBelow}} THEN ST_PointOnSurface(t.geom) ELSE t.geom END, 3857),
+                     bounds.unit / 2, true) AS g
+  FROM {{table}} t, bounds
+  WHERE {{filter}}
+    AND ($5::boolean OR t.review_state = 'published')
+    AND t.geom && bounds.env4326
+    AND {{minarea}}
+  ORDER BY t.{{id}}
+  LIMIT $6
+)
+SELECT ST_AsMVT(q, $8, 4096, 'geom', 'id') AS tile
+FROM (
+  SELECT src.id, {{propnames}}, ST_AsMVTGeom(src.g, bounds.env, 4096, 64, true) AS geom
+  FROM src, bounds
+) q
+WHERE q.geom IS NOT NULL;
+
+-- name: clippedFeatures
+WITH bounds AS (
+  SELECT ST_TileEnvelope($1, $2, $3) AS env,
+         ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
+         (40075016.68557849 / (2 ^ $1) / 4096) AS unit
+), src AS (
+  SELECT t.{{id}}::bigint AS id, {{props}},
+         ST_Simplify(ST_Transform(CASE WHEN $1 < {{pointsBelow}} THEN ST_PointOnSurface(t.geom) ELSE t.geom END, 3857),
+                     bounds.unit / 2, true) AS g
+  FROM {{table}} t, bounds
+  WHERE {{filter}}
+    AND ($5::boolean OR t.review_state = 'published')
+    AND t.geom && bounds.env4326
+    AND {{minarea}}
+  ORDER BY t.{{id}}
+  LIMIT $6
+), clipped AS (
+  SELECT src.*, ST_ClipByBox2D(src.g, Box2D(ST_Expand(bounds.env, bounds.unit * 64))) AS c,
+         bounds.env, bounds.unit
+  FROM src, bounds
+)
+SELECT id, {{propnames}},
+       ST_AsGeoJSON(ST_Affine(c, 1 / unit, 0, 0, -1 / unit, -ST_XMin(env) / unit, ST_YMax(env) / unit), 0) AS geom
+FROM clipped
+WHERE NOT ST_IsEmpty(c);
+
+-- name: changesSince
+SELECT id, layer, ST_XMin(bbox) AS xmin, ST_YMin(bbox) AS ymin, ST_XMax(bbox) AS xmax, ST_YMax(bbox) AS ymax
+FROM feature_changes
+WHERE id > $1
+ORDER BY id
+LIMIT 100000;
+
+-- name: layerVersions
+SELECT layer, max(id) AS version FROM feature_changes GROUP BY layer;
+
+-- name: layerExtent
+-- $1 layer filter value (or NULL), $2 viewer sees unpublished.
+SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+FROM (SELECT ST_Extent(t.geom) AS e FROM {{table}} t WHERE {{filter1}} AND ($2::boolean OR t.review_state = 'published')) x;
