@@ -1,0 +1,40 @@
+/**
+ * Builds the web client: `web/` is the root, output goes to `web/dist` (served by the server at
+ * `/`). Each page is one HTML entry in `build.rolldownOptions.input` (Vite 8), so later views
+ * (3D tiles, BIM) get their own chunks and the 2D map never loads three.js or web-ifc.
+ * `npx vite` serves the client for development and proxies `/api` to the server.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const webRoot = fileURLToPath(new URL('./web', import.meta.url));
+
+export default defineConfig({
+  root: webRoot,
+  base: '/',
+  build: {
+    outDir: fileURLToPath(new URL('./web/dist', import.meta.url)),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // maplibre-gl and deck.gl are large by nature; they get their own cacheable chunks below.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      input: {
+        map: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+      },
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
+            { name: 'deckgl', test: /node_modules[\\/](@deck\.gl|@luma\.gl|@loaders\.gl|@math\.gl|@probe\.gl|mjolnir\.js|gl-matrix)/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: { '/api': { target: process.env.API_URL ?? 'http://localhost:8080', changeOrigin: false } },
+  },
+});

@@ -1,0 +1,68 @@
+/**
+ * The one place the web client talks HTTP. Every request takes an `AbortSignal`; every failure
+ * is thrown as an `HttpError` that carries the status, the URL and the server's error code.
+ */
+
+/** A failed request: network error (status 0), non-2xx response, or a body that is not JSON. */
+export class HttpError extends Error {
+  constructor(
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+    /** The requested URL. */
+    readonly url: string,
+    message: string,
+    /** The server's machine-readable code from `{ error: { code } }`, when it sent one. */
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** Whether `err` comes from an aborted request (and should be ignored, not reported). */
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+/** Options of `requestJson`. */
+export interface RequestOptions {
+  /** Cancels the request; required so callers think about cancellation. */
+  signal: AbortSignal;
+  /** HTTP method (default GET). */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Serialized as JSON with `content-type: application/json`. */
+  body?: unknown;
+}
+
+/**
+ * Fetch `url` and parse the JSON answer. Resolves `undefined` for 204 No Content.
+ * Throws `HttpError` on failure, or the abort `DOMException` when `signal` fires.
+ */
+export async function requestJson<T>(url: string, { signal, method = 'GET', body }: RequestOptions): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      signal,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new HttpError(0, url, `${method} ${url}: network error (${(err as Error).message})`);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    throw new HttpError(res.status, url, `${method} ${url}: response is not JSON (HTTP ${res.status})`);
+  }
+  if (!res.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new HttpError(res.status, url, error?.message ?? `${method} ${url} failed with HTTP ${res.status}`, error?.code);
+  }
+  return json as T;
+}
