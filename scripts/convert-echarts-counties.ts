@@ -38,7 +38,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const COUNTIES_OUTPUT_PATH = path.join(repoRoot, 'layers', 'demo', 'dazhou-counties.geojson');
 /** Default location of the source fixture (override with the first CLI argument). */
 export const DEFAULT_FIXTURE_PATH = path.join(
-  process.env.FIXTURES_DIR ?? '/work/shared/fixtures', 'admin', 'dazhou-counties-echarts.geojson',
+  process.env.FIXTURES_DIR ?? path.resolve(repoRoot, '..', 'shared', 'fixtures'), 'admin', 'dazhou-counties-echarts.geojson',
 );
 
 const round = (v: number): number => Number(v.toFixed(DECIMALS));
