@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type pg from 'pg';
-import Pbf from 'pbf';
+import { PbfReader as Pbf } from 'pbf';
 import { VectorTile } from '@mapbox/vector-tile';
 import { findLayer } from '../layers/catalog.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import Pbf from 'pbf';
+import { PbfReader as Pbf } from 'pbf';
 import { VectorTile } from '@mapbox/vector-tile';
 import { encodeTileLayer } from './mvt-encoder.ts';
 

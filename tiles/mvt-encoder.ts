@@ -5,7 +5,7 @@
  * only orders rings, encodes commands and writes the protobuf with `pbf`. It is the only file that
  * touches `pbf`.
  */
-import Pbf from 'pbf';
+import { PbfWriter as Pbf } from 'pbf';
 import type { Geometry, Position } from 'geojson';
 
 /** A feature ready to encode: integer tile coordinates and flat properties. */

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { LayerDefinition } from '../../layers/definition.ts';
 import { loadQueries } from '../db/sql.ts';
 
-const Q = loadQueries(import.meta.url, 'features.sql', ['countFeatures', 'listFeatures', 'getFeature'] as const);
+const Q = loadQueries(import.meta.url, 'features.sql', ['countFeatures', 'listFeatures', 'getFeature', 'setReviewState'] as const);
 
 /** A raw feature row: id, GeoJSON geometry text and every column as JSON. */
 export interface FeatureRow {
@@ -28,7 +28,7 @@ function queriesFor(layer: LayerDefinition): Record<keyof typeof Q, string> {
     const id = pg.escapeIdentifier(layer.idColumn);
     const filter = layer.where ? `t.${pg.escapeIdentifier(layer.where.column)} = $1` : '($1::text IS NULL)';
     const fill = (sql: string) => sql.replaceAll('{{table}}', table).replaceAll('{{id}}', id).replaceAll('{{filter}}', filter);
-    q = { countFeatures: fill(Q.countFeatures), listFeatures: fill(Q.listFeatures), getFeature: fill(Q.getFeature) };
+    q = { countFeatures: fill(Q.countFeatures), listFeatures: fill(Q.listFeatures), getFeature: fill(Q.getFeature), setReviewState: fill(Q.setReviewState) };
     cache.set(layer.id, q);
   }
   return q;
@@ -56,6 +56,12 @@ export class FeaturesRepository {
       layer.where?.value ?? null, seesUnpublished, ...bboxParams(bbox), limit, offset,
     ]);
     return rows;
+  }
+
+  /** Set a feature's review state; false when it does not exist. */
+  async setReviewState(layer: LayerDefinition, id: string, state: string): Promise<boolean> {
+    const { rows } = await this.pool.query(queriesFor(layer).setReviewState, [layer.where?.value ?? null, state, id]);
+    return rows.length > 0;
   }
 
   /** One feature by id, or null if it does not exist or the viewer may not see it. */

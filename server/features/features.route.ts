@@ -39,5 +39,15 @@ export function featureRoutes(features: FeaturesService): RouteSpec[] {
         res.type(GEOJSON).send(JSON.stringify(f));
       },
     },
+    {
+      method: 'post', path: '/api/layers/:id/features/:fid/review', access: ['reviewer'], tag: 'layers',
+      summary: 'Reviewer (校核): set {state: "draft"|"verified"|"published"} of one feature',
+      body: { type: 'object', required: ['state'], properties: { state: { enum: ['draft', 'verified', 'published'] } } },
+      response: { status: 200, type: GEOJSON },
+      async handler(req, res) {
+        const f = await features.review(String(req.params.id), String(req.params.fid), req.body?.state);
+        res.type(GEOJSON).send(JSON.stringify(f));
+      },
+    },
   ];
 }

@@ -98,6 +98,19 @@ export class FeaturesService {
     return { type: 'FeatureCollection', features, numberMatched: matched, numberReturned: features.length, links };
   }
 
+  /** Reviewer (校核): set one feature's review state. */
+  async review(layerId: string, id: string, state: unknown): Promise<Feature> {
+    const layer = this.layer(layerId);
+    if (layer.visibility === 'public') throw new BadParameterError('layer', layerId, 'has no review workflow');
+    if (!REVIEW_TARGETS.includes(state as (typeof REVIEW_TARGETS)[number])) {
+      throw new BadParameterError('state', state ?? null, `must be one of ${REVIEW_TARGETS.join(', ')}`);
+    }
+    if (!/^[0-9]{1,18}$/.test(id)) throw new BadParameterError('id', id, 'must be a numeric feature id');
+    if (!(await this.repo.setReviewState(layer, id, state as string))) throw new NotFoundError(`feature of layer "${layer.id}"`, id);
+    const row = await this.repo.get(layer, true, id);
+    return toFeature(layer, row!);
+  }
+
   /** One feature, or 404 (also when the viewer may not see it: a draft does not exist for the public). */
   async feature(layerId: string, viewer: Viewer, id: string): Promise<Feature> {
     const layer = this.layer(layerId);
@@ -107,6 +120,9 @@ export class FeaturesService {
     return toFeature(layer, row);
   }
 }
+
+/** Review states a reviewer may set. */
+const REVIEW_TARGETS = ['draft', 'verified', 'published'] as const;
 
 /** Keep only the declared attributes (renamed per definition) plus `name`; round areas to cm². */
 export function toFeature(layer: LayerDefinition, row: FeatureRow): Feature {

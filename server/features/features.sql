@@ -28,3 +28,9 @@ FROM {{table}} t
 WHERE {{filter}}
   AND ($2::boolean OR t.review_state = 'published')
   AND t.{{id}}::text = $3;
+
+-- name: setReviewState
+-- $1 layer filter value (or NULL), $2 new state, $3 feature id.
+UPDATE {{table}} t SET review_state = $2
+WHERE {{filter}} AND t.{{id}}::text = $3
+RETURNING t.{{id}} AS id;
