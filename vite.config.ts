@@ -2,7 +2,7 @@
  * Builds the web client: `web/` is the root, output goes to `web/dist` (served by the server at
  * `/`). Each page is one HTML entry in `build.rolldownOptions.input` (Vite 8), so later views
  * (3D tiles, BIM) get their own chunks and the 2D map never loads three.js or web-ifc.
- * `npx vite` serves the client for development and proxies `/api` to the server.
+ * `npx vite` serves the client for development and proxies `/api` and `/tiles` to the server.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -22,12 +22,21 @@ export default defineConfig({
     rolldownOptions: {
       input: {
         map: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        upload: fileURLToPath(new URL('./web/upload.html', import.meta.url)),
+        select: fileURLToPath(new URL('./web/select.html', import.meta.url)),
       },
       output: {
         codeSplitting: {
           groups: [
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
-            { name: 'deckgl', test: /node_modules[\\/](@deck\.gl|@luma\.gl|@loaders\.gl|@math\.gl|@probe\.gl|mjolnir\.js|gl-matrix)/ },
+            // The deck.gl core the 2D page needs. Deliberately not all of deck.gl: 3D buildings
+            // (@deck.gl/geo-layers, @deck.gl/extensions, @loaders.gl/mvt|gis, @math.gl/culling|polygon,
+            // the polygon layers of @deck.gl/layers) are left to the lazily imported
+            // `extrusion.layer` chunk, so the 2D page never downloads them.
+            {
+              name: 'deckgl',
+              test: /node_modules[\\/](@deck\.gl[\\/](core|mapbox)|@luma\.gl[\\/](core|engine|shadertools|webgl|gpgpu|constants)|@math\.gl[\\/](core|web-mercator|types)|@probe\.gl|@loaders\.gl[\\/](core|loader-utils|worker-utils|images)|mjolnir\.js|gl-matrix|@mapbox[\\/]tiny-sdf)[\\/]/,
+            },
           ],
         },
       },
@@ -35,6 +44,10 @@ export default defineConfig({
   },
   server: {
     port: 5173,
-    proxy: { '/api': { target: process.env.API_URL ?? 'http://localhost:8080', changeOrigin: false } },
+    proxy: {
+      '/api': { target: process.env.API_URL ?? 'http://localhost:8080', changeOrigin: false },
+      // Vector tiles and their TileJSON (the map's data).
+      '/tiles': { target: process.env.API_URL ?? 'http://localhost:8080', changeOrigin: false },
+    },
   },
 });

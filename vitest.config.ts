@@ -21,6 +21,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // One real server (embedded PGlite + PostGIS, or DATABASE_URL) for the whole run.
           globalSetup: ['test/global-setup.ts'],
+          // Files share one database and some change it (imports, edits): run them one at a time.
+          fileParallelism: false,
         },
       },
     ],

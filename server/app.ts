@@ -25,6 +25,18 @@ import { systemRoutes } from './http/system.route.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';
 import { TilesService } from '../tiles/tiles.service.ts';
 import { tileRoutes } from './tiles/tiles.route.ts';
+import { importRoutes } from './imports/imports.route.ts';
+import { createImportService } from '../survey-import/pipeline/create.ts';
+import { OgcRepository } from './ogc/ogc.repository.ts';
+import { OgcService } from './ogc/ogc.service.ts';
+import { ogcRoutes } from './ogc/ogc.route.ts';
+import { ExportsService } from './exports/exports.service.ts';
+import { exportRoutes } from './exports/exports.route.ts';
+import { SelectionRepository } from './selection/selection.repository.ts';
+import { SelectionService } from './selection/selection.service.ts';
+import { ShortlistsRepository } from './selection/shortlists.repository.ts';
+import { ShortlistsService } from './selection/shortlists.service.ts';
+import { selectionRoutes } from './selection/selection.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -48,6 +60,10 @@ export function createApp(db: Database, config: Config): App {
     encoder, cacheBytes: config.tileCacheMb * 1024 * 1024, featureCap: config.tileFeatureCap, syncIntervalMs: config.tileSyncMs,
   });
 
+  const imports = createImportService(db.pool, config.dataDir, () => tiles.sync());
+  const MB = 1024 * 1024;
+  const uploadLimits = { maxFileBytes: config.uploadMaxFileMb * MB, maxFiles: config.uploadMaxFiles, maxTotalBytes: config.uploadMaxTotalMb * MB };
+
   const routes: RouteSpec[] = [];
   routes.push(
     ...systemRoutes(db, config, VERSION, () => openApiDocument(routes, VERSION)),
@@ -56,6 +72,10 @@ export function createApp(db: Database, config: Config): App {
     ...featureRoutes(features),
     ...statsRoutes(stats),
     ...tileRoutes(tiles, config),
+    ...ogcRoutes(new OgcService(new OgcRepository(db.pool))),
+    ...exportRoutes(new ExportsService(new OgcRepository(db.pool))),
+    ...importRoutes(imports, uploadLimits),
+    ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool))),
   );
 
   const app = express();
@@ -73,9 +93,9 @@ export function createApp(db: Database, config: Config): App {
     next();
   });
   app.use('/api', express.json({ limit: '1mb' }));
-  app.use(['/api', '/tiles'], sessionMiddleware(auth));
+  app.use(['/api', '/tiles', '/ogc'], sessionMiddleware(auth));
   mount(app, routes);
-  app.use(['/api', '/tiles'], (req) => {
+  app.use(['/api', '/tiles', '/ogc'], (req) => {
     throw new AppError('not_found', `no API route ${req.method} ${req.originalUrl}`);
   });
 

@@ -54,6 +54,10 @@ export interface Config {
   tileMaxAgeS: number;
   /** How often (ms) the change log is read to purge changed tiles. */
   tileSyncMs: number;
+  /** Upload limits: per file, file count, whole request. */
+  uploadMaxFileMb: number;
+  uploadMaxFiles: number;
+  uploadMaxTotalMb: number;
 }
 
 const DEFAULTS = {
@@ -79,6 +83,9 @@ const DEFAULTS = {
   TILE_FEATURE_CAP: '20000',
   TILE_MAX_AGE_S: '60',
   TILE_SYNC_MS: '1000',
+  UPLOAD_MAX_FILE_MB: '200',
+  UPLOAD_MAX_FILES: '2000',
+  UPLOAD_MAX_TOTAL_MB: '2048',
 } as const;
 
 type Key = keyof typeof DEFAULTS;
@@ -141,5 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     tileFeatureCap: int(env, 'TILE_FEATURE_CAP', 1, 1_000_000),
     tileMaxAgeS: int(env, 'TILE_MAX_AGE_S', 0, 31_536_000),
     tileSyncMs: int(env, 'TILE_SYNC_MS', 0, 3_600_000),
+    uploadMaxFileMb: int(env, 'UPLOAD_MAX_FILE_MB', 1, 100_000),
+    uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 1, 100_000),
+    uploadMaxTotalMb: int(env, 'UPLOAD_MAX_TOTAL_MB', 1, 1_000_000),
   });
 }

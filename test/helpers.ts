@@ -12,7 +12,7 @@ export const baseUrl = () => inject('baseUrl');
 export async function api(pathname: string, init: RequestInit & { cookie?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.cookie) headers.set('cookie', init.cookie);
-  if (init.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json');
   return fetch(baseUrl() + pathname, { ...init, headers });
 }
 

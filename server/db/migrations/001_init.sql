@@ -79,7 +79,11 @@ CREATE TABLE carriers (
   description              text,
   geom                     geometry(MultiPolygon, 4326) NOT NULL CHECK (ST_IsValid(geom)),
   geom_m                   geometry(MultiPolygon, 4545) GENERATED ALWAYS AS (ST_Transform(geom, 4545)) STORED,
-  area_m2                  double precision GENERATED ALWAYS AS (ST_Area(ST_Transform(geom, 4545))) STORED,
+  -- In the GK CM 108E zone (Dazhou) the projected area; elsewhere (surveys from outside the city)
+  -- the ellipsoidal one, since a far-off zone would distort it.
+  area_m2                  double precision GENERATED ALWAYS AS (
+                             CASE WHEN ST_XMin(geom) >= 106.5 AND ST_XMax(geom) <= 109.5
+                                  THEN ST_Area(ST_Transform(geom, 4545)) ELSE ST_Area(geom::geography) END) STORED,
   created_at               timestamptz NOT NULL DEFAULT now(),
   updated_at               timestamptz NOT NULL DEFAULT now(),
   CHECK (plot_ratio_min IS NULL OR plot_ratio_max IS NULL OR plot_ratio_min <= plot_ratio_max)

@@ -1,23 +1,27 @@
 /**
  * What deck.gl draws on top of MapLibre, through one interleaved `MapboxOverlay`:
- *  - labels of layers with `style.labelField` (counties, parks) as `TextLayer`s. MapLibre text
- *    would need a glyphs URL, which we cannot fetch offline; deck.gl rasterises the characters it
- *    meets (`characterSet: 'auto'`) from the system's CJK fonts, keeps labels upright and
- *    readable when the map is pitched, and the labels end up in the map canvas (screenshots);
+ *  - labels of layers with `style.labelField` (counties, parks) as `TextLayer`s, positioned from
+ *    those layers' small GeoJSON (tiles cut polygons apart). MapLibre text would need a glyphs
+ *    URL, which we cannot fetch offline; deck.gl rasterises the characters it meets
+ *    (`characterSet: 'auto'`) from the system's CJK fonts, keeps labels upright and readable when
+ *    the map is pitched, and the labels end up in the map canvas (screenshots);
  *  - in 3D, layers with `style.extrusionHeight` (factories, offices) as extruded, pickable
- *    `GeoJsonLayer`s.
+ *    `MVTLayer`s on the same vector tiles as the 2D map. Their code (@deck.gl/geo-layers) is
+ *    imported on the first switch to 3D, so the 2D page never downloads it.
  * The layers are rebuilt from plain state on every change; deck.gl diffs them cheaply.
  */
 import { MapboxOverlay } from '@deck.gl/mapbox';
-import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
+import { TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import type { Position } from 'geojson';
-import type { ApiFeature, FeatureId, FeatureProperties, LayerInfo } from '../shared/api.types.ts';
+import type { Feature, Position } from 'geojson';
+import type { ApiFeature, FeatureId, LayerInfo } from '../shared/api.types.ts';
 import { getLang } from '../shared/i18n.service.ts';
-import { featureColor, hexToRgba } from './layer-style.builder.ts';
+import { COUNTY_PROPERTY, featureColor, hexToRgba, isCountyFiltered, pointsBelowZoom, tileFeatureId } from './layer-style.builder.ts';
 import { labelPoint } from './geometry.util.ts';
-import type { LayerData } from './layer-data.service.ts';
+import { TILE_MAXZOOM, type LayerData } from './layer-data.service.ts';
+
+type ExtrusionModule = typeof import('./extrusion.layer.ts');
 
 /** System fonts able to draw Chinese; nothing is downloaded. */
 export const CJK_FONT_FAMILY =
@@ -43,19 +47,25 @@ interface LabelDatum {
 /** Current state the overlay draws. */
 export interface OverlayState {
   layers: LayerInfo[];
-  data: Map<string, LayerData>;
+  /** Label features of the layers with labels. */
+  labels: Map<string, LayerData>;
+  /** Tile URL template per layer (versioned). */
+  tileUrls: Map<string, string>;
   visible: Set<string>;
   mode: '2d' | '3d';
-  /** Keeps features whose properties pass; null keeps all. */
-  featureFilter: ((layer: LayerInfo, f: ApiFeature) => boolean) | null;
+  /** County adcode the county-filtered layers are restricted to; null shows all. */
+  county: string | null;
   selection: { layerId: string; id: FeatureId } | null;
 }
 
-/** A picked 3D building. */
+/** A picked 3D building (a tile feature: id and the tile's subset of properties). */
 export interface PickedFeature {
   layerId: string;
-  feature: ApiFeature;
+  feature: Feature & { id: FeatureId };
 }
+
+/** Longest wait for the 3D tiles of the view before `whenExtrusionsLoaded` gives up (ms). */
+const EXTRUSION_LOAD_TIMEOUT_MS = 15_000;
 
 /** Owns the deck.gl overlay on a MapLibre map. */
 export class DeckOverlayController {
@@ -63,6 +73,10 @@ export class DeckOverlayController {
   private state: OverlayState | null = null;
   private zoomBucket = -1;
   private labelCache = new Map<string, { source: LayerData; lang: string; labels: LabelDatum[] }>();
+  private extrusion: ExtrusionModule | null = null;
+  private extrusionImport: Promise<ExtrusionModule> | null = null;
+  private extrusionFailed = false;
+  private readonly colorOf = new Map<string, (p: Record<string, unknown>) => [number, number, number, number]>();
 
   constructor(private readonly map: MapLibreMap) {
     this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
@@ -82,10 +96,41 @@ export class DeckOverlayController {
 
   /** The 3D building under pixel (x, y), if any. */
   pick(x: number, y: number): PickedFeature | null {
-    const info = this.overlay.pickObject({ x, y, radius: 2 }) as PickingInfo<ApiFeature> | null;
-    if (!info?.object || !info.layer) return null;
+    const info = this.overlay.pickObject({ x, y, radius: 2 }) as PickingInfo<Feature> | null;
+    if (!info?.object || !info.layer || !info.layer.id.endsWith('-extrusion')) return null;
+    const id = info.object.id;
+    if (id === undefined || id === null) return null;
     const layerId = info.layer.id.replace(/-extrusion$/, '');
-    return { layerId, feature: info.object };
+    return { layerId, feature: { ...info.object, id } };
+  }
+
+  /**
+   * Resolves once the code and the tiles of the 3D buildings in view have loaded (at once when
+   * none are drawn), or after a timeout: a readiness signal for tests and the mode switch.
+   */
+  whenExtrusionsLoaded(): Promise<void> {
+    const started = performance.now();
+    return new Promise((resolve) => {
+      const check = () => {
+        const s = this.state;
+        const expected = s && s.mode === '3d' ? this.extrusionLayersOf(s).map((l) => `${l.id}-extrusion`) : [];
+        if (expected.length === 0 || this.extrusionFailed || performance.now() - started > EXTRUSION_LOAD_TIMEOUT_MS
+          || (this.extrusion && expected.every((id) => this.deckLayerLoaded(id)))) {
+          resolve();
+          return;
+        }
+        window.setTimeout(check, 100);
+      };
+      check();
+    });
+  }
+
+  /** Whether deck.gl has layer `id` and its data (all tiles in view) is loaded. */
+  private deckLayerLoaded(id: string): boolean {
+    // MapboxOverlay keeps its Deck in `_deck`; deck.gl has no public accessor for layer state.
+    const deck = (this.overlay as unknown as { _deck?: { layerManager?: { getLayers(o?: { layerIds?: string[] }): Layer[] } | null } })._deck;
+    const layer = deck?.layerManager?.getLayers({ layerIds: [id] }).find((l) => l.id === id);
+    return !!layer && layer.isLoaded;
   }
 
   /** Remove the overlay from the map. */
@@ -114,45 +159,78 @@ export class DeckOverlayController {
     return labels;
   }
 
+  /** Layers drawn as 3D buildings: a height property, tiles, and visible. */
+  private extrusionLayersOf(s: OverlayState): LayerInfo[] {
+    return s.layers.filter((l) => l.style.extrusionHeight && s.tileUrls.has(l.id) && s.visible.has(l.id)
+      && this.map.getZoom() >= (pointsBelowZoom(l) ?? l.minzoom));
+  }
+
+  /** The 3D building layers, or none while their code is still being imported (it re-renders when done). */
+  private extrusionLayers(s: OverlayState): Layer[] {
+    const mod = this.extrusion;
+    if (!mod) {
+      if (!this.extrusionImport) {
+        this.extrusionImport = import('./extrusion.layer.ts');
+        this.extrusionImport.then((m) => {
+          this.extrusion = m;
+          this.render();
+        }, (err) => {
+          this.extrusionFailed = true;
+          console.error('3D buildings failed to load', err);
+        });
+      }
+      return [];
+    }
+    const layers: Layer[] = [];
+    for (const layer of s.layers) {
+      const heightProperty = layer.style.extrusionHeight;
+      const url = s.tileUrls.get(layer.id);
+      if (!heightProperty || !url) continue;
+      const selected = s.selection?.layerId === layer.id ? tileFeatureId(s.selection.id) : null;
+      layers.push(mod.extrusionLayer({
+        id: `${layer.id}-extrusion`,
+        url,
+        sourceLayer: layer.id,
+        visible: s.visible.has(layer.id),
+        minZoom: pointsBelowZoom(layer) ?? layer.minzoom,
+        maxZoom: Math.min(layer.maxzoom, TILE_MAXZOOM),
+        heightProperty,
+        color: this.colorFunction(layer),
+        selectedId: selected,
+        selectedColor: SELECTED_COLOR,
+        county: isCountyFiltered(layer) ? s.county : null,
+        countyProperty: COUNTY_PROPERTY,
+      }));
+    }
+    return layers;
+  }
+
+  /** A stable per-layer colour function (so deck.gl does not recompute colours needlessly). */
+  private colorFunction(layer: LayerInfo): (p: Record<string, unknown>) => [number, number, number, number] {
+    let fn = this.colorOf.get(layer.id);
+    if (!fn) {
+      const opacity = Math.max(layer.style.opacity ?? 0.8, 0.85);
+      fn = (p) => hexToRgba(featureColor(layer, p), opacity);
+      this.colorOf.set(layer.id, fn);
+    }
+    return fn;
+  }
+
   private render(): void {
     const s = this.state;
     if (!s) return;
     this.zoomBucket = this.currentZoomBucket();
     const zoom = this.map.getZoom();
     const deckLayers: Layer[] = [];
-    const filterOf = (layer: LayerInfo) => (f: ApiFeature) => !s.featureFilter || s.featureFilter(layer, f);
 
-    if (s.mode === '3d') {
-      for (const layer of s.layers) {
-        const heightField = layer.style.extrusionHeight;
-        const data = s.data.get(layer.id);
-        if (!heightField || !data) continue;
-        const sel = s.selection?.layerId === layer.id ? s.selection.id : null;
-        const opacity = Math.max(layer.style.opacity ?? 0.8, 0.85);
-        deckLayers.push(new GeoJsonLayer<FeatureProperties>({
-          id: `${layer.id}-extrusion`,
-          data: data.features.filter(filterOf(layer)) as never,
-          visible: s.visible.has(layer.id),
-          extruded: true,
-          filled: true,
-          stroked: false,
-          wireframe: false,
-          pickable: true,
-          autoHighlight: true,
-          highlightColor: [255, 255, 255, 90],
-          getElevation: (f) => Number(f.properties?.[heightField]) || 3,
-          getFillColor: (f) => (sel !== null && f.id === sel ? SELECTED_COLOR : hexToRgba(featureColor(layer, f.properties), opacity)),
-          updateTriggers: { getFillColor: [sel] },
-          material: { ambient: 0.45, diffuse: 0.6, shininess: 24, specularColor: [60, 64, 70] },
-        }));
-      }
-    }
+    if (s.mode === '3d') deckLayers.push(...this.extrusionLayers(s));
 
     for (const layer of s.layers) {
-      const data = s.data.get(layer.id);
+      const data = s.labels.get(layer.id);
       if (!layer.style.labelField || !data) continue;
-      const keep = filterOf(layer);
-      const labels = this.labelsOf(layer, data).filter((l) => keep(l.feature));
+      const county = isCountyFiltered(layer) ? s.county : null;
+      const all = this.labelsOf(layer, data);
+      const labels = county ? all.filter((l) => String(l.feature.properties?.[COUNTY_PROPERTY]) === county) : all;
       // Boundary names float with a white halo; other names sit on a small card so they stay
       // readable over dense points.
       const chip = layer.group !== 'admin';

@@ -1,19 +1,25 @@
 /**
  * Turns a layer definition from `/api/layers` into MapLibre style layers, deck.gl colours and
- * legend swatches. Nothing here knows a layer by name: colours, widths, opacities and zoom ranges
- * all come from `LayerInfo.style`.
+ * legend swatches. Nothing here knows a layer by name: colours, widths, opacities, zoom ranges
+ * and the zoom below which polygons come as points all come from `LayerInfo`.
  *
- * MapLibre layer ids are `{id}-fill`, `{id}-line`, `{id}-circle` on source `{id}` (the browser
- * test queries them by these names).
+ * Each layer is drawn from its own vector source `{id}` (source layer `{id}`). MapLibre layer ids
+ * are `{id}-fill` and `{id}-line` (polygons), `{id}-point` (the same polygon layer's features as
+ * dots below `tiles.pointsBelowZoom`, where the tiles carry ST_PointOnSurface points) and
+ * `{id}-circle` (point layers); the browser test queries them by these names.
  */
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl';
-import type { I18nText, LayerInfo } from '../shared/api.types.ts';
-
-/** Property that holds a feature's API id inside map sources (MapLibre drops string ids). */
-export const FID_PROPERTY = '_fid';
+import type { FeatureId, I18nText, LayerInfo } from '../shared/api.types.ts';
 
 /** Fill opacity of a polygon layer drawn with `style.kind: 'line'` (queryable, nearly invisible). */
 const LINE_LAYER_FILL_OPACITY = 0.06;
+/** Property carriers, parks and amenities carry their county adcode in (drives the county filter). */
+export const COUNTY_PROPERTY = 'county';
+/** Id prefix of the MapLibre layers that highlight the selected feature. */
+export const SELECTION_PREFIX = 'selection';
+
+const POLYGONS: ExpressionSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
+const POINTS: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
 
 /** Colour expression: per-value colours from `style.colors` keyed by `style.colorBy`. */
 export function colorExpression(layer: LayerInfo): string | ExpressionSpecification {
@@ -23,24 +29,54 @@ export function colorExpression(layer: LayerInfo): string | ExpressionSpecificat
   return ['match', ['to-string', ['get', colorBy]], ...pairs, color] as ExpressionSpecification;
 }
 
+/**
+ * Zoom below which a polygon layer's tiles carry one point per feature, or null when they always
+ * carry polygons (counties, parks) or the layer is a point layer.
+ */
+export function pointsBelowZoom(layer: LayerInfo): number | null {
+  const z = layer.tiles?.pointsBelowZoom;
+  return layer.style.kind !== 'circle' && layer.geometryType !== 'Point' && z !== undefined && z > layer.minzoom ? z : null;
+}
+
 /** Ids of the MapLibre layers drawn for `layer`, topmost last. */
 export function mapLayerIds(layer: LayerInfo): string[] {
-  return layer.style.kind === 'circle' ? [`${layer.id}-circle`] : [`${layer.id}-fill`, `${layer.id}-line`];
+  if (layer.style.kind === 'circle') return [`${layer.id}-circle`];
+  return [`${layer.id}-fill`, `${layer.id}-line`, ...(pointsBelowZoom(layer) !== null ? [`${layer.id}-point`] : [])];
+}
+
+/** The MapLibre layers of `layer` a click or hover can hit. */
+export function interactiveLayerIds(layer: LayerInfo): string[] {
+  return mapLayerIds(layer).filter((id) => !id.endsWith('-line'));
+}
+
+/** Layers that have a county attribute follow the county filter (not the counties themselves). */
+export function isCountyFiltered(layer: LayerInfo): boolean {
+  return layer.group !== 'admin' && layer.attributes.some((a) => a.name === COUNTY_PROPERTY);
 }
 
 /**
- * MapLibre layers for `layer` (source id = layer id), honouring its zoom range.
- * `filter` restricts the features (e.g. to one county); null shows all.
+ * Filter of MapLibre layer `mapLayerId` of `layer`: its geometry type, and its county when
+ * `county` is set and the layer follows the county filter.
  */
-export function buildMapLayers(layer: LayerInfo, filter: FilterSpecification | null): LayerSpecification[] {
+export function layerFilter(layer: LayerInfo, mapLayerId: string, county: string | null): FilterSpecification {
+  const geometry = mapLayerId.endsWith('-point') || mapLayerId.endsWith('-circle') ? POINTS : POLYGONS;
+  if (!county || !isCountyFiltered(layer)) return geometry;
+  return ['all', geometry, ['==', ['to-string', ['get', COUNTY_PROPERTY]], county]];
+}
+
+/**
+ * MapLibre layers for `layer` (source and source layer = layer id), honouring its zoom range.
+ * `county` restricts the features to one county (null shows all).
+ */
+export function buildMapLayers(layer: LayerInfo, county: string | null): LayerSpecification[] {
   const { id, style, minzoom, maxzoom } = layer;
-  const common = { source: id, minzoom, maxzoom, ...(filter ? { filter } : {}) };
+  const source = { source: id, 'source-layer': id };
   const visibility = layer.visibleByDefault ? 'visible' : 'none';
   const color = colorExpression(layer);
   if (style.kind === 'circle') {
     const size = style.size ?? 5;
     return [{
-      id: `${id}-circle`, type: 'circle', ...common, layout: { visibility },
+      id: `${id}-circle`, type: 'circle', ...source, minzoom, maxzoom, filter: layerFilter(layer, `${id}-circle`, county), layout: { visibility },
       paint: {
         'circle-color': color,
         'circle-opacity': style.opacity ?? 0.95,
@@ -50,24 +86,80 @@ export function buildMapLayers(layer: LayerInfo, filter: FilterSpecification | n
       },
     }];
   }
+  // Below `pointsBelow` the tiles hold points only: the polygon layers start there.
+  const pointsBelow = pointsBelowZoom(layer);
+  const polygonMinzoom = pointsBelow ?? minzoom;
   // 'line' layers are boundaries (counties): a nearly transparent fill keeps them clickable.
   const isBoundary = style.kind === 'line';
   const lineColor = isBoundary ? (style.outlineColor ?? style.color) : (style.outlineColor ?? color);
   const lineWidth = isBoundary ? (style.size ?? 1.5) : ['interpolate', ['linear'], ['zoom'], 10, 0.4, 14, (style.size ?? 1) * 1.2];
-  return [
+  const layers: LayerSpecification[] = [
     {
-      id: `${id}-fill`, type: 'fill', ...common, layout: { visibility },
+      id: `${id}-fill`, type: 'fill', ...source, minzoom: polygonMinzoom, maxzoom, filter: layerFilter(layer, `${id}-fill`, county), layout: { visibility },
       paint: {
         'fill-color': color,
         'fill-opacity': isBoundary ? (style.opacity ?? LINE_LAYER_FILL_OPACITY) : (style.opacity ?? 0.5),
       },
     },
     {
-      id: `${id}-line`, type: 'line', ...common, layout: { visibility, 'line-join': 'round' },
+      id: `${id}-line`, type: 'line', ...source, minzoom: polygonMinzoom, maxzoom, filter: layerFilter(layer, `${id}-line`, county),
+      layout: { visibility, 'line-join': 'round' },
       paint: { 'line-color': lineColor, 'line-width': lineWidth as number, 'line-opacity': 0.9 },
     },
   ];
+  if (pointsBelow !== null) {
+    // Carriers at city zoom: one dot per parcel or building, coloured like its polygon.
+    layers.push({
+      id: `${id}-point`, type: 'circle', ...source, minzoom, maxzoom: pointsBelow, filter: layerFilter(layer, `${id}-point`, county), layout: { visibility },
+      paint: {
+        'circle-color': color,
+        'circle-opacity': 0.9,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], minzoom, 2, pointsBelow, 4.5],
+        'circle-stroke-color': style.outlineColor ?? '#ffffff',
+        'circle-stroke-width': 0.6,
+        'circle-stroke-opacity': 0.8,
+      },
+    });
+  }
+  return layers;
 }
+
+/**
+ * The numeric id a feature has in the tiles: API ids are numbers, or digit strings (county
+ * adcodes) that the tiles store as integers. Null for ids tiles cannot carry.
+ */
+export function tileFeatureId(id: FeatureId): number | null {
+  if (typeof id === 'number') return Number.isSafeInteger(id) ? id : null;
+  return /^\d{1,15}$/.test(id) ? Number(id) : null;
+}
+
+/**
+ * Layers that outline feature `id` of `layer` from the layer's own tiles (a filter on the tile
+ * feature id, so it works before the full feature arrives and at every zoom, as dot or polygon).
+ */
+export function buildSelectionLayers(layer: LayerInfo, id: number): LayerSpecification[] {
+  const source = { source: layer.id, 'source-layer': layer.id, minzoom: layer.minzoom, maxzoom: layer.maxzoom };
+  const isId: ExpressionSpecification = ['==', ['id'], id];
+  const polygons: FilterSpecification = ['all', POLYGONS, isId];
+  const points: FilterSpecification = ['all', POINTS, isId];
+  const p = SELECTION_PREFIX;
+  const layers: LayerSpecification[] = [];
+  if (layer.style.kind !== 'circle') {
+    layers.push(
+      { id: `${p}-fill`, type: 'fill', ...source, filter: polygons, paint: { 'fill-color': '#fff59d', 'fill-opacity': 0.3 } },
+      { id: `${p}-casing`, type: 'line', ...source, filter: polygons, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 6, 'line-opacity': 0.9 } },
+      { id: `${p}-line`, type: 'line', ...source, filter: polygons, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ff6d00', 'line-width': 3 } },
+    );
+  }
+  layers.push({
+    id: `${p}-circle`, type: 'circle', ...source, filter: points,
+    paint: { 'circle-radius': 10, 'circle-color': 'rgba(255,214,0,0.35)', 'circle-stroke-color': '#ff6d00', 'circle-stroke-width': 3 },
+  });
+  return layers;
+}
+
+/** Ids of the layers `buildSelectionLayers` may add. */
+export const SELECTION_LAYER_IDS = ['fill', 'casing', 'line', 'circle'].map((s) => `${SELECTION_PREFIX}-${s}`);
 
 /** One legend swatch: a colour and its label. */
 export interface LegendSwatch {

@@ -1,13 +1,14 @@
 /**
  * The legend (`#legend`): layers grouped 行政区划 / 园区 / 载体 / 配套, a checkbox per layer
  * (`input[data-layer=…]`), colour swatches per status or amenity kind, and a hint when the map is
- * zoomed out beyond a layer's range. Built entirely from `/api/layers`. On narrow screens it
+ * zoomed out beyond a layer's range (`minzoom`) or shows the layer as dots (below its tiles'
+ * `pointsBelowZoom`). Built entirely from `/api/layers`. On narrow screens it
  * collapses into a bottom sheet opened by its header button.
  */
 import { LAYER_GROUPS, type LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { formatNumber, t, tr, type StringKey } from '../shared/i18n.service.ts';
-import { legendSwatches } from './layer-style.builder.ts';
+import { legendSwatches, pointsBelowZoom } from './layer-style.builder.ts';
 
 const GROUP_LABEL: Record<LayerInfo['group'], StringKey> = {
   admin: 'groupAdmin', park: 'groupPark', carrier: 'groupCarrier', amenity: 'groupAmenity',
@@ -17,7 +18,7 @@ const GROUP_LABEL: Record<LayerInfo['group'], StringKey> = {
 export interface LegendState {
   layers: LayerInfo[];
   visible: Set<string>;
-  /** Loaded feature count per layer (shown next to the title). */
+  /** Feature count per layer the current user can see (shown next to the title). */
   counts: Map<string, number>;
   zoom: number;
 }
@@ -85,7 +86,11 @@ export class LegendComponent {
       h('span', { class: 'legend-title' }, tr(layer.title)),
       count !== undefined ? h('span', { class: 'legend-count' }, formatNumber(count, 0)) : null);
     const items: (HTMLElement | null)[] = [row];
+    const dotsBelow = pointsBelowZoom(layer);
     if (outOfRange && checked) items.push(h('div', { class: 'legend-hint' }, t('zoomInToSee', { z: layer.minzoom })));
+    else if (dotsBelow !== null && s.zoom < dotsBelow && checked) {
+      items.push(h('div', { class: 'legend-hint legend-hint-info' }, t('shownAsDots', { z: dotsBelow })));
+    }
     if (!single) {
       items.push(h('ul', { class: `legend-swatches${checked ? '' : ' disabled'}${swatches.length > 4 ? ' two-columns' : ' inline'}` },
         swatches.map((sw) => h('li', { title: tr(sw.label) }, this.swatch(layer, sw.color), h('span', {}, tr(sw.label))))));

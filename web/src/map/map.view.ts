@@ -1,23 +1,28 @@
 /**
- * The 2D/3D carrier map: MapLibre draws our own layers on a plain background (no external
- * tiles, fonts or sprites unless `/api/config` names a basemap), deck.gl adds labels and 3D
- * buildings, and the legend, top bar, details panel and sign-in dialog sit around it.
+ * The 2D/3D carrier map: MapLibre draws our own layers from our vector tiles on a plain
+ * background (no external tiles, fonts or sprites unless `/api/config` names a basemap), deck.gl
+ * adds labels and 3D buildings, and the legend, top bar, details panel and sign-in dialog sit
+ * around it.
  *
- * Everything layer-specific comes from `/api/layers`; this file only wires state to views.
+ * Everything layer-specific comes from `/api/layers`; this file only wires state to views. Tile
+ * URLs carry each layer's data version: they are re-read every `VERSION_POLL_MS` and after
+ * signing in or out, and a changed layer's source gets its new URL (`setTiles`), so MapLibre
+ * refetches just that layer.
  */
 import maplibregl from 'maplibre-gl';
-import type { FilterSpecification, Map as MapLibreMap, MapGeoJSONFeature, StyleSpecification } from 'maplibre-gl';
-import type { Feature } from 'geojson';
+import type { Map as MapLibreMap, MapGeoJSONFeature, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { fetchConfig, fetchFeature, fetchLayers, fetchMe, fetchSummary, logout } from '../shared/api.service.ts';
-import type { ApiFeature, AppConfig, CountyInfo, FeatureId, LayerInfo, SessionUser, SummaryResponse } from '../shared/api.types.ts';
+import type { ApiFeature, AppConfig, CountyInfo, FeatureId, FeatureProperties, LayerInfo, SessionUser, SummaryResponse } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { isAbortError } from '../shared/http.client.ts';
 import { getLang, onLangChange, setLang, t } from '../shared/i18n.service.ts';
 import { DeckOverlayController } from './deck-overlay.controller.ts';
 import { FeaturePanelComponent } from './feature-panel.component.ts';
 import { geometryBBox, type BBox } from './geometry.util.ts';
-import { emptyLayerSource, loadLayerData, type LayerData } from './layer-data.service.ts';
-import { buildMapLayers, FID_PROPERTY, mapLayerIds } from './layer-style.builder.ts';
+import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, vectorSource, type LayerData } from './layer-data.service.ts';
+import {
+  buildMapLayers, buildSelectionLayers, interactiveLayerIds, isCountyFiltered, layerFilter, mapLayerIds, SELECTION_LAYER_IDS, tileFeatureId,
+} from './layer-style.builder.ts';
 import { LegendComponent } from './legend.component.ts';
 import { SignInDialogComponent } from './sign-in-dialog.component.ts';
 import { TopBarComponent } from './top-bar.component.ts';
@@ -31,17 +36,15 @@ const DEFAULT_BOUNDS: BBox = [106.6, 30.3, 108.6, 32.4];
 const PITCH_3D = 60;
 /** Background outside our layers (and under counties). */
 const BACKGROUND_COLOR = '#eef1f4';
-/** Property carriers and amenities carry their county adcode in (drives the county filter). */
-const COUNTY_PROPERTY = 'county';
 /** Screen width below which legend and panel are bottom sheets. */
 const NARROW_QUERY = '(max-width: 640px)';
-/** Id of the source (and layer prefix) that draws the selected feature. */
-const SELECTION = 'selection';
+/** How often (ms) the visible layers' TileJSON versions are checked. */
+const VERSION_POLL_MS = 20_000;
 
 /** The test and console hooks exposed as `window.__app`. */
 export interface AppHandle {
   map: MapLibreMap;
-  /** Resolves when every default layer is loaded and the map is idle. */
+  /** Resolves when the default layers' first tiles (and the label data) are loaded and the map is idle. */
   ready: Promise<void>;
   setMode(mode: MapMode): Promise<void>;
   selectFeature(layerId: string, id: FeatureId): Promise<void>;
@@ -54,7 +57,11 @@ export class MapView {
 
   private config: AppConfig | null = null;
   private layers: LayerInfo[] = [];
-  private readonly data = new Map<string, LayerData>();
+  /** GeoJSON of the small labelled layers (counties, parks): labels, county outlines, park names. */
+  private readonly labels = new Map<string, LayerData>();
+  private readonly tileUrls = new TileUrlRegistry();
+  /** Feature count per layer for the legend (from `/api/layers`, for the current user). */
+  private counts = new Map<string, number>();
   private readonly visible = new Set<string>();
   private mode: MapMode = '2d';
   private county: string | null = null;
@@ -63,7 +70,12 @@ export class MapView {
   private user: SessionUser | null = null;
   private selection: { layerId: string; id: FeatureId } | null = null;
 
-  private dataController: AbortController | null = null;
+  private labelController: AbortController | null = null;
+  private versionController: AbortController | null = null;
+  /** Layers whose source needs its current tile URL (new version or session). */
+  private readonly staleSources = new Set<string>();
+  /** Layers whose data changed: their labels, the counts and the summary need reloading. */
+  private readonly changedData = new Set<string>();
   private selectController: AbortController | null = null;
   private readonly deck: DeckOverlayController;
   private readonly topBar: TopBarComponent;
@@ -83,7 +95,7 @@ export class MapView {
     this.legend = new LegendComponent((id, on) => this.setLayerVisible(id, on));
     this.panel = new FeaturePanelComponent({
       countyName: (adcode) => this.countyName(adcode),
-      parkName: (id) => this.data.get('parks')?.features.find((f) => f.id === id)?.properties?.[getLang() === 'en' ? 'name_en' : 'name'] as string | undefined,
+      parkName: (id) => this.parkName(id),
       onParkClick: (id) => void this.selectFeature('parks', id, true),
     }, () => this.clearSelection());
     this.signIn = new SignInDialogComponent((user) => void this.onAuthChanged(user));
@@ -150,16 +162,28 @@ export class MapView {
       this.config = config;
       this.layers = layers;
       this.user = user;
+      this.setCounts(layers);
+      this.tileUrls.setSignedIn(user !== null);
       for (const l of layers) if (l.visibleByDefault) this.visible.add(l.id);
       this.topBar.update({ user });
+      // Versioned tile URLs of every layer, and the label features, while the style loads.
+      const versions = this.tileUrls.refresh(layers.map((l) => l.id), controller.signal);
+      const labels = this.loadLabels();
       await styleLoaded;
+      const { errors } = await versions;
+      // A layer without TileJSON still works with unversioned tiles; say so, but go on.
+      if (errors.length > 0) this.showError(t('loadFailed'), errors[0]);
       this.addBasemap(config);
       this.addLayers();
       this.map.fitBounds(config.bounds?.length === 4 ? config.bounds : DEFAULT_BOUNDS, { padding: this.fitPadding(), duration: 0 });
       this.updateLegend();
+      this.updateDeck();
       void this.loadSummary();
-      await this.loadData();
+      await labels;
       await this.whenIdle();
+      window.setInterval(() => {
+        if (!document.hidden) void this.checkVersions(this.layers.filter((l) => this.visible.has(l.id)).map((l) => l.id));
+      }, VERSION_POLL_MS);
     } catch (err) {
       this.showError(t('loadFailed'), err);
       throw err;
@@ -176,41 +200,72 @@ export class MapView {
 
   private addLayers(): void {
     for (const layer of this.layers) {
-      this.map.addSource(layer.id, emptyLayerSource());
+      this.map.addSource(layer.id, vectorSource(layer, this.tileUrls.template(layer.id)));
       for (const spec of buildMapLayers(layer, null)) this.map.addLayer(spec);
-      if (layer.style.kind !== 'circle' && layer.group !== 'admin') {
-        const fill = `${layer.id}-fill`;
-        this.map.on('mouseenter', fill, () => (this.map.getCanvas().style.cursor = 'pointer'));
-        this.map.on('mouseleave', fill, () => (this.map.getCanvas().style.cursor = ''));
-      } else if (layer.style.kind === 'circle') {
-        const circle = `${layer.id}-circle`;
-        this.map.on('mouseenter', circle, () => (this.map.getCanvas().style.cursor = 'pointer'));
-        this.map.on('mouseleave', circle, () => (this.map.getCanvas().style.cursor = ''));
+      // County outlines are clickable but too large to suggest it with the cursor.
+      if (layer.group === 'admin') continue;
+      for (const id of interactiveLayerIds(layer)) {
+        this.map.on('mouseenter', id, () => (this.map.getCanvas().style.cursor = 'pointer'));
+        this.map.on('mouseleave', id, () => (this.map.getCanvas().style.cursor = ''));
       }
     }
-    this.map.addSource(SELECTION, emptyLayerSource());
-    this.map.addLayer({ id: `${SELECTION}-fill`, type: 'fill', source: SELECTION, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'fill-color': '#fff59d', 'fill-opacity': 0.3 } });
-    this.map.addLayer({ id: `${SELECTION}-casing`, type: 'line', source: SELECTION, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#ffffff', 'line-width': 6, 'line-opacity': 0.9 } });
-    this.map.addLayer({ id: `${SELECTION}-line`, type: 'line', source: SELECTION, filter: ['==', ['geometry-type'], 'Polygon'], paint: { 'line-color': '#ff6d00', 'line-width': 3 } });
-    this.map.addLayer({
-      id: `${SELECTION}-circle`, type: 'circle', source: SELECTION, filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-radius': 10, 'circle-color': 'rgba(255,214,0,0.35)', 'circle-stroke-color': '#ff6d00', 'circle-stroke-width': 3 },
-    });
   }
 
-  /** (Re)load every layer's features, e.g. at start and after signing in or out. */
-  private async loadData(): Promise<void> {
-    this.dataController?.abort();
-    const controller = (this.dataController = new AbortController());
-    await Promise.all(this.layers.map(async (layer) => {
-      const data = await loadLayerData(layer.id, controller.signal);
-      if (controller.signal.aborted) return;
-      this.data.set(layer.id, data);
-      (this.map.getSource(layer.id) as maplibregl.GeoJSONSource | undefined)?.setData(data);
-      if (layer.id === 'counties' && this.counties.length === 0) this.updateCounties();
-      this.updateLegend();
-      this.updateDeck();
-    }));
+  /** (Re)load the label features (counties, parks), e.g. at start and after signing in or out. */
+  private async loadLabels(): Promise<void> {
+    await Promise.all(this.layers.filter(isLabelLayer).map((l) => this.loadLabelLayer(l.id)));
+  }
+
+  private async loadLabelLayer(layerId: string): Promise<void> {
+    // One controller for all label loads; signing in or out aborts them and starts a new one.
+    const controller = (this.labelController ??= new AbortController());
+    const data = await loadLabelFeatures(layerId, controller.signal);
+    if (controller.signal.aborted) return;
+    this.labels.set(layerId, data);
+    if (this.layers.find((l) => l.id === layerId)?.group === 'admin') this.updateCounties();
+    this.updateDeck();
+  }
+
+  /**
+   * Re-read the TileJSON of `layerIds`; give every layer whose tile URL changed (plus `force`)
+   * its new URL, and reload what depends on the changed data (labels, counts, summary).
+   */
+  private async checkVersions(layerIds: string[], force: string[] = []): Promise<void> {
+    // A newer check supersedes a running one; what either found is kept in the two sets below
+    // until applied, so an aborted check loses nothing.
+    this.versionController?.abort();
+    const controller = (this.versionController = new AbortController());
+    for (const id of force) this.staleSources.add(id);
+    const { changed, errors } = await this.tileUrls.refresh(layerIds, controller.signal);
+    for (const id of changed) {
+      this.staleSources.add(id);
+      this.changedData.add(id);
+    }
+    if (controller.signal.aborted) return;
+    // A missed check is retried at the next poll; tiles keep their last URL meanwhile.
+    for (const err of errors) if (!isAbortError(err)) console.warn('tile version check failed', err);
+    if (this.staleSources.size === 0) return;
+    for (const id of this.staleSources) (this.map.getSource(id) as VectorTileSource | undefined)?.setTiles([this.tileUrls.template(id)]);
+    this.staleSources.clear();
+    this.updateDeck();
+    if (this.changedData.size === 0) return;
+    const layers = this.layers.filter((l) => this.changedData.has(l.id));
+    this.changedData.clear();
+    await Promise.all([
+      ...layers.filter(isLabelLayer).map((l) => this.loadLabelLayer(l.id)),
+      this.loadCounts(),
+      this.loadSummary(),
+    ]).catch((err) => this.showError(t('loadFailed'), err));
+  }
+
+  /** Legend counts for the current user. */
+  private async loadCounts(): Promise<void> {
+    this.setCounts(await fetchLayers(new AbortController().signal));
+    this.updateLegend();
+  }
+
+  private setCounts(layers: LayerInfo[]): void {
+    this.counts = new Map(layers.map((l) => [l.id, l.featureCount]));
   }
 
   private async loadSummary(): Promise<void> {
@@ -226,10 +281,19 @@ export class MapView {
   /** County list from the summary, or from the counties layer while the summary is missing. */
   private updateCounties(): void {
     const fromSummary = this.summary?.counties ?? [];
-    this.counties = fromSummary.length > 0 ? fromSummary : (this.data.get('counties')?.features ?? []).map((f) => ({
+    const countiesLayer = this.layers.find((l) => l.group === 'admin');
+    const fromLayer = countiesLayer ? this.labels.get(countiesLayer.id)?.features ?? [] : [];
+    this.counties = fromSummary.length > 0 ? fromSummary : fromLayer.map((f) => ({
       adcode: String(f.properties?.adcode ?? f.id), name_zh: String(f.properties?.name ?? ''), name_en: String(f.properties?.name_en ?? f.properties?.name ?? ''),
     }));
     this.topBar.update({ counties: this.counties });
+  }
+
+  private parkName(id: number | string): string | undefined {
+    const parks = this.layers.find((l) => l.group === 'park');
+    const park = parks ? this.labels.get(parks.id)?.features.find((f) => String(f.id) === String(id)) : undefined;
+    const p = park?.properties;
+    return ((getLang() === 'en' && p?.name_en) || p?.name || undefined) as string | undefined;
   }
 
   private countyName(adcode: string): string | undefined {
@@ -247,34 +311,32 @@ export class MapView {
   // ---------------------------------------------------------------- state → views
 
   private updateDeck(): void {
-    const county = this.county;
     this.deck.update({
       layers: this.layers,
-      data: this.data,
+      labels: this.labels,
+      tileUrls: new Map(this.layers.map((l) => [l.id, this.tileUrls.template(l.id)])),
       visible: this.visible,
       mode: this.mode,
-      featureFilter: county ? (layer, f) => !this.isCountyFiltered(layer) || f.properties?.[COUNTY_PROPERTY] === county : null,
+      county: this.county,
       selection: this.selection,
     });
   }
 
   private updateLegend(): void {
     if (this.layers.length === 0) return;
-    const counts = new Map<string, number>();
-    for (const [id, d] of this.data) counts.set(id, d.features.length);
-    this.legend.update({ layers: this.layers, visible: this.visible, counts, zoom: this.map.getZoom() });
+    this.legend.update({ layers: this.layers, visible: this.visible, counts: this.counts, zoom: this.map.getZoom() });
   }
 
-  /** Layers that have a county attribute follow the county filter. */
-  private isCountyFiltered(layer: LayerInfo): boolean {
-    return layer.group !== 'admin' && layer.attributes.some((a) => a.name === COUNTY_PROPERTY);
-  }
-
-  /** Layout visibility of a layer's MapLibre layers (3D hides the flat fills of extruded layers). */
+  /**
+   * Layout visibility of a layer's MapLibre layers. 3D hides the flat polygons of extruded layers
+   * (deck.gl draws them as buildings) but keeps their low-zoom dots.
+   */
   private applyVisibility(layer: LayerInfo): void {
-    const hiddenBy3d = this.mode === '3d' && !!layer.style.extrusionHeight;
-    const value = this.visible.has(layer.id) && !hiddenBy3d ? 'visible' : 'none';
-    for (const id of mapLayerIds(layer)) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', value);
+    for (const id of mapLayerIds(layer)) {
+      const hiddenBy3d = this.mode === '3d' && !!layer.style.extrusionHeight && !id.endsWith('-point');
+      const value = this.visible.has(layer.id) && !hiddenBy3d ? 'visible' : 'none';
+      if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', value);
+    }
   }
 
   private setLayerVisible(layerId: string, on: boolean): void {
@@ -285,6 +347,8 @@ export class MapView {
     if (!on && this.selection?.layerId === layerId) this.clearSelection();
     this.updateDeck();
     this.updateLegend();
+    // A layer hidden for a while may have changed meanwhile.
+    if (on) void this.checkVersions([layerId]);
   }
 
   private onLangChanged(): void {
@@ -300,31 +364,30 @@ export class MapView {
   /** Filter carriers, parks and amenities to one county (null = all) and fly to it. */
   setCounty(adcode: string | null): void {
     this.county = adcode;
-    const filter: FilterSpecification | null = adcode ? ['==', ['get', COUNTY_PROPERTY], adcode] : null;
     for (const layer of this.layers) {
-      if (!this.isCountyFiltered(layer)) continue;
-      for (const id of mapLayerIds(layer)) if (this.map.getLayer(id)) this.map.setFilter(id, filter);
+      if (!isCountyFiltered(layer)) continue;
+      for (const id of mapLayerIds(layer)) if (this.map.getLayer(id)) this.map.setFilter(id, layerFilter(layer, id, adcode));
     }
     // Counties: tint the chosen one, grey the others.
     const counties = this.layers.find((l) => l.group === 'admin');
     if (counties && this.map.getLayer(`${counties.id}-fill`)) {
       this.map.setPaintProperty(`${counties.id}-fill`, 'fill-color', adcode
-        ? ['case', ['==', ['to-string', ['get', FID_PROPERTY]], adcode], counties.style.color, '#90a4ae']
+        ? ['case', ['==', ['to-string', ['id']], adcode], counties.style.color, '#90a4ae']
         : counties.style.color);
       this.map.setPaintProperty(`${counties.id}-fill`, 'fill-opacity', adcode
-        ? ['case', ['==', ['to-string', ['get', FID_PROPERTY]], adcode], Math.max(counties.style.opacity ?? 0.06, 0.1), 0.35]
+        ? ['case', ['==', ['to-string', ['id']], adcode], Math.max(counties.style.opacity ?? 0.06, 0.1), 0.35]
         : (counties.style.opacity ?? 0.06));
     }
     if (counties && this.map.getLayer(`${counties.id}-line`)) {
       const width = counties.style.size ?? 1.5;
       this.map.setPaintProperty(`${counties.id}-line`, 'line-width', adcode
-        ? ['case', ['==', ['to-string', ['get', FID_PROPERTY]], adcode], width * 2, width]
+        ? ['case', ['==', ['to-string', ['id']], adcode], width * 2, width]
         : width);
     }
     this.topBar.update({ county: adcode });
     this.updateDeck();
-    const target = adcode
-      ? this.data.get('counties')?.features.find((f) => String(f.id) === adcode || f.properties?.adcode === adcode)
+    const target = adcode && counties
+      ? this.labels.get(counties.id)?.features.find((f) => String(f.id) === adcode || f.properties?.adcode === adcode)
       : null;
     const bbox = target ? geometryBBox(target.geometry) : (this.config?.bounds ?? DEFAULT_BOUNDS);
     if (bbox) this.map.fitBounds(bbox, { padding: this.fitPadding(), duration: 900, pitch: this.mode === '3d' ? PITCH_3D : 0 });
@@ -361,6 +424,8 @@ export class MapView {
     this.map.easeTo(mode === '3d' ? { pitch: PITCH_3D, bearing: this.map.getBearing() || -20, duration: 800 } : { pitch: 0, bearing: 0, duration: 800 });
     await moved;
     await this.whenIdle();
+    // 3D buildings come from a lazily imported module and their own tile requests.
+    await this.deck.whenExtrusionsLoaded();
   }
 
   // ---------------------------------------------------------------- selection
@@ -369,13 +434,13 @@ export class MapView {
     if (this.mode === '3d') {
       const picked = this.deck.pick(x, y);
       if (picked) {
-        void this.selectFeature(picked.layerId, picked.feature.id, false);
+        void this.selectFeature(picked.layerId, picked.feature.id, false, picked.feature.properties);
         return;
       }
     }
     const interactive = [...this.layers].reverse()
       .filter((l) => this.visible.has(l.id))
-      .flatMap((l) => (l.style.kind === 'circle' ? [`${l.id}-circle`] : [`${l.id}-fill`]))
+      .flatMap((l) => interactiveLayerIds(l))
       .filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
     const hits: MapGeoJSONFeature[] = this.map.queryRenderedFeatures([[x - 3, y - 3], [x + 3, y + 3]], { layers: interactive });
     // Prefer the topmost layer in legend order (amenities over buildings over land over parks over counties).
@@ -386,47 +451,44 @@ export class MapView {
       this.clearSelection();
       return;
     }
-    const fid = hit.properties?.[FID_PROPERTY] ?? hit.id;
-    if (fid === undefined) return;
-    void this.selectFeature(String(hit.source), fid as FeatureId, false);
+    // Tile feature ids are the API ids (county adcodes as integers).
+    if (hit.id === undefined || hit.id === null) return;
+    void this.selectFeature(String(hit.source), hit.id as FeatureId, false, hit.properties);
   }
 
   /**
-   * Highlight feature `id` of `layerId` and open its details (fetched from the API).
-   * `fly` also moves the map to it (used by the test hook and park links).
+   * Highlight feature `id` of `layerId` and open its details, fetched from the API (tiles carry
+   * only some attributes; `preview`, the tile's, shows meanwhile). `fly` also moves the map to it
+   * (used by the test hook and park links).
    */
-  async selectFeature(layerId: string, id: FeatureId, fly: boolean): Promise<void> {
+  async selectFeature(layerId: string, id: FeatureId, fly: boolean, preview?: FeatureProperties | null): Promise<void> {
     const layer = this.layers.find((l) => l.id === layerId);
     if (!layer) throw new Error(`unknown layer "${layerId}"`);
     this.selectController?.abort();
     const controller = (this.selectController = new AbortController());
-    const cached = this.data.get(layerId)?.features.find((f) => String(f.id) === String(id));
-    const key = cached?.id ?? id;
-    this.selection = { layerId, id: key };
+    this.selection = { layerId, id };
     if (window.matchMedia(NARROW_QUERY).matches) this.legend.setOpen(false);
-    this.setSelectionGeometry(cached ?? null);
+    this.setSelectionLayers(layer, id);
     this.updateDeck();
-    this.panel.show(layer, cached ?? { type: 'Feature', id: key, geometry: null as never, properties: {} }, true);
-    if (fly && cached) this.flyToFeature(cached);
+    const placeholder: ApiFeature = { type: 'Feature', id, geometry: null as never, properties: { ...(preview ?? {}) } };
+    this.panel.show(layer, placeholder, true);
     try {
       const full = await fetchFeature(layerId, id, controller.signal);
       if (controller.signal.aborted) return;
       this.panel.show(layer, full, false);
-      if (!cached) {
-        this.setSelectionGeometry(full);
-        if (fly) this.flyToFeature(full);
-      }
+      if (fly) this.flyToFeature(full);
     } catch (err) {
       if (isAbortError(err)) return;
-      this.panel.show(layer, cached ?? { type: 'Feature', id: key, geometry: null as never, properties: {} }, false,
-        t('featureLoadFailed') + (err as Error).message);
+      this.panel.show(layer, placeholder, false, t('featureLoadFailed') + (err as Error).message);
     }
   }
 
-  private setSelectionGeometry(feature: ApiFeature | null): void {
-    const source = this.map.getSource(SELECTION) as maplibregl.GeoJSONSource | undefined;
-    const features: Feature[] = feature?.geometry ? [{ type: 'Feature', geometry: feature.geometry, properties: {} }] : [];
-    source?.setData({ type: 'FeatureCollection', features });
+  /** Outline feature `id` of `layer` (from its tiles), or nothing when `layer` is null. */
+  private setSelectionLayers(layer: LayerInfo | null, id: FeatureId | null): void {
+    for (const sid of SELECTION_LAYER_IDS) if (this.map.getLayer(sid)) this.map.removeLayer(sid);
+    const tileId = id === null ? null : tileFeatureId(id);
+    if (!layer || tileId === null || !this.map.getSource(layer.id)) return;
+    for (const spec of buildSelectionLayers(layer, tileId)) this.map.addLayer(spec);
   }
 
   private flyToFeature(feature: ApiFeature): void {
@@ -438,7 +500,7 @@ export class MapView {
   private clearSelection(): void {
     this.selectController?.abort();
     this.selection = null;
-    this.setSelectionGeometry(null);
+    this.setSelectionLayers(null, null);
     this.panel.hide();
     this.updateDeck();
   }
@@ -448,10 +510,15 @@ export class MapView {
   private async onAuthChanged(user: SessionUser | null): Promise<void> {
     this.user = user;
     this.topBar.update({ user });
-    // Staff see unpublished features: everything shown must be fetched again.
+    // Staff see unpublished features: everything shown must be fetched again. Every tile URL
+    // changes (its session marker), so every source reloads, with current versions.
     this.clearSelection();
+    const all = this.layers.map((l) => l.id);
+    const force = this.tileUrls.setSignedIn(user !== null) ? all : [];
+    this.labelController?.abort();
+    this.labelController = null;
     try {
-      await Promise.all([this.loadData(), this.loadSummary()]);
+      await Promise.all([this.checkVersions(all, force), this.loadLabels(), this.loadSummary(), this.loadCounts()]);
     } catch (err) {
       if (!isAbortError(err)) this.showError(t('loadFailed'), err);
     }

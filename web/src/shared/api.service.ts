@@ -1,9 +1,9 @@
 /**
- * Typed calls to the server's `/api` endpoints (everything except bulk feature loading, which
- * lives in `map/layer-data.service.ts` so the switch to vector tiles stays in one file).
+ * Typed calls to the server's `/api` and `/tiles` JSON endpoints (map data itself comes as vector
+ * tiles; `map/layer-data.service.ts` builds their URLs and loads the few label features).
  */
 import { requestJson } from './http.client.ts';
-import type { ApiFeature, AppConfig, FeatureId, LayerInfo, SessionUser, SummaryResponse } from './api.types.ts';
+import type { ApiFeature, AppConfig, FeatureId, LayerInfo, SessionUser, SummaryResponse, TileJson } from './api.types.ts';
 
 /** `GET /api/config`: basemap and start bounds. */
 export function fetchConfig(signal: AbortSignal): Promise<AppConfig> {
@@ -21,6 +21,11 @@ export function fetchFeature(layerId: string, id: FeatureId, signal: AbortSignal
     `/api/layers/${encodeURIComponent(layerId)}/features/${encodeURIComponent(String(id))}`,
     { signal },
   );
+}
+
+/** `GET /tiles/{layerId}.json`: TileJSON of one layer, whose tile URL carries the layer's data version. */
+export function fetchTileJson(layerId: string, signal: AbortSignal): Promise<TileJson> {
+  return requestJson<TileJson>(`/tiles/${encodeURIComponent(layerId)}.json`, { signal });
 }
 
 /** `GET /api/stats/summary`: carrier counts per county, layer and status. */

@@ -3,9 +3,9 @@
  * from the one layer-definition module, so the legend, styles and panel follow the catalog.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import type { AttributeDefinition, I18nText, LayerDefinition, LayerStyle } from '../../../layers/definition.ts';
+import type { AttributeDefinition, I18nText, LayerDefinition, LayerStyle, TileOptions } from '../../../layers/definition.ts';
 
-export type { AttributeDefinition, I18nText, LayerStyle };
+export type { AttributeDefinition, I18nText, LayerStyle, TileOptions };
 
 /** `GET /api/config`. */
 export interface AppConfig {
@@ -22,6 +22,8 @@ export type LayerInfo = Pick<
   LayerDefinition,
   'id' | 'title' | 'group' | 'geometryType' | 'minzoom' | 'maxzoom' | 'visibleByDefault' | 'style'
 > & {
+  /** How the layer is cut into vector tiles (which properties tiles carry, below which zoom polygons come as points). */
+  tiles?: TileOptions;
   featureCount: number;
   /** Attributes without their storage columns. */
   attributes: Omit<AttributeDefinition, 'column'>[];
@@ -46,6 +48,16 @@ export interface FeaturePage extends FeatureCollection<Geometry, FeatureProperti
   numberMatched?: number;
   numberReturned?: number;
   links?: { rel: string; href: string; type?: string }[];
+}
+
+/** `GET /tiles/{layerIds}.json`: the parts of TileJSON 3.0 the client uses. */
+export interface TileJson {
+  tilejson: string;
+  /** Tile URL templates; the first one carries `?v=<version>`, which changes with the layer's data. */
+  tiles: string[];
+  minzoom: number;
+  maxzoom: number;
+  bounds?: [number, number, number, number];
 }
 
 /** One row of `GET /api/stats/summary`. */

@@ -1,0 +1,130 @@
+/** /api/imports: survey uploads (staff), preview, commit, undo and review (reviewer). */
+import type { Request } from 'express';
+import { AppError, BadParameterError } from '../http/errors.ts';
+import type { RouteSpec } from '../http/route.ts';
+import { ImportError, type ImportOptions, type ImportService } from '../../survey-import/pipeline/import.service.ts';
+import type { SourceCrs } from '../../survey-import/types.ts';
+import { readMultipart, type UploadLimits } from './multipart.ts';
+import { parseIntParam } from '../features/features.service.ts';
+import { CrsOptionError, parseCrs } from '../../survey-import/crs/crs-option.ts';
+
+function appError(err: unknown): never {
+  if (err instanceof ImportError) throw new AppError(err.code, err.message);
+  throw err;
+}
+
+function batchId(req: Request): number {
+  const raw = String(req.params.id);
+  if (!/^\d{1,12}$/.test(raw)) throw new BadParameterError('id', raw, 'must be a batch number');
+  return Number(raw);
+}
+
+function crsOption(raw: string | undefined): SourceCrs | undefined {
+  try {
+    return parseCrs(raw);
+  } catch (err) {
+    if (err instanceof CrsOptionError) throw new BadParameterError('crs', raw, 'must be EPSG:<code>, gcj02 or bd09');
+    throw err;
+  }
+}
+
+function options(fields: Record<string, string>, query: Record<string, unknown>): ImportOptions {
+  const get = (k: string) => (fields[k] ?? (typeof query[k] === 'string' ? (query[k] as string) : undefined)) || undefined;
+  let mapping: Record<string, string> | undefined;
+  const rawMapping = get('mapping');
+  if (rawMapping) {
+    try {
+      mapping = JSON.parse(rawMapping);
+    } catch {
+      throw new BadParameterError('mapping', rawMapping, 'must be a JSON object {"sourceField": "column"}');
+    }
+    if (!mapping || typeof mapping !== 'object' || Array.isArray(mapping)) throw new BadParameterError('mapping', rawMapping, 'must be a JSON object');
+  }
+  const encoding = get('encoding');
+  if (encoding) {
+    try {
+      new TextDecoder(encoding);
+    } catch {
+      throw new BadParameterError('encoding', encoding, 'is not a known text encoding');
+    }
+  }
+  return { crs: crsOption(get('crs')), encoding, mapping };
+}
+
+/** Import routes. */
+export function importRoutes(imports: ImportService, limits: UploadLimits): RouteSpec[] {
+  return [
+    {
+      method: 'post', path: '/api/imports', access: ['staff'], tag: 'imports',
+      summary: 'Upload survey files (multipart field "file", repeatable; fields layer, crs, encoding, mapping) → a validated batch with a preview',
+      response: { status: 201, type: 'application/json' },
+      async handler(req, res, viewer) {
+        const { files, fields } = await readMultipart(req, limits);
+        const layer = fields.layer ?? req.query.layer;
+        const batch = await imports.upload(layer, files, options(fields, req.query as Record<string, unknown>), viewer.user?.id ?? null).catch(appError);
+        res.status(batch.duplicateOf ? 200 : 201).json({ batch });
+      },
+    },
+    {
+      method: 'get', path: '/api/imports', access: ['staff', 'reviewer'], tag: 'imports',
+      summary: 'Recent import batches',
+      async handler(req, res) {
+        const limit = parseIntParam('limit', req.query.limit, 50, 1, 500);
+        res.json({ batches: await imports.list(limit) });
+      },
+    },
+    {
+      method: 'get', path: '/api/imports/:id', access: ['staff', 'reviewer'], tag: 'imports',
+      summary: 'One batch with its summary',
+      async handler(req, res) {
+        res.json({ batch: await imports.get(batchId(req)).catch(appError) });
+      },
+    },
+    {
+      method: 'get', path: '/api/imports/:id/items', access: ['staff', 'reviewer'], tag: 'imports',
+      summary: 'Preview: the batch items as GeoJSON with status, issues and mapped values',
+      response: { status: 200, type: 'application/geo+json' },
+      async handler(req, res) {
+        const limit = parseIntParam('limit', req.query.limit, 1000, 1, 10000);
+        const offset = parseIntParam('offset', req.query.offset, 0, 0, 1e9);
+        const items = await imports.items(batchId(req), limit, offset).catch(appError);
+        res.type('application/geo+json').send(JSON.stringify({
+          type: 'FeatureCollection',
+          features: items.map((i: Record<string, unknown>) => ({
+            type: 'Feature', id: i.idx, geometry: i.geometry ? JSON.parse(i.geometry as string) : null,
+            properties: { file: i.file, index: i.file_index, where: i.location, kind: i.kind, status: i.status, action: i.action, issues: i.issues, area_m2: i.area_m2, ...(i.mapped as object) },
+          })),
+        }));
+      },
+    },
+    {
+      method: 'get', path: '/api/imports/:id/issues', access: ['staff', 'reviewer'], tag: 'imports',
+      summary: 'Every problem found, each naming file, row/feature, field and value',
+      async handler(req, res) {
+        res.json({ issues: await imports.issues(batchId(req)).catch(appError) });
+      },
+    },
+    {
+      method: 'post', path: '/api/imports/:id/commit', access: ['staff'], tag: 'imports',
+      summary: 'Commit a validated batch in one transaction (its features become drafts)',
+      async handler(req, res) {
+        res.json({ batch: await imports.commit(batchId(req)).catch(appError) });
+      },
+    },
+    {
+      method: 'post', path: '/api/imports/:id/undo', access: ['staff'], tag: 'imports',
+      summary: 'Undo a committed batch: removes exactly its features and restores rows it updated',
+      async handler(req, res) {
+        res.json({ batch: await imports.undo(batchId(req)).catch(appError) });
+      },
+    },
+    {
+      method: 'post', path: '/api/imports/:id/review', access: ['reviewer'], tag: 'imports',
+      summary: 'Reviewer (校核): set {state: "verified"|"published"} on every feature of a committed batch',
+      body: { type: 'object', required: ['state'], properties: { state: { enum: ['verified', 'published'] } } },
+      async handler(req, res) {
+        res.json(await imports.review(batchId(req), req.body?.state).catch(appError));
+      },
+    },
+  ];
+}

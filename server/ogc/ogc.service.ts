@@ -1,0 +1,231 @@
+/**
+ * OGC API – Features (Part 1 Core + GeoJSON, with Part 3 CQL2-text filters and queryables) over
+ * the layer catalog: the landing page, conformance, collections (one per layer), items and single
+ * features. Parameter rules live here; SQL does not. The request parsing (`parseFeatureQuery`) is
+ * shared with the exports so both select features the same way.
+ */
+import type { Feature } from 'geojson';
+import { LAYERS, findLayer } from '../../layers/catalog.ts';
+import type { LayerDefinition } from '../../layers/definition.ts';
+import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { BadParameterError, NotFoundError } from '../http/errors.ts';
+import { parseBBox, parseIntParam, toFeature } from '../features/features.service.ts';
+import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
+import type { FeatureQuery, OgcRepository } from './ogc.repository.ts';
+
+/** Page size limits of `/items`; larger limits are capped to the maximum, as OGC API permits. */
+export const ITEMS_LIMIT = { default: 100, max: 10000 } as const;
+
+/** The only CRS served: WGS84 longitude/latitude. */
+export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+
+/** Conformance classes implemented. */
+export const CONFORMANCE = [
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+  'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter',
+  'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter',
+  'http://www.opengis.net/spec/cql2/1.0/conf/cql2-text',
+  'http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2',
+] as const;
+
+const JSON_TYPE = 'application/json';
+const GEOJSON = 'application/geo+json';
+
+/** A hypermedia link. */
+export interface Link {
+  href: string;
+  rel: string;
+  type: string;
+  title?: string;
+}
+
+/** Query parameters every feature-selecting request understands. */
+const SELECTION_PARAMS = ['bbox', 'bbox-crs', 'filter', 'filter-lang', 'filter-crs'];
+
+/** A single-valued query parameter, or undefined; a repeated one is a 400 naming it. */
+function single(query: Record<string, unknown>, name: string): string | undefined {
+  const v = query[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new BadParameterError(name, v, 'must be given once');
+  return v;
+}
+
+/**
+ * Parse what selects features: `bbox` (+ `bbox-crs`), a CQL2-text `filter` (+ `filter-lang`,
+ * `filter-crs`) and `?attribute=value` equalities. Any other parameter not in `allowed` is a 400
+ * naming it, so a misspelt filter never silently returns everything.
+ */
+export function parseFeatureQuery(layer: LayerDefinition, query: Record<string, unknown>, allowed: readonly string[]): FeatureQuery {
+  const props = queryables(layer);
+  const filters: (Cql2Expr | null)[] = [];
+  for (const key of Object.keys(query)) {
+    if (SELECTION_PARAMS.includes(key) || allowed.includes(key)) continue;
+    const prop = props.get(key);
+    if (!prop) {
+      throw new BadParameterError(key, query[key],
+        `is not a parameter of layer "${layer.id}" (parameters: ${[...SELECTION_PARAMS, ...allowed].join(', ')}, or an attribute: ${[...props.keys()].join(', ')})`);
+    }
+    filters.push(propertyEquals(prop, single(query, key)!));
+  }
+  for (const [name, value] of [['bbox-crs', single(query, 'bbox-crs')], ['filter-crs', single(query, 'filter-crs')]]) {
+    if (value !== undefined && value !== CRS84) throw new BadParameterError(name!, value, `must be ${CRS84}, the only CRS served`);
+  }
+  const lang = single(query, 'filter-lang');
+  if (lang !== undefined && lang !== 'cql2-text') throw new BadParameterError('filter-lang', lang, 'must be "cql2-text" (the only filter language supported)');
+  const filter = single(query, 'filter');
+  if (filter !== undefined) filters.push(parseCql2(filter, layer));
+  return { bbox: parseBBox(query.bbox), filter: allOf(filters), ids: null };
+}
+
+/** Only JSON encodings are served: `f` may be absent, `json` or (for features) `geojson`. */
+export function checkFormat(query: Record<string, unknown>): void {
+  const f = single(query, 'f');
+  if (f !== undefined && f !== 'json' && f !== 'geojson') throw new BadParameterError('f', f, 'must be "json" or "geojson" (only JSON encodings are served)');
+}
+
+/** Whether the viewer sees unpublished features of `layer` (the public sees published only). */
+export function viewerSeesAll(layer: LayerDefinition, viewer: Viewer): boolean {
+  return layer.visibility === 'public' || seesUnpublished(viewer);
+}
+
+/** OGC API – Features resources. `base` is the service root URL, e.g. `http://host/ogc`. */
+export class OgcService {
+  constructor(private readonly repo: OgcRepository, private readonly apiDocUrl: string = '/api/openapi.json') {}
+
+  /** The layer with this id, or a 404 naming it. */
+  layer(id: string): LayerDefinition {
+    const layer = findLayer(id);
+    if (!layer) throw new NotFoundError('collection', id);
+    return layer;
+  }
+
+  /** Landing page. */
+  landing(base: string, origin: string) {
+    return {
+      title: '达州市招商载体资源',
+      description: 'Dazhou investment carriers (land, standard factories, offices), industrial parks, amenities and counties — OGC API – Features',
+      links: [
+        { href: base, rel: 'self', type: JSON_TYPE, title: 'This document' },
+        { href: `${origin}${this.apiDocUrl}`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'The API definition (OpenAPI 3.1)' },
+        { href: `${base}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
+        { href: `${base}/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections (one per layer)' },
+      ] satisfies Link[],
+    };
+  }
+
+  /** Conformance declaration. */
+  conformance() {
+    return { conformsTo: CONFORMANCE };
+  }
+
+  /** All collections with their extents as the viewer sees them. */
+  async collections(viewer: Viewer, base: string) {
+    const collections = await Promise.all(LAYERS.map((l) => this.describe(l, viewer, base)));
+    return {
+      links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: 'Collections' }] satisfies Link[],
+      collections,
+    };
+  }
+
+  /** One collection. */
+  async collection(id: string, viewer: Viewer, base: string) {
+    return this.describe(this.layer(id), viewer, base);
+  }
+
+  private async describe(layer: LayerDefinition, viewer: Viewer, base: string) {
+    const extent = await this.repo.extent(layer, viewerSeesAll(layer, viewer));
+    const self = `${base}/collections/${encodeURIComponent(layer.id)}`;
+    return {
+      id: layer.id,
+      title: layer.title.zh,
+      description: layer.title.en,
+      itemType: 'feature',
+      crs: [CRS84],
+      storageCrs: CRS84,
+      extent: { spatial: { bbox: extent ? [extent] : [], crs: CRS84 } },
+      links: [
+        { href: self, rel: 'self', type: JSON_TYPE, title: layer.title.zh },
+        { href: `${self}/items`, rel: 'items', type: GEOJSON, title: `${layer.title.en} (GeoJSON)` },
+        { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: 'application/schema+json', title: 'Queryables' },
+      ] satisfies Link[],
+    };
+  }
+
+  /** The properties filters may use, as a JSON Schema (OGC API – Features Part 3). */
+  queryables(id: string, base: string) {
+    const layer = this.layer(id);
+    const properties: Record<string, unknown> = {};
+    for (const q of queryables(layer).values()) {
+      const a = layer.attributes.find((x) => x.name === q.name);
+      const type = { integer: 'integer', number: 'number', boolean: 'boolean', date: 'string', enum: 'string', string: 'string', 'string[]': 'array' }[q.type];
+      properties[q.name] = {
+        title: a ? `${a.label.zh} ${a.label.en}` : '名称 Name',
+        type,
+        ...(q.type === 'date' ? { format: 'date' } : {}),
+        ...(a?.values ? { enum: Object.keys(a.values) } : {}),
+        ...(a?.unit ? { 'x-unit': a.unit } : {}),
+      };
+    }
+    return {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `${base}/collections/${encodeURIComponent(layer.id)}/queryables`,
+      type: 'object',
+      title: layer.title.zh,
+      properties,
+      additionalProperties: false,
+    };
+  }
+
+  /** One page of a collection's features. `self` is the request URL without its query. */
+  async items(id: string, viewer: Viewer, query: Record<string, unknown>, self: string, base: string) {
+    const layer = this.layer(id);
+    checkFormat(query);
+    const fq = parseFeatureQuery(layer, query, ['f', 'limit', 'offset', 'datetime']);
+    const rawLimit = single(query, 'limit');
+    // Above the maximum is capped (OGC API – Features permits it); malformed or < 1 is a 400.
+    const limit = Math.min(parseIntParam('limit', rawLimit, ITEMS_LIMIT.default, 1, Number.MAX_SAFE_INTEGER), ITEMS_LIMIT.max);
+    const offset = parseIntParam('offset', single(query, 'offset'), 0, 0, 1e9);
+    const sees = viewerSeesAll(layer, viewer);
+    const [matched, rows] = await Promise.all([this.repo.count(layer, sees, fq), this.repo.list(layer, sees, fq, limit, offset)]);
+    const features = rows.map((r) => toFeature(layer, r));
+    const page = (o: number) => {
+      const p = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (k !== 'offset' && k !== 'limit' && typeof v === 'string') p.set(k, v);
+      p.set('limit', String(limit));
+      p.set('offset', String(o));
+      return `${self}?${p}`;
+    };
+    const links: Link[] = [{ href: page(offset), rel: 'self', type: GEOJSON, title: 'This page' }];
+    if (offset + rows.length < matched) links.push({ href: page(offset + limit), rel: 'next', type: GEOJSON, title: 'Next page' });
+    if (offset > 0) links.push({ href: page(Math.max(0, offset - limit)), rel: 'prev', type: GEOJSON, title: 'Previous page' });
+    links.push({ href: `${base}/collections/${encodeURIComponent(layer.id)}`, rel: 'collection', type: JSON_TYPE, title: layer.title.zh });
+    return {
+      type: 'FeatureCollection' as const,
+      timeStamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      numberMatched: matched,
+      numberReturned: features.length,
+      features,
+      links,
+    };
+  }
+
+  /** One feature, or 404 (also when the viewer may not see it: a draft does not exist for the public). */
+  async item(id: string, viewer: Viewer, featureId: string, query: Record<string, unknown>, base: string): Promise<Feature & { links: Link[] }> {
+    const layer = this.layer(id);
+    checkFormat(query);
+    if (!/^[0-9A-Za-z_-]{1,64}$/.test(featureId)) throw new BadParameterError('featureId', featureId, 'must be a feature id');
+    const row = await this.repo.get(layer, viewerSeesAll(layer, viewer), featureId);
+    if (!row) throw new NotFoundError(`feature of collection "${layer.id}"`, featureId);
+    const coll = `${base}/collections/${encodeURIComponent(layer.id)}`;
+    return {
+      ...toFeature(layer, row),
+      links: [
+        { href: `${coll}/items/${encodeURIComponent(featureId)}`, rel: 'self', type: GEOJSON },
+        { href: coll, rel: 'collection', type: JSON_TYPE, title: layer.title.zh },
+      ],
+    };
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Shortlists: the sites an officer picked for a named client, and read-only share links for the
+ * client. A link is 32 random bytes (base64url) shown once; only its SHA-256 is stored. Opening a
+ * link counts a view; an expired, revoked or unknown link gets the same 404. The shared view shows
+ * published sites only (a site unpublished since the link was made disappears from it), never the
+ * shortlist's internal notes, and never anything of another shortlist.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Geometry } from 'geojson';
+import { AMENITY_KINDS } from '../../layers/catalog.ts';
+import type { SessionUser } from '../auth/roles.ts';
+import { AppError, NotFoundError } from '../http/errors.ts';
+import { BriefError, LAYER_OF_KIND, MU_M2, parseBrief } from './brief.ts';
+import type { ItemInput, ShortlistsRepository } from './shortlists.repository.ts';
+
+/** Limits of shortlists and share links. */
+export const SHORTLIST_LIMITS = { items: 100, clientName: 200, notes: 5000, itemNote: 1000, shareDays: { default: 30, min: 1 / 24, max: 365 } } as const;
+
+const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Indicators shown for a shared site (null ones are left out). */
+const INDICATORS = [
+  'area_m2', 'land_use', 'allowed_industries', 'price', 'price_unit', 'power_kva', 'water_t_per_day', 'gas', 'floors',
+  'floor_area_m2', 'floor_load_kn_m2', 'clear_height_m', 'building_height_m', 'plot_ratio_min', 'plot_ratio_max',
+  'investment_intensity_wan_per_mu', 'output_per_mu_wan', 'available_from',
+] as const;
+
+/** Parse a path id. */
+export function parseId(raw: string): number {
+  if (!/^[0-9]{1,15}$/.test(raw)) throw new AppError('bad_request', `shortlist id must be a positive integer, got ${JSON.stringify(raw)}`, { parameter: 'id', value: raw });
+  return Number(raw);
+}
+
+function text(field: string, v: unknown, max: number, required: boolean): string | null {
+  if (v === undefined || v === null) {
+    if (required) throw new BriefError(field, v, `is required (1..${max} characters)`);
+    return null;
+  }
+  if (typeof v !== 'string' || v.length > max || (required && !v.trim())) {
+    throw new BriefError(field, v, `must be ${required ? 'a non-empty' : 'a'} string of at most ${max} characters`);
+  }
+  return v.trim();
+}
+
+/** Shortlists and share links. */
+export class ShortlistsService {
+  constructor(private readonly repo: ShortlistsRepository) {}
+
+  private async items(raw: unknown): Promise<ItemInput[]> {
+    if (!Array.isArray(raw)) throw new BriefError('items', raw, 'must be an array of {carrierId, note}');
+    if (raw.length > SHORTLIST_LIMITS.items) throw new BriefError('items', `${raw.length} items`, `must hold at most ${SHORTLIST_LIMITS.items} sites`);
+    const items = raw.map((it, i): ItemInput => {
+      const obj = typeof it === 'number' ? { carrierId: it } : it;
+      if (!isObject(obj)) throw new BriefError(`items[${i}]`, it, 'must be {carrierId, note}');
+      const id = obj.carrierId;
+      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) throw new BriefError(`items[${i}].carrierId`, id, 'must be a carrier id');
+      return { carrierId: id, note: text(`items[${i}].note`, obj.note, SHORTLIST_LIMITS.itemNote, false) ?? '' };
+    });
+    const seen = new Set<number>();
+    items.forEach((it, i) => {
+      if (seen.has(it.carrierId)) throw new BriefError(`items[${i}].carrierId`, it.carrierId, 'is listed twice');
+      seen.add(it.carrierId);
+    });
+    const published = await this.repo.publishedCarrierIds([...seen]);
+    items.forEach((it, i) => {
+      if (!published.has(it.carrierId)) throw new BriefError(`items[${i}].carrierId`, it.carrierId, 'must be a published carrier');
+    });
+    return items;
+  }
+
+  private brief(raw: unknown): Record<string, unknown> | null {
+    if (raw === undefined || raw === null) return null;
+    parseBrief(raw); // a stored brief must be one the officer can run again
+    return raw as Record<string, unknown>;
+  }
+
+  /** Create a shortlist from `{clientName, notes?, brief?, items: [{carrierId, note?}]}`. */
+  async create(body: unknown, user: SessionUser | null) {
+    if (!isObject(body)) throw new BriefError('shortlist', body, 'must be a JSON object {clientName, items}');
+    const clientName = text('clientName', body.clientName, SHORTLIST_LIMITS.clientName, true)!;
+    const notes = text('notes', body.notes, SHORTLIST_LIMITS.notes, false) ?? '';
+    const brief = this.brief(body.brief) ?? {};
+    const items = await this.items(body.items ?? []);
+    const id = await this.repo.create(clientName, brief, notes, user?.id ?? null, items);
+    return this.get(id);
+  }
+
+  /** Update any of clientName, notes, brief, items (items replace the list). */
+  async update(id: number, body: unknown) {
+    if (!isObject(body)) throw new BriefError('shortlist', body, 'must be a JSON object');
+    const clientName = text('clientName', body.clientName, SHORTLIST_LIMITS.clientName, false);
+    if (clientName === '') throw new BriefError('clientName', body.clientName, 'must not be empty');
+    const notes = text('notes', body.notes, SHORTLIST_LIMITS.notes, false);
+    const brief = this.brief(body.brief);
+    const items = body.items === undefined ? null : await this.items(body.items);
+    if (!(await this.repo.update(id, clientName, brief, notes, items))) throw new NotFoundError('shortlist', id);
+    return this.get(id);
+  }
+
+  async delete(id: number): Promise<void> {
+    if (!(await this.repo.delete(id))) throw new NotFoundError('shortlist', id);
+  }
+
+  async list() {
+    return (await this.repo.list()).map((r) => ({
+      id: r.id, clientName: r.client_name, itemCount: r.item_count, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+    }));
+  }
+
+  /** One shortlist with its items and links (officer view). */
+  async get(id: number) {
+    const s = await this.repo.get(id);
+    if (!s) throw new NotFoundError('shortlist', id);
+    const [items, shares] = await Promise.all([this.repo.items(id), this.repo.shares(id)]);
+    return {
+      id: s.id, clientName: s.client_name, notes: s.notes, brief: s.brief, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at,
+      items: items.map((i) => i.published
+        ? {
+            carrierId: i.carrier_id, position: i.position, note: i.note, published: true, layer: LAYER_OF_KIND[i.kind!], name: i.name,
+            status: i.status, area_m2: i.area_m2, price: i.price, price_unit: i.price_unit,
+          }
+        : { carrierId: i.carrier_id, position: i.position, note: i.note, published: false }),
+      shares: shares.map((sh) => ({
+        id: sh.id, active: sh.active, expiresAt: sh.expires_at, revokedAt: sh.revoked_at, viewCount: sh.view_count, createdAt: sh.created_at,
+      })),
+    };
+  }
+
+  /** Make a share link valid for `expiresInDays` (default 30). `origin` builds the URL. */
+  async share(id: number, body: unknown, user: SessionUser | null, origin: string) {
+    const b = body ?? {};
+    if (!isObject(b)) throw new BriefError('share', b, 'must be a JSON object {expiresInDays}');
+    const { min, max } = SHORTLIST_LIMITS.shareDays;
+    const days = b.expiresInDays ?? SHORTLIST_LIMITS.shareDays.default;
+    if (typeof days !== 'number' || !Number.isFinite(days) || days < min || days > max) {
+      throw new BriefError('expiresInDays', days, `must be a number of days within ${Number(min.toFixed(4))}..${max}`);
+    }
+    if (!(await this.repo.get(id))) throw new NotFoundError('shortlist', id);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = await this.repo.insertShare(sha256(token), id, days, user?.id ?? null);
+    return { url: `${origin}/select.html#shared=${token}`, token, expiresAt };
+  }
+
+  /** Revoke the link with `token`, or every live link of the shortlist when no token is given. */
+  async revoke(id: number, body: unknown) {
+    const b = body ?? {};
+    if (!isObject(b)) throw new BriefError('revoke', b, 'must be a JSON object {token?}');
+    if (b.token !== undefined && typeof b.token !== 'string') throw new BriefError('token', b.token, 'must be a share token string');
+    if (!(await this.repo.get(id))) throw new NotFoundError('shortlist', id);
+    const revoked = await this.repo.revoke(id, typeof b.token === 'string' ? sha256(b.token) : null);
+    if (typeof b.token === 'string' && !revoked.length) throw new NotFoundError('live share link of shortlist', id);
+    return { revoked };
+  }
+
+  /** The client's read-only view of a shared shortlist; counts the view. */
+  async shared(token: string) {
+    const gone = new AppError('not_found', 'this share link does not exist, has expired or was revoked');
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw gone;
+    const share = await this.repo.openShare(sha256(token));
+    if (!share) throw gone;
+    const s = await this.repo.get(share.shortlist_id);
+    if (!s) throw gone;
+    const sites = await this.repo.sharedSites(share.shortlist_id, Object.keys(AMENITY_KINDS));
+    return {
+      clientName: s.client_name,
+      createdAt: s.created_at,
+      updatedAt: s.updated_at,
+      expiresAt: share.expires_at,
+      sites: sites.map((r) => {
+        const indicators: Record<string, unknown> = {};
+        for (const k of INDICATORS) if (r[k] !== null && r[k] !== undefined) indicators[k] = r[k];
+        indicators.area_mu = Math.round(((r.area_m2 as number) / MU_M2) * 100) / 100;
+        return {
+          id: r.id,
+          layer: LAYER_OF_KIND[r.kind],
+          name: r.name,
+          position: r.position,
+          note: r.note,
+          status: r.status,
+          county: r.county_adcode ? { adcode: r.county_adcode, name_zh: r.county_name_zh, name_en: r.county_name_en } : null,
+          park: r.park_id ? { id: r.park_id, name_zh: r.park_name_zh, name_en: r.park_name_en } : null,
+          indicators,
+          photos: [] as string[],
+          nearest: r.nearest,
+          geometry: JSON.parse(r.geometry) as Geometry,
+        };
+      }),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { ReadError } from '../types.ts';
+import { crsFromMember, readGeoJson } from './geojson.reader.ts';
+import { FIXTURES, fixture, textFile } from './fixtures.test-helper.ts';
+
+const validity = fs.readdirSync(path.join(FIXTURES, 'vector/geojson-validity'));
+
+describe('readGeoJson', () => {
+  it.each(validity)('reads %s without errors (validity is checked later, in PostGIS)', (name) => {
+    const r = readGeoJson(fixture(`vector/geojson-validity/${name}`));
+    expect(r.errors).toEqual([]);
+    expect(r.items).toHaveLength(1);
+    expect(r.crs).toBe('EPSG:4326');
+    expect(r.items[0]!.geometry?.type).toMatch(/Polygon/);
+  });
+
+  it('counts the vertices GEOS counts, reading bare geometries and Features alike', () => {
+    const n = (name: string) => {
+      const g = readGeoJson(fixture(`vector/geojson-validity/${name}`)).items[0]!.geometry!;
+      const rings = g.type === 'Polygon' ? g.coordinates : g.type === 'MultiPolygon' ? g.coordinates.flat() : [];
+      return rings.reduce((s, r) => s + r.length, 0);
+    };
+    expect(n('switzerland_kinked.geojson')).toBe(750);
+    expect(n('self_intersecting_real_parcel_issue2627.geojson')).toBe(162);
+    expect(n('self_intersecting_field_issue1094.geojson')).toBe(34);
+    expect(n('hourglass.geojson')).toBe(5);
+    expect(n('multipolygons_overlap.geojson')).toBe(15);
+    expect(n('VALID_polygon_internal_hole.geojson')).toBe(10);
+    expect(readGeoJson(fixture('vector/geojson-validity/self_intersecting_real_parcel_issue2627.geojson')).items[0]!.where).toBe('geometry');
+  });
+
+  it('closes the unclosed ring of not_closing_ring.geojson (4 positions) with a warning', () => {
+    const r = readGeoJson(fixture('vector/geojson-validity/not_closing_ring.geojson'));
+    const ring = (r.items[0]!.geometry as Polygon).coordinates[0]!;
+    expect(ring).toHaveLength(5);
+    expect(ring[4]).toEqual(ring[0]);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]!.message).toMatch(/^feature 1: ring 1 is not closed/);
+  });
+
+  it('reads the 25 generated Dazhou reference parcels in WGS84', () => {
+    const r = readGeoJson(fixture('vector/generated/dazhou_parcels_wgs84_reference.geojson'));
+    expect(r.items).toHaveLength(25);
+    expect(r.errors).toEqual([]);
+    expect(r.items[0]!.properties).toEqual({ DKBH: 'DZ-1000', YDXZ: '工业用地', MJ_MU: 42 });
+  });
+
+  it.each([
+    [{ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4490' } }, 'EPSG:4490'],
+    [{ type: 'name', properties: { name: 'EPSG:4545' } }, 'EPSG:4545'],
+    [{ type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG:6.6:4326' } }, 'EPSG:4326'],
+    [{ type: 'name', properties: { name: 'urn:ogc:def:crs:OGC:1.3:CRS84' } }, 'EPSG:4326'],
+    [{ type: 'name', properties: { name: 'http://www.opengis.net/def/crs/EPSG/0/4547' } }, 'EPSG:4547'],
+    [{ type: 'EPSG', properties: { code: 4524 } }, 'EPSG:4524'],
+  ])('reads the legacy crs member %j as %s', (member, crs) => {
+    expect(crsFromMember(member)).toBe(crs);
+  });
+
+  it('keeps projected coordinates as they are and names the CRS', () => {
+    const r = readGeoJson(textFile('p.geojson', JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::4545' } }, features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [452000, 3453000] } }] })));
+    expect(r.crs).toBe('EPSG:4545');
+    expect(r.errors).toEqual([]);
+    expect(r.items[0]!.geometry).toEqual({ type: 'Point', coordinates: [452000, 3453000] });
+  });
+
+  it('rejects a crs member it cannot map to EPSG', () => {
+    expect(() => readGeoJson(textFile('x.geojson', JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'LOCAL_CS' } }, features: [] })))).toThrow(/x\.geojson: crs member .* is not an EPSG CRS/);
+  });
+
+  it('reports a null geometry, a NaN and an out-of-range longitude per feature, and keeps the good one', () => {
+    const fc = '{"type":"FeatureCollection","features":[' +
+      '{"type":"Feature","properties":{"n":1},"geometry":null},' +
+      '{"type":"Feature","properties":{"n":2},"geometry":{"type":"Point","coordinates":["abc",30]}},' +
+      '{"type":"Feature","properties":{"n":3},"geometry":{"type":"Point","coordinates":[1071.5,30]}},' +
+      '{"type":"Feature","properties":{"n":4},"geometry":{"type":"Point","coordinates":[107.5,95]}},' +
+      '{"type":"Feature","properties":{"n":5},"geometry":{"type":"Point","coordinates":[107.5,31.2]}}]}';
+    const r = readGeoJson(textFile('bad.geojson', fc));
+    expect(r.items).toHaveLength(5);
+    expect(r.errors.map((e) => [e.index, e.field, e.value, e.message])).toEqual([
+      [0, 'geometry', null, 'feature 1: geometry is null'],
+      [1, 'longitude', 'abc', 'feature 2: longitude "abc" is not a number'],
+      [2, 'longitude', 1071.5, 'feature 3: longitude 1071.5 is outside -180..180'],
+      [3, 'latitude', 95, 'feature 4: latitude 95 is outside -90..90'],
+    ]);
+    expect(r.items[4]!.geometry).toEqual({ type: 'Point', coordinates: [107.5, 31.2] });
+    expect(r.items[2]!.geometry).toBeNull();
+  });
+
+  it('reads GeoJSONSeq one feature per line, reporting a broken line without losing the others', () => {
+    const lines = [
+      '{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[107.1,31.1]}}',
+      '{"type":"Feature","properties":{"id":2},"geometry":{"type":"Point","coordinates":[107.2,31.2]',
+      '\x1e{"type":"Feature","properties":{"id":3},"geometry":{"type":"Point","coordinates":[107.3,31.3]}}',
+    ];
+    const r = readGeoJson(textFile('big.geojsonl', lines.join('\n') + '\n'));
+    expect(r.items.map((i) => i.properties.id)).toEqual([1, 3]);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]!.where).toBe('line 2');
+  });
+
+  it('throws ReadError naming the file for text that is not JSON', () => {
+    expect(() => readGeoJson(textFile('broken.geojson', '{"type": "FeatureCollection", '))).toThrow(ReadError);
+    expect(() => readGeoJson(textFile('broken.geojson', '{"type": "FeatureCollection", '))).toThrow(/^broken\.geojson: not valid JSON/);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Survey import end to end through the HTTP API and the CLI, on real third-party files, checked
+ * against GDAL (ogr2ogr) and PostGIS as independent tools.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import type pg from 'pg';
+import { ROOT_DIR } from '../server/config.ts';
+import { fixture, hasFixtures } from './fixtures.ts';
+import { api, testPool, userWithRole } from './helpers.ts';
+
+const run = promisify(execFile);
+let pool: pg.Pool;
+let staff: string;
+let reviewer: string;
+
+beforeAll(async () => {
+  pool = testPool();
+  staff = await userWithRole('staff');
+  reviewer = await userWithRole('reviewer');
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+/** POST /api/imports with real files, as the Upload page does. */
+async function upload(layer: string, files: string[], fields: Record<string, string> = {}, cookie = staff) {
+  const form = new FormData();
+  form.set('layer', layer);
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  for (const f of files) form.append('file', new Blob([fs.readFileSync(f)]), path.basename(f));
+  const res = await api('/api/imports', { method: 'POST', body: form, cookie });
+  return { status: res.status, body: await res.json() };
+}
+
+const post = (p: string, body?: unknown, cookie = staff) =>
+  api(p, { method: 'POST', cookie, body: body ? JSON.stringify(body) : undefined }).then(async (r) => ({ status: r.status, body: await r.json() }));
+
+describe.runIf(hasFixtures())('survey import', () => {
+  it('imports a projected shapefile of parcels, repairs the invalid one with a warning, and matches GDAL positions', async () => {
+    const zip = fixture('vector/shapefile/ma_senate_epsg26986.zip');
+    const { status, body } = await upload('land', [zip]);
+    expect(status).toBe(201);
+    const b = body.batch;
+    expect(b.status).toBe('validated');
+    expect(b.summary.total).toBe(40);
+    expect(b.summary.rejected).toBe(0);
+    expect(b.summary.crs.join(' ')).toContain('EPSG:26986');
+    const issues = (await (await api(`/api/imports/${b.id}/issues`, { cookie: staff })).json()).issues;
+    const repaired = issues.filter((i: { message: string }) => /repaired/.test(i.message));
+    expect(repaired.length).toBe(1);
+    expect(repaired[0].file).toBe('ma_senate_epsg26986.zip');
+    expect(repaired[0].value).toMatch(/Self-intersection/i);
+
+    const committed = await post(`/api/imports/${b.id}/commit`);
+    expect(committed.body.batch.status).toBe('committed');
+
+    // Independent reference: GDAL reprojects the same file to WGS84.
+    const { stdout } = await run('ogr2ogr', ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', '/vsistdout/', `/vsizip/${zip}`], { maxBuffer: 64 * 1024 * 1024 });
+    const gdal = JSON.parse(stdout);
+    const { rows } = await pool.query(
+      `SELECT i.raw->>'SEN_DIST' dist, ST_X(ST_Centroid(c.geom)) x, ST_Y(ST_Centroid(c.geom)) y, c.area_m2, (i.raw->>'SHAPE_AREA')::float8 shape_area, c.review_state
+       FROM import_items i JOIN carriers c ON c.id = i.target_id WHERE i.batch_id = $1`, [b.id]);
+    expect(rows.length).toBe(40);
+    for (const r of rows) {
+      expect(r.review_state).toBe('draft');
+      const g = gdal.features.find((f: { properties: { SEN_DIST: string } }) => f.properties.SEN_DIST === r.dist);
+      const { rows: ref } = await pool.query('SELECT ST_X(ST_Centroid(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)))) x, ST_Y(ST_Centroid(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)))) y', [JSON.stringify(g.geometry)]);
+      // Centroids agree within ~1 m (1e-5°).
+      expect(Math.abs(r.x - ref[0].x), r.dist).toBeLessThan(1e-5);
+      expect(Math.abs(r.y - ref[0].y), r.dist).toBeLessThan(1e-5);
+      // The DBF's own SHAPE_AREA (m² in the state plane) agrees with our ellipsoidal area within 0.5 %.
+      expect(Math.abs(r.area_m2 / r.shape_area - 1), r.dist).toBeLessThan(0.005);
+    }
+  });
+
+  it('keeps imported drafts from the public until a reviewer publishes them, and undo removes exactly the batch', async () => {
+    const before = (await (await api('/api/layers/land/features?limit=1')).json()).numberMatched;
+    const { body } = await upload('land', [fixture('vector/shapefile/ma_counties_no_prj.zip')]);
+    const id = body.batch.id;
+    expect(body.batch.summary.total).toBe(14);
+    await post(`/api/imports/${id}/commit`);
+    expect((await (await api('/api/layers/land/features?limit=1')).json()).numberMatched).toBe(before);
+    const staffCount = (await (await api('/api/layers/land/features?limit=1', { cookie: staff })).json()).numberMatched;
+
+    expect((await post(`/api/imports/${id}/review`, { state: 'published' }, staff)).status).toBe(403);
+    const reviewed = await post(`/api/imports/${id}/review`, { state: 'published' }, reviewer);
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body.features).toBe(14);
+    expect((await (await api('/api/layers/land/features?limit=1')).json()).numberMatched).toBe(before + 14);
+
+    const undone = await post(`/api/imports/${id}/undo`);
+    expect(undone.body.batch.status).toBe('undone');
+    expect((await (await api('/api/layers/land/features?limit=1')).json()).numberMatched).toBe(before);
+    expect((await (await api('/api/layers/land/features?limit=1', { cookie: staff })).json()).numberMatched).toBe(staffCount - 14);
+    const { rows } = await pool.query('SELECT count(*) n FROM carriers WHERE batch_id = $1', [id]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('imports nothing new when the same files are uploaded again', async () => {
+    const file = fixture('gps/garmin_connect_run.gpx');
+    const first = await upload('tracks', [file]);
+    await post(`/api/imports/${first.body.batch.id}/commit`);
+    const again = await upload('tracks', [file]);
+    expect(again.status).toBe(200);
+    expect(again.body.batch.duplicateOf).toBe(first.body.batch.id);
+    const { rows } = await pool.query('SELECT count(*) n FROM tracks WHERE batch_id = $1', [first.body.batch.id]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('rejects a zip without a .shp naming the file, and leaves no data behind', async () => {
+    const before = (await pool.query('SELECT count(*) n FROM carriers')).rows[0].n;
+    const { status, body } = await upload('land', [fixture('vector/shapefile/zip_without_shp.zip')]);
+    expect(status).toBe(400);
+    expect(body.error.message).toContain('zip_without_shp.zip');
+    expect((await pool.query('SELECT count(*) n FROM carriers')).rows[0].n).toBe(before);
+  });
+
+  it('reports every bad coordinate of a GPX file with the element and value, never (0,0)', async () => {
+    const { body } = await upload('tracks', [fixture('gps/bad_coords.gpx')]);
+    const issues = (await (await api(`/api/imports/${body.batch.id}/issues`, { cookie: staff })).json()).issues;
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.some((i: { value: unknown }) => String(i.value).includes('undefined'))).toBe(true);
+    const items = await (await api(`/api/imports/${body.batch.id}/items`, { cookie: staff })).json();
+    for (const f of items.features) {
+      if (f.geometry?.type === 'Point') expect(f.geometry.coordinates).not.toEqual([0, 0]);
+    }
+  });
+
+  it('imports drone photos with GPS and keeps those without a position', async () => {
+    const dir = fixture('drone');
+    const files = [
+      'dji_mavic2pro_hasselblad_L1D-20c.jpg', 'dji_zenmuse_h20t_thermal.jpg', 'ebee_canon_s110_tiny_1.jpg',
+      'no-gps/no_exif_at_all.jpg', 'no-gps/dji_m2ea_thermal_gps_stripped.jpg',
+    ].map((f) => path.join(dir, f));
+    const { body } = await upload('photos', files);
+    expect(body.batch.summary.total).toBe(5);
+    expect(body.batch.summary.rejected).toBe(0);
+    await post(`/api/imports/${body.batch.id}/commit`);
+    const { rows } = await pool.query('SELECT file_name, ST_X(geom) lon, ST_Y(geom) lat, rel_altitude_m, heading, footprint IS NOT NULL has_fp FROM photos WHERE batch_id = $1 ORDER BY file_name', [body.batch.id]);
+    expect(rows.length).toBe(5);
+    const mavic = rows.find((r) => r.file_name.startsWith('dji_mavic2pro'))!;
+    // EXPECTED.md: exiftool -n values rounded to 6 dp; tolerance 1e-6°.
+    expect(Math.abs(mavic.lat - 47.354184)).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(mavic.lon - 10.191316)).toBeLessThanOrEqual(1e-6);
+    expect(mavic.rel_altitude_m).toBeCloseTo(125.3, 2);
+    const noGps = rows.filter((r) => r.file_name.includes('no_exif') || r.file_name.includes('stripped'));
+    expect(noGps.length).toBe(2);
+    for (const r of noGps) expect(r.lon).toBeNull();
+  });
+
+  it('imports from the command line through the running server and prints a JSON summary', async () => {
+    const env = {
+      ...process.env,
+      DATA_DIR: inject('dataDir'),
+      DB_SCHEMA: inject('dbSchema'),
+      DATABASE_URL: inject('dbEngine') === 'postgres' ? process.env.DATABASE_URL ?? '' : '',
+    };
+    const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+    const { stdout } = await run(tsx, ['survey-import/cli.ts', '--layer', 'tracks', '--json', fixture('gps/strava_run_heartrate.gpx')], { cwd: ROOT_DIR, env });
+    const out = JSON.parse(stdout);
+    expect(out.status).toBe('committed');
+    expect(out.imported).toBe(1);
+    expect(out.rejected).toBe(0);
+    const { rows } = await pool.query('SELECT count(*) n FROM tracks WHERE batch_id = $1', [out.batchId]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('exits non-zero from the command line and commits nothing when items are rejected', async () => {
+    const env = { ...process.env, DATA_DIR: inject('dataDir'), DB_SCHEMA: inject('dbSchema'), DATABASE_URL: inject('dbEngine') === 'postgres' ? process.env.DATABASE_URL ?? '' : '' };
+    const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+    const err = await run(tsx, ['survey-import/cli.ts', '--layer', 'tracks', '--json', fixture('gps/latlon_bad_coord.csv')], { cwd: ROOT_DIR, env }).then(() => null, (e) => e);
+    expect(err).not.toBeNull();
+    expect(err.code).toBe(1);
+    const out = JSON.parse(err.stdout);
+    expect(out.rejected).toBeGreaterThan(0);
+    expect(out.errors[0].file).toBe('latlon_bad_coord.csv');
+    expect(out.status).toBe('validated');
+    const { rows } = await pool.query('SELECT count(*) n FROM tracks WHERE batch_id = $1', [out.batchId]);
+    expect(rows[0].n).toBe(0);
+  });
+});

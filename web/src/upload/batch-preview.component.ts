@@ -1,0 +1,138 @@
+/**
+ * The head of a batch preview (`#batch-preview`): batch number, layer, status chip and times, a
+ * notice (duplicate upload, action result), the summary counts (`#summary-counts`), detected
+ * coordinate systems and file-level issues, and the actions the user's role allows: commit and
+ * undo (staff, admin), verify and publish (reviewer, admin).
+ */
+import { h } from '../shared/dom.util.ts';
+import { formatNumber, t, type StringKey } from '../shared/i18n.service.ts';
+import { statusChip } from './batch-list.component.ts';
+import type { ImportBatch, ImportItems, ReviewState } from './imports.service.ts';
+import { formatArea, formatTime, formatValue, layerLabel } from './upload-format.util.ts';
+
+/** A message above the counts. */
+export interface Notice {
+  kind: 'info' | 'success' | 'warning' | 'error';
+  /** The text in the current language (called on every redraw, so a language switch applies). */
+  text: () => string;
+}
+
+/** What the preview head shows. */
+export interface BatchPreviewState {
+  batch: ImportBatch;
+  items: ImportItems | null;
+  notice: Notice | null;
+  canEdit: boolean;
+  canReview: boolean;
+  /** An action is running: buttons are disabled. */
+  busy: boolean;
+}
+
+/** Callbacks of the action buttons. */
+export interface BatchPreviewHandlers {
+  onCommit(): void;
+  onUndo(): void;
+  onReview(state: ReviewState): void;
+}
+
+const COUNTS: { key: 'total' | 'valid' | 'warnings' | 'rejected' | 'updates'; label: StringKey }[] = [
+  { key: 'total', label: 'uploadTotal' },
+  { key: 'valid', label: 'uploadValid' },
+  { key: 'warnings', label: 'uploadWarnings' },
+  { key: 'rejected', label: 'uploadRejected' },
+  { key: 'updates', label: 'uploadUpdates' },
+];
+
+/** The preview head card. */
+export class BatchPreviewComponent {
+  readonly element: HTMLElement;
+  private state: BatchPreviewState | null = null;
+
+  constructor(private readonly handlers: BatchPreviewHandlers) {
+    this.element = h('section', { id: 'batch-preview', class: 'card panel', 'aria-live': 'polite' });
+  }
+
+  /** Show a batch, or the empty hint for null. */
+  update(state: BatchPreviewState | null): void {
+    this.state = state;
+    this.render();
+  }
+
+  /** Redraw (also after a language switch). */
+  render(): void {
+    const s = this.state;
+    if (!s) {
+      this.element.removeAttribute('data-batch-id');
+      this.element.removeAttribute('data-status');
+      this.element.replaceChildren(h('p', { class: 'muted empty' }, t('uploadPreviewEmpty')));
+      return;
+    }
+    const b = s.batch;
+    this.element.dataset.batchId = String(b.id);
+    this.element.dataset.status = b.status;
+    const summary = b.summary ?? {};
+    const times = [
+      t('uploadCreatedAt', { time: formatTime(b.createdAt) }),
+      b.committedAt ? t('uploadCommittedAt', { time: formatTime(b.committedAt) }) : '',
+      b.undoneAt ? t('uploadUndoneAt', { time: formatTime(b.undoneAt) }) : '',
+    ].filter(Boolean).join(' · ');
+
+    const head = h('div', { class: 'preview-head' },
+      h('div', { class: 'preview-title' },
+        h('h2', { class: 'panel-title' }, t('uploadBatchN', { id: b.id }), h('span', { class: 'batch-layer' }, layerLabel(b.layer))),
+        h('span', { id: 'batch-status' }, statusChip(b.status)),
+        h('div', { class: 'buttons preview-buttons' }, this.actions(s))),
+      h('div', { class: 'muted preview-times' }, times),
+      h('div', { class: 'muted preview-files' }, (b.files ?? []).map((f) => f.name).join('、')));
+
+    const notice = s.notice ? h('p', { id: 'batch-notice', class: `notice notice-${s.notice.kind}`, role: s.notice.kind === 'error' ? 'alert' : 'status' }, s.notice.text()) : null;
+    const failure = b.status === 'failed' && b.error ? h('p', { class: 'notice notice-error' }, t('uploadBatchError') + b.error) : null;
+
+    const area = (s.items?.features ?? [])
+      .filter((f) => f.properties.status !== 'rejected' && typeof f.properties.area_m2 === 'number')
+      .reduce((sum, f) => sum + Number(f.properties.area_m2), 0);
+    const noGeometry = (s.items?.features ?? []).filter((f) => !f.geometry).length;
+    const counts = summary.total === undefined ? null : h('div', { id: 'summary-counts', class: 'counts' },
+      COUNTS.map(({ key, label }) => h('div', { class: 'count', 'data-count': key },
+        h('strong', {}, formatNumber(Number(summary[key] ?? 0), 0)),
+        h('span', {}, t(label)))),
+      area > 0 ? h('div', { class: 'count count-area', 'data-count': 'area' }, h('strong', {}, formatArea(area)), h('span', {}, t('uploadTotalArea'))) : null);
+
+    const crs = summary.crs?.length
+      ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadDetectedCrs')),
+        h('ul', { id: 'detected-crs' }, summary.crs.map((c) => h('li', {}, c))))
+      : null;
+    const fileIssues = summary.fileIssues?.length
+      ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadFileIssues')),
+        h('ul', { class: 'file-issues' }, summary.fileIssues.map((i) => h('li', {},
+          h('strong', {}, i.file), ': ', i.field ? h('code', {}, i.field) : '', i.value !== undefined ? h('code', { class: 'value' }, formatValue(i.value)) : '', ' ', i.message))))
+      : null;
+    const geometryNote = noGeometry ? h('p', { class: 'muted small' }, t('itemNoGeometry', { n: noGeometry })) : null;
+
+    const reviewHint = s.canReview && b.status === 'committed'
+      ? t('reviewHint')
+      : s.canReview && !s.canEdit && b.status !== 'committed' && b.status !== 'undone' ? t('reviewNotCommitted') : null;
+
+    this.element.replaceChildren(head, notice ?? '', failure ?? '', counts ?? '',
+      h('div', { class: 'details' }, crs ?? '', fileIssues ?? ''), geometryNote ?? '',
+      reviewHint ? h('p', { class: 'muted small review-hint' }, reviewHint) : '');
+  }
+
+  /** The buttons the role and the batch status allow. */
+  private actions(s: BatchPreviewState): HTMLElement[] {
+    const b = s.batch;
+    const actions: HTMLElement[] = [];
+    if (s.canEdit && b.status === 'validated') {
+      actions.push(h('button', { id: 'commit-button', type: 'button', class: 'primary-button', disabled: s.busy, onclick: () => this.handlers.onCommit() }, t('uploadCommit')));
+    }
+    if (s.canReview && b.status === 'committed') {
+      actions.push(
+        h('button', { id: 'verify-button', type: 'button', class: 'secondary-button', disabled: s.busy, onclick: () => this.handlers.onReview('verified') }, t('reviewVerify')),
+        h('button', { id: 'publish-button', type: 'button', class: 'primary-button', disabled: s.busy, onclick: () => this.handlers.onReview('published') }, t('reviewPublish')));
+    }
+    if (s.canEdit && b.status === 'committed') {
+      actions.push(h('button', { id: 'undo-button', type: 'button', class: 'danger-button', disabled: s.busy, onclick: () => this.handlers.onUndo() }, t('uploadUndo')));
+    }
+    return actions;
+  }
+}
