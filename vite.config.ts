@@ -24,6 +24,7 @@ export default defineConfig({
         map: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         upload: fileURLToPath(new URL('./web/upload.html', import.meta.url)),
         select: fileURLToPath(new URL('./web/select.html', import.meta.url)),
+        tour: fileURLToPath(new URL('./web/tour.html', import.meta.url)),
       },
       output: {
         codeSplitting: {

@@ -37,6 +37,16 @@ import { SelectionService } from './selection/selection.service.ts';
 import { ShortlistsRepository } from './selection/shortlists.repository.ts';
 import { ShortlistsService } from './selection/shortlists.service.ts';
 import { selectionRoutes } from './selection/selection.route.ts';
+import { ThreeDRepository } from './three-d/three-d.repository.ts';
+import { ThreeDService } from './three-d/three-d.service.ts';
+import { threeDRoutes } from './three-d/three-d.route.ts';
+import { LocalAssetStore } from '../assets/storage.ts';
+import { PanoramasRepository } from './panoramas/panoramas.repository.ts';
+import { PanoramasService } from './panoramas/panoramas.service.ts';
+import { panoramaRoutes } from './panoramas/panoramas.route.ts';
+import { ToursRepository } from './tours/tours.repository.ts';
+import { ToursService } from './tours/tours.service.ts';
+import { tourRoutes } from './tours/tours.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -46,6 +56,7 @@ export interface App {
   app: Express;
   auth: AuthService;
   tiles: TilesService;
+  imports: ReturnType<typeof createImportService>;
   routes: readonly RouteSpec[];
 }
 
@@ -76,6 +87,9 @@ export function createApp(db: Database, config: Config): App {
     ...exportRoutes(new ExportsService(new OgcRepository(db.pool))),
     ...importRoutes(imports, uploadLimits),
     ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool))),
+    ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),
+    ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
+    ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
   );
 
   const app = express();
@@ -93,9 +107,9 @@ export function createApp(db: Database, config: Config): App {
     next();
   });
   app.use('/api', express.json({ limit: '1mb' }));
-  app.use(['/api', '/tiles', '/ogc'], sessionMiddleware(auth));
+  app.use(['/api', '/tiles', '/ogc', '/3dtiles'], sessionMiddleware(auth));
   mount(app, routes);
-  app.use(['/api', '/tiles', '/ogc'], (req) => {
+  app.use(['/api', '/tiles', '/ogc', '/3dtiles'], (req) => {
     throw new AppError('not_found', `no API route ${req.method} ${req.originalUrl}`);
   });
 
@@ -106,5 +120,5 @@ export function createApp(db: Database, config: Config): App {
     else res.status(503).type('text/plain').send('The web client is not built yet: run "npm run build:web".');
   });
   app.use(errorHandler);
-  return { app, auth, tiles, routes };
+  return { app, auth, tiles, imports, routes };
 }

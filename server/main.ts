@@ -11,6 +11,8 @@ import { migrate } from './db/migrate.ts';
 import { createApp } from './app.ts';
 import { DemoRepository } from './demo/demo.repository.ts';
 import { DemoService } from './demo/demo.service.ts';
+import { seedDemoTours } from './tours/demo-tours.ts';
+import { LocalAssetStore } from '../assets/storage.ts';
 
 /** A running server. */
 export interface Running {
@@ -28,7 +30,9 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { app, auth, tiles } = createApp(db, config);
+    const { app, auth, tiles, imports } = createApp(db, config);
+    const recovered = await imports.recoverInterrupted();
+    if (recovered) log(`import batches interrupted by a stop marked failed: ${recovered}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
     if (admin.created) {
       log(admin.generatedPassword
@@ -38,6 +42,8 @@ export async function start(config: Config, log: (msg: string) => void = console
     if (config.seedDemo) {
       const seeded = await new DemoService(new DemoRepository(db.pool)).seedIfEmpty();
       if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities · ${ms()}`);
+      const tours = await seedDemoTours(db.pool, new LocalAssetStore(config.dataDir));
+      if (tours) log(`demo tours loaded: ${tours.tours} tours, ${tours.panoramas} panoramas · ${ms()}`);
     }
     await tiles.init();
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);

@@ -30,6 +30,8 @@ export interface ItemIssue {
   field?: string;
   /** The bad value as found. */
   value?: unknown;
+  /** 'error' rejects the item; 'warning' keeps it. Set by the pipeline when a reader leaves it out. */
+  severity?: 'error' | 'warning';
   message: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Starts one real server for the whole test run: embedded PGlite + PostGIS in a fresh temporary
- * data directory by default, or the PostgreSQL server of DATABASE_URL (in a dedicated schema,
- * `app_test`, dropped first so every run starts empty). Tests reach it over HTTP and, for direct
+ * data directory by default, or the PostgreSQL server of DATABASE_URL (in a schema of its own,
+ * `app_test_<pid>`, created empty and dropped at the end). Tests reach it over HTTP and, for direct
  * checks, over `pg` at `dbUrl` (the embedded database is served on a loopback socket too).
  */
 import fs from 'node:fs/promises';
@@ -15,7 +15,8 @@ import { socketInfoPath } from '../server/db/embedded.ts';
 
 /** Credentials of the accounts the tests use. */
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };
-const SCHEMA = 'app_test';
+// One schema per run, so concurrent runs against the same server never drop each other's tables.
+const SCHEMA = `app_test_${process.pid}`;
 
 let running: Running | undefined;
 let dataDir: string | undefined;
@@ -51,6 +52,11 @@ export default async function setup(project: TestProject) {
   return async () => {
     await running?.stop();
     if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    if (databaseUrl) {
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+      await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
+      await pool.end();
+    }
   };
 }
 

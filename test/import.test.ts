@@ -11,6 +11,9 @@ import { inject } from 'vitest';
 import type pg from 'pg';
 import { ROOT_DIR } from '../server/config.ts';
 import { fixture, hasFixtures } from './fixtures.ts';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { writeParcelsSeq } from '../bench/bench-data.ts';
 import { api, testPool, userWithRole } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -183,4 +186,32 @@ describe.runIf(hasFixtures())('survey import', () => {
     const { rows } = await pool.query('SELECT count(*) n FROM tracks WHERE batch_id = $1', [out.batchId]);
     expect(rows[0].n).toBe(0);
   });
+
+  it('survives a kill in the middle of an import: nothing partial is committed, and a re-run imports each parcel once', async () => {
+    const env = { ...process.env, DATA_DIR: inject('dataDir'), DB_SCHEMA: inject('dbSchema'), DATABASE_URL: inject('dbEngine') === 'postgres' ? process.env.DATABASE_URL ?? '' : '' };
+    const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kill-')), 'parcels.geojsonl');
+    writeParcelsSeq(file, 3000);
+    const lastBatch = async () => Number((await pool.query('SELECT coalesce(max(id), 0) m FROM import_batches')).rows[0].m);
+    const before = await lastBatch();
+    const child = spawn(tsx, ['survey-import/cli.ts', '--layer', 'land', '--json', file], { cwd: ROOT_DIR, env, stdio: 'ignore', detached: true });
+    // Kill the whole process group as soon as the batch exists, i.e. while it is being staged.
+    for (let i = 0; i < 600 && (await lastBatch()) === before; i++) await new Promise((r) => setTimeout(r, 50));
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const killed = await lastBatch();
+    expect(killed).toBeGreaterThan(before);
+    const { rows: partial } = await pool.query(`SELECT count(*) n FROM carriers WHERE code LIKE 'BENCH-%'`);
+    expect(partial[0].n).toBe(0);
+
+    const { stdout } = await run(tsx, ['survey-import/cli.ts', '--layer', 'land', '--json', file], { cwd: ROOT_DIR, env, maxBuffer: 64 * 1024 * 1024 });
+    const out = JSON.parse(stdout);
+    expect(out.status).toBe('committed');
+    expect(out.imported).toBe(3000);
+    const { rows } = await pool.query(`SELECT count(*) n, count(DISTINCT code) codes FROM carriers WHERE code LIKE 'BENCH-%'`);
+    expect(rows[0].n).toBe(3000);
+    expect(rows[0].codes).toBe(3000);
+    // Clean up so other tests see only the demo data and their own imports.
+    await post(`/api/imports/${out.batchId}/undo`);
+  }, 180_000);
 });

@@ -12,7 +12,10 @@ import type pg from 'pg';
 import { api, baseUrl, testPool, userWithRole } from './helpers.ts';
 
 const run = promisify(execFile);
-const LAYER_IDS = ['counties', 'parks', 'land', 'factories', 'offices', 'amenities'];
+import { LAYERS } from '../layers/catalog.ts';
+
+/** Every layer of the catalog is a collection, in catalog order. */
+const LAYER_IDS = LAYERS.map((l) => l.id);
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 
 /** GDAL is needed for the client test; outside CI its absence skips that test, in CI it fails. */

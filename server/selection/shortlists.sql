@@ -104,7 +104,7 @@ SELECT c.id, c.kind, c.name, c.status, c.county_adcode, i.position, i.note,
           SELECT a.name, round(ST_Distance(a.geom_m, c.geom_m)::numeric, 2)::float8 AS d
           FROM amenities a
           WHERE a.kind = k.kind AND a.review_state = 'published'
-          ORDER BY a.geom_m <-> c.geom_m
+          ORDER BY ST_Translate(a.geom_m, amenity_kind_offset(a.kind), 0) <-> ST_Translate(c.geom_m, amenity_kind_offset(k.kind), 0)
           LIMIT 1
         ) n ON true) AS nearest
 FROM shortlist_items i

@@ -2,16 +2,16 @@
  * Database side of the survey-import pipeline: batches, staged items, validation in PostGIS,
  * commit and undo. The only code that runs import SQL.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { withTransaction } from '../../server/db/database.ts';
 import { loadQueries } from '../../server/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'import.sql', [
   'findCommittedByFingerprint', 'insertBatch', 'getBatch', 'listBatches', 'setBatchStatus', 'clearItems', 'stageItems',
   'validateCoordinates', 'validateGeometryType', 'repairInvalid', 'assignPlaces', 'markCarrierActions',
-  'rejectDuplicateCodes', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
-  'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
-  'setReviewState', 'insertPhotos', 'linkPhotos',
+  'rejectDuplicateCodes', 'checkDeclaredArea', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
+  'linkInsertedCarriers', 'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
+  'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted',
 ] as const);
 
 /** Layers a batch can import into. */
@@ -34,6 +34,8 @@ export interface BatchRow {
   created_at: Date;
   committed_at: Date | null;
   undone_at: Date | null;
+  review_state: 'verified' | 'published' | null;
+  reviewed_at: Date | null;
 }
 
 /** A row to stage (geometry as GeoJSON in `srid`). */
@@ -52,6 +54,8 @@ export interface StageRow {
 }
 
 const CHUNK = 2000;
+/** Statement timeout for import work (ms): large batches run long statements. */
+const IMPORT_STATEMENT_TIMEOUT_MS = 600_000;
 const CARRIER_KIND = { land: 'land', factories: 'factory', offices: 'office' } as const;
 
 /** Data access for imports. */
@@ -85,17 +89,26 @@ export class ImportRepository {
    * removed first, so a crash in the middle leaves nothing that a re-run would duplicate.
    */
   async stage(batchId: number, rows: StageRow[], geometryFamily: 'polygon' | 'point' | 'any', carriers: boolean, allowNoGeometry = false): Promise<void> {
-    await this.pool.query(Q.clearItems, [batchId]);
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.pool.query(Q.stageItems, [batchId, JSON.stringify(rows.slice(i, i + CHUNK))]);
-    }
-    await this.pool.query(Q.validateCoordinates, [batchId]);
-    await this.pool.query(Q.validateGeometryType, [batchId, geometryFamily, allowNoGeometry]);
-    await this.pool.query(Q.repairInvalid, [batchId]);
-    if (geometryFamily !== 'any') await this.pool.query(Q.assignPlaces, [batchId]);
-    if (carriers) {
-      await this.pool.query(Q.rejectDuplicateCodes, [batchId]);
-      await this.pool.query(Q.markCarrierActions, [batchId]);
+    const client = await this.pool.connect();
+    const previous = (await client.query('SHOW statement_timeout')).rows[0].statement_timeout as string;
+    try {
+      await client.query(`SET statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
+      await client.query(Q.clearItems, [batchId]);
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await client.query(Q.stageItems, [batchId, JSON.stringify(rows.slice(i, i + CHUNK))]);
+      }
+      await client.query(Q.validateCoordinates, [batchId]);
+      await client.query(Q.validateGeometryType, [batchId, geometryFamily, allowNoGeometry]);
+      await client.query(Q.repairInvalid, [batchId]);
+      if (geometryFamily !== 'any') await client.query(Q.assignPlaces, [batchId]);
+      if (carriers) {
+        await client.query(Q.checkDeclaredArea, [batchId]);
+        await client.query(Q.rejectDuplicateCodes, [batchId]);
+        await client.query(Q.markCarrierActions, [batchId]);
+      }
+    } finally {
+      await client.query(`SET statement_timeout = ${pg.escapeLiteral(previous)}`).catch(() => undefined);
+      client.release();
     }
   }
 
@@ -114,9 +127,12 @@ export class ImportRepository {
   /** Copy the batch's valid items into the layer table: one transaction, all or nothing. */
   async commit(batchId: number, layer: ImportLayer): Promise<void> {
     await withTransaction(this.pool, async (client) => {
+      // Imports are long statements by nature; the request timeout would cut big ones.
+      await client.query(`SET LOCAL statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
       if (layer === 'land' || layer === 'factories' || layer === 'offices') {
         await client.query(Q.rememberPrevious, [batchId]);
         await client.query(Q.insertCarriers, [batchId, CARRIER_KIND[layer]]);
+        await client.query(Q.linkInsertedCarriers, [batchId]);
         await client.query(Q.updateCarriers, [batchId]);
       } else if (layer === 'amenities') {
         await client.query(Q.insertAmenities, [batchId]);
@@ -133,6 +149,7 @@ export class ImportRepository {
   /** Remove exactly what the batch added and restore what it updated: one transaction. */
   async undo(batchId: number): Promise<void> {
     await withTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
       await client.query(Q.undoInserts, [batchId]);
       await client.query(Q.undoUpdates, [batchId]);
       await client.query(Q.undoAmenities, [batchId]);
@@ -140,6 +157,11 @@ export class ImportRepository {
       await client.query(Q.undoPhotos, [batchId]);
       await client.query(Q.setBatchStatus, [batchId, 'undone', null, null]);
     });
+  }
+
+  /** Mark batches interrupted during staging (older than `minAgeS`) as failed; returns how many. */
+  async recoverInterrupted(minAgeS: number): Promise<number> {
+    return (await this.pool.query(Q.recoverInterrupted, [minAgeS])).rowCount ?? 0;
   }
 
   /** Set the review state of everything a batch imported; returns the number of features. */

@@ -62,6 +62,9 @@ export interface BatchView {
   createdAt: Date;
   committedAt: Date | null;
   undoneAt: Date | null;
+  /** Last review of the batch's features (校核), if any. */
+  reviewState: 'verified' | 'published' | null;
+  reviewedAt: Date | null;
   /** True when identical files were already committed: nothing new was imported. */
   duplicateOf?: number;
 }
@@ -83,6 +86,7 @@ function view(b: BatchRow, duplicateOf?: number): BatchView {
   return {
     id: b.id, layer: b.layer, status: b.status, crs: b.crs, files: b.files, summary: b.summary, error: b.error,
     createdAt: b.created_at, committedAt: b.committed_at, undoneAt: b.undone_at,
+    reviewState: b.review_state ?? null, reviewedAt: b.reviewed_at ?? null,
     ...(duplicateOf ? { duplicateOf } : {}),
   };
 }
@@ -169,6 +173,14 @@ export class ImportService {
     await this.repo.setStatus(id, 'validated', summary);
   }
 
+  /**
+   * Batches a killed process left half-staged (no activity for `minAgeS`) become failed; their
+   * staged items are dropped. Nothing of them reached the layer tables.
+   */
+  recoverInterrupted(minAgeS = 600): Promise<number> {
+    return this.repo.recoverInterrupted(minAgeS);
+  }
+
   /** A batch, or 404. */
   async get(id: number): Promise<BatchView> {
     const b = await this.repo.getBatch(id);
@@ -225,6 +237,6 @@ export class ImportService {
     if (b.status !== 'committed') throw new ImportError('conflict', `batch ${id} is ${b.status}; only committed batches can be reviewed`);
     const features = await this.repo.setReviewState(id, state);
     await this.onChange();
-    return { batch: b, features };
+    return { batch: await this.get(id), features };
   }
 }

@@ -10,11 +10,11 @@ RETURNING id;
 
 -- name: getBatch
 SELECT id, layer, status, crs, options, files, fingerprint, summary, error, created_by,
-       created_at, updated_at, committed_at, undone_at
+       created_at, updated_at, committed_at, undone_at, review_state, reviewed_at
 FROM import_batches WHERE id = $1;
 
 -- name: listBatches
-SELECT id, layer, status, crs, files, summary, error, created_at, committed_at, undone_at
+SELECT id, layer, status, crs, files, summary, error, created_at, committed_at, undone_at, review_state, reviewed_at
 FROM import_batches ORDER BY id DESC LIMIT $1;
 
 -- name: setBatchStatus
@@ -41,7 +41,7 @@ FROM jsonb_to_recordset($2::jsonb) AS r(idx int, file text, file_index int, loca
 UPDATE import_items SET status = 'rejected',
        issues = issues || jsonb_build_array(jsonb_build_object('file', file, 'index', file_index, 'where', location,
          'field', 'geometry', 'value', ST_AsText(ST_Envelope(geom)),
-         'message', 'coordinates outside -180..180 / -90..90 after reprojection: check the CRS (--crs)'))
+         'severity', 'error', 'message', 'coordinates outside -180..180 / -90..90 after reprojection: check the CRS (--crs)'))
 WHERE batch_id = $1 AND geom IS NOT NULL AND status <> 'rejected'
   AND (ST_XMin(geom) < -180 OR ST_XMax(geom) > 180 OR ST_YMin(geom) < -90 OR ST_YMax(geom) > 90);
 
@@ -50,7 +50,7 @@ WHERE batch_id = $1 AND geom IS NOT NULL AND status <> 'rejected'
 -- (photos without GPS are kept and reported, never dropped).
 UPDATE import_items SET status = 'rejected',
        issues = issues || jsonb_build_array(jsonb_build_object('file', file, 'index', file_index, 'where', location,
-         'field', 'geometry', 'value', CASE WHEN geom IS NULL THEN NULL ELSE GeometryType(geom) END,
+         'field', 'geometry', 'value', CASE WHEN geom IS NULL THEN NULL ELSE GeometryType(geom) END, 'severity', 'error',
          'message', CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN 'no geometry'
                          ELSE 'geometry type ' || GeometryType(geom) || ' does not fit this layer (needs ' || $2 || ')' END))
 WHERE batch_id = $1 AND status <> 'rejected' AND NOT ($3::boolean AND geom IS NULL)
@@ -72,7 +72,7 @@ UPDATE import_items i SET
   geom = CASE WHEN ST_IsEmpty(b.fixed) THEN i.geom ELSE b.fixed END,
   status = CASE WHEN ST_IsEmpty(b.fixed) THEN 'rejected' ELSE 'warning' END,
   issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-    'field', 'geometry', 'value', b.reason,
+    'field', 'geometry', 'value', b.reason, 'severity', CASE WHEN ST_IsEmpty(b.fixed) THEN 'error' ELSE 'warning' END,
     'message', CASE WHEN ST_IsEmpty(b.fixed) THEN 'invalid geometry (' || b.reason || ') cannot be repaired'
                     ELSE 'invalid geometry (' || b.reason || ') repaired with ST_MakeValid' END))
 FROM bad b WHERE i.batch_id = $1 AND i.idx = b.idx;
@@ -80,18 +80,33 @@ FROM bad b WHERE i.batch_id = $1 AND i.idx = b.idx;
 -- name: assignPlaces
 -- County (by the item's point on surface) and park; outside Dazhou is a warning, not an error.
 UPDATE import_items i SET
-  mapped = i.mapped
-    || jsonb_build_object('county_adcode', COALESCE(i.mapped->>'county_adcode',
-         (SELECT a.adcode FROM admin_areas a WHERE a.level = 'county' AND ST_Intersects(a.geom, ST_PointOnSurface(i.geom)) LIMIT 1)))
-    || jsonb_build_object('park_id', (SELECT p.id FROM parks p WHERE ST_Intersects(p.geom, ST_PointOnSurface(i.geom)) ORDER BY p.id LIMIT 1)),
-  status = CASE WHEN i.status = 'valid' AND NOT EXISTS (SELECT 1 FROM admin_areas a WHERE a.level = 'county' AND ST_Intersects(a.geom, ST_PointOnSurface(i.geom)))
-                THEN 'warning' ELSE i.status END,
-  issues = i.issues || CASE WHEN NOT EXISTS (SELECT 1 FROM admin_areas a WHERE a.level = 'county' AND ST_Intersects(a.geom, ST_PointOnSurface(i.geom)))
-                THEN jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-                  'field', 'geometry', 'value', ST_AsText(ST_PointOnSurface(i.geom)),
-                  'message', 'outside the 7 county-level units of Dazhou'))
-                ELSE '[]'::jsonb END
-WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.geom IS NOT NULL;
+  mapped = i.mapped || jsonb_build_object('county_adcode', COALESCE(i.mapped->>'county_adcode', p.county), 'park_id', p.park),
+  status = CASE WHEN p.county IS NULL AND i.status = 'valid' THEN 'warning' ELSE i.status END,
+  issues = i.issues || CASE WHEN p.county IS NULL
+    THEN jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
+      'field', 'geometry', 'value', ST_AsText(p.pt), 'severity', 'warning', 'message', 'outside the 7 county-level units of Dazhou'))
+    ELSE '[]'::jsonb END
+FROM (
+  SELECT j.idx, j.pt,
+         (SELECT a.adcode FROM admin_areas a WHERE a.level = 'county' AND ST_Intersects(a.geom, j.pt) LIMIT 1) AS county,
+         (SELECT pk.id FROM parks pk WHERE ST_Intersects(pk.geom, j.pt) ORDER BY pk.id LIMIT 1) AS park
+  FROM (SELECT idx, ST_PointOnSurface(geom) AS pt FROM import_items
+        WHERE batch_id = $1 AND status <> 'rejected' AND geom IS NOT NULL) j
+) p
+WHERE i.batch_id = $1 AND i.idx = p.idx;
+
+-- name: checkDeclaredArea
+-- A declared area (面积 / MJ …) that differs from the measured one by more than 5 % is worth a look.
+UPDATE import_items i SET status = CASE WHEN i.status = 'valid' THEN 'warning' ELSE i.status END,
+  issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
+    'field', 'area', 'value', round((i.mapped->>'area_declared_m2')::numeric, 2), 'severity', 'warning',
+    'message', 'declared area ' || round((i.mapped->>'area_declared_m2')::numeric) || ' m² differs from the measured '
+               || round(ST_Area(i.geom::geography)::numeric) || ' m² by '
+               || round((abs((i.mapped->>'area_declared_m2')::float8 / ST_Area(i.geom::geography) - 1) * 100)::numeric, 1) || ' %'))
+WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.geom IS NOT NULL
+  AND GeometryType(i.geom) IN ('POLYGON', 'MULTIPOLYGON') AND (i.mapped->>'area_declared_m2') IS NOT NULL
+  AND ST_Area(i.geom::geography) > 0
+  AND abs((i.mapped->>'area_declared_m2')::float8 / ST_Area(i.geom::geography) - 1) > 0.05;
 
 -- name: markCarrierActions
 -- Same parcel code as an existing carrier → update, not a second row.
@@ -104,10 +119,10 @@ WHERE i.batch_id = $1 AND i.idx = m.idx AND i.status <> 'rejected';
 -- Two items of one batch with the same code: the later ones are rejected.
 UPDATE import_items i SET status = 'rejected',
   issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-    'field', 'code', 'value', i.mapped->>'code', 'message', 'duplicate parcel code within this upload'))
-WHERE i.batch_id = $1 AND i.status <> 'rejected' AND EXISTS (
-  SELECT 1 FROM import_items o WHERE o.batch_id = i.batch_id AND o.idx < i.idx AND o.status <> 'rejected'
-    AND o.mapped->>'code' = i.mapped->>'code');
+    'field', 'code', 'value', i.mapped->>'code', 'severity', 'error', 'message', 'duplicate parcel code within this upload'))
+FROM (SELECT idx, row_number() OVER (PARTITION BY mapped->>'code' ORDER BY idx) AS n
+      FROM import_items WHERE batch_id = $1 AND status <> 'rejected') d
+WHERE i.batch_id = $1 AND i.idx = d.idx AND d.n > 1;
 
 -- name: summary
 SELECT count(*) AS total,
@@ -135,8 +150,7 @@ WHERE i.batch_id = $1 AND i.action = 'update' AND i.status <> 'rejected' AND c.i
 
 -- name: insertCarriers
 -- $2 kind ('land' | 'factory' | 'office').
-WITH ins AS (
-  INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, land_use, allowed_industries,
+INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, land_use, allowed_industries,
                         price, price_unit, floors, floor_area_m2, floor_load_kn_m2, clear_height_m, building_height_m,
                         plot_ratio_min, plot_ratio_max, building_coefficient_pct, investment_intensity_wan_per_mu,
                         output_per_mu_wan, tax_per_mu_wan, power_kva, water_t_per_day, gas, ownership,
@@ -155,10 +169,13 @@ WITH ins AS (
          water_t_per_day float8, gas boolean, ownership text, contact_name text, contact_phone text,
          available_from date, description text)
   WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert'
-  ORDER BY i.idx
-  RETURNING id, code
-)
-UPDATE import_items i SET target_id = ins.id FROM ins WHERE i.batch_id = $1 AND i.mapped->>'code' = ins.code AND i.action = 'insert';
+  ORDER BY i.idx;
+
+-- name: linkInsertedCarriers
+-- Which carrier each inserted item became (codes are unique; the code index makes this a lookup).
+UPDATE import_items i SET target_id = c.id
+FROM carriers c
+WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert' AND c.code = i.mapped->>'code';
 
 -- name: updateCarriers
 UPDATE carriers c SET
@@ -221,7 +238,8 @@ DELETE FROM photos WHERE batch_id = $1;
 
 -- name: setReviewState
 -- Reviewer verifies or publishes a whole batch's features. $2 state.
-WITH c AS (UPDATE carriers SET review_state = $2, updated_at = now() WHERE batch_id = $1 RETURNING 1),
+WITH b AS (UPDATE import_batches SET review_state = $2, reviewed_at = now(), updated_at = now() WHERE id = $1 RETURNING 1),
+     c AS (UPDATE carriers SET review_state = $2, updated_at = now() WHERE batch_id = $1 RETURNING 1),
      a AS (UPDATE amenities SET review_state = $2 WHERE batch_id = $1 RETURNING 1),
      t AS (UPDATE tracks SET review_state = $2 WHERE batch_id = $1 RETURNING 1),
      p AS (UPDATE photos SET review_state = $2 WHERE batch_id = $1 RETURNING 1)
@@ -250,3 +268,14 @@ UPDATE photos ph SET
   carrier_id = (SELECT c.id FROM carriers c WHERE ST_Intersects(c.geom, COALESCE(ST_Centroid(ph.footprint), ph.geom)) ORDER BY c.id LIMIT 1),
   park_id = (SELECT p.id FROM parks p WHERE ST_Intersects(p.geom, COALESCE(ST_Centroid(ph.footprint), ph.geom)) ORDER BY p.id LIMIT 1)
 WHERE ph.batch_id = $1 AND ph.geom IS NOT NULL;
+
+-- name: recoverInterrupted
+-- Batches left half-staged by a killed server or CLI: mark them failed and drop their staged
+-- items (nothing of them was committed: commit is one transaction). $1: minimum age in seconds.
+WITH stale AS (
+  UPDATE import_batches SET status = 'failed', error = 'interrupted while staging (process stopped); upload the files again',
+         updated_at = now()
+  WHERE status IN ('uploaded', 'parsed') AND updated_at < now() - make_interval(secs => $1)
+  RETURNING id
+)
+DELETE FROM import_items i USING stale WHERE i.batch_id = stale.id;

@@ -114,7 +114,8 @@ export function normalizeItems(
     rows.push({
       idx: idx++, file: item.file, file_index: item.index, location: item.where, kind: item.kind,
       status: rejected ? 'rejected' : issues.length ? 'warning' : 'valid',
-      issues: [...itemErrors, ...issues], mapped, raw: item.properties, geom: rejected ? null : geometry,
+      issues: [...itemErrors.map((e) => ({ severity: 'error' as const, ...e })), ...issues.map((w) => ({ severity: 'warning' as const, ...w }))],
+      mapped, raw: item.properties, geom: rejected ? null : geometry,
     });
   }
 
@@ -129,7 +130,7 @@ export function normalizeItems(
     const e = list[0];
     rows.push({
       idx: idx++, file: e.file, file_index: e.index, location: e.where ?? null, kind: 'feature', status: 'rejected',
-      issues: list, mapped: {}, raw: {}, geom: null,
+      issues: list.map((e) => ({ severity: 'error' as const, ...e })), mapped: {}, raw: {}, geom: null,
     });
   }
   return rows;

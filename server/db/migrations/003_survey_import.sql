@@ -13,6 +13,8 @@ CREATE TABLE import_batches (
   fingerprint  text NOT NULL,                 -- sha256 over layer + sorted file hashes + options
   summary      jsonb NOT NULL DEFAULT '{}',
   error        text,
+  review_state text CHECK (review_state IN ('verified', 'published')),   -- last review of the batch's features
+  reviewed_at  timestamptz,
   created_by   bigint REFERENCES users (id) ON DELETE SET NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now(),

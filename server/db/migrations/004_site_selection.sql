@@ -32,3 +32,26 @@ CREATE TABLE shortlist_shares (
   created_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX shortlist_shares_shortlist_idx ON shortlist_shares (shortlist_id);
+
+-- Nearest amenity of one kind, fast whatever the mix of kinds. A KNN scan (`<->`) on the plain
+-- geom_m index walks amenities of every kind in distance order and discards the other kinds, which
+-- is slow wherever the wanted kind is far away or rare. This index holds each kind's published
+-- points translated by a kind-specific offset (20,000 km apart along x), so in the translated
+-- space the nearest point IS the nearest of the same kind; ordering by the translated geometries
+-- keeps the exact distance (KNN rechecks with the real distance), and queries still filter on kind.
+CREATE FUNCTION amenity_kind_offset(kind text) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT 2e7 * CASE kind WHEN 'school' THEN 1 WHEN 'hospital' THEN 2 WHEN 'pharmacy' THEN 3 WHEN 'bank' THEN 4 WHEN 'bus_stop' THEN 5
+    WHEN 'rail_station' THEN 6 WHEN 'highway_exit' THEN 7 WHEN 'hotel' THEN 8 WHEN 'restaurant' THEN 9 WHEN 'mall' THEN 10
+    WHEN 'scenic' THEN 11 WHEN 'gas_station' THEN 12 WHEN 'police' THEN 13 WHEN 'post_office' THEN 14 WHEN 'government' THEN 15
+    WHEN 'logistics' THEN 16 ELSE 17 END
+$$;
+CREATE INDEX amenities_kind_knn_idx ON amenities
+  USING gist (ST_Translate(geom_m, amenity_kind_offset(kind), 0)) WHERE review_state = 'published';
+
+-- Site selection filters before it measures: these let the candidate query start from the
+-- published carriers of the asked kinds and statuses, or from an area or price range, instead of
+-- scanning every carrier (selection.sql adds sargable bounds beside its exact, rounded tests).
+CREATE INDEX carriers_select_kind_idx ON carriers (kind, review_state, status);
+CREATE INDEX carriers_select_area_idx ON carriers (area_m2) WHERE review_state = 'published';
+CREATE INDEX carriers_select_price_idx ON carriers (price) WHERE review_state = 'published';

@@ -22,6 +22,7 @@ import { labelPoint } from './geometry.util.ts';
 import { TILE_MAXZOOM, type LayerData } from './layer-data.service.ts';
 
 type ExtrusionModule = typeof import('./extrusion.layer.ts');
+type ThreeDAssets = import('../three-d/three-d.layers.ts').ThreeDAssets;
 
 /** System fonts able to draw Chinese; nothing is downloaded. */
 export const CJK_FONT_FAMILY =
@@ -77,6 +78,9 @@ export class DeckOverlayController {
   private extrusionImport: Promise<ExtrusionModule> | null = null;
   private extrusionFailed = false;
   private readonly colorOf = new Map<string, (p: Record<string, unknown>) => [number, number, number, number]>();
+  /** Tilesets and BIM models (web/src/three-d), imported on the first switch to 3D. */
+  private threeD: ThreeDAssets | null = null;
+  private threeDImport: Promise<unknown> | null = null;
 
   constructor(private readonly map: MapLibreMap) {
     this.overlay = new MapboxOverlay({ interleaved: true, layers: [] });
@@ -131,6 +135,20 @@ export class DeckOverlayController {
     const deck = (this.overlay as unknown as { _deck?: { layerManager?: { getLayers(o?: { layerIds?: string[] }): Layer[] } | null } })._deck;
     const layer = deck?.layerManager?.getLayers({ layerIds: [id] }).find((l) => l.id === id);
     return !!layer && layer.isLoaded;
+  }
+
+  /** A BIM element under pixel (x, y) in 3D: selects it and opens its properties; false when none. */
+  pickThreeD(x: number, y: number): boolean {
+    return this.state?.mode === '3d' && !!this.threeD?.pick(x, y);
+  }
+
+  private threeDLayers(): Layer[] {
+    this.threeDImport ??= import('../three-d/three-d.layers.ts').then((m) => {
+      const deck = () => (this.overlay as unknown as { _deck?: { getViewports(): import('@deck.gl/core').Viewport[] } })._deck;
+      this.threeD = new m.ThreeDAssets(this.map.getContainer(), () => this.render(), () => deck()?.getViewports()[0] ?? null);
+      void this.threeD.load();
+    }, (err) => console.error('3D assets failed to load', err));
+    return this.threeD?.layers() ?? [];
   }
 
   /** Remove the overlay from the map. */
@@ -223,7 +241,7 @@ export class DeckOverlayController {
     const zoom = this.map.getZoom();
     const deckLayers: Layer[] = [];
 
-    if (s.mode === '3d') deckLayers.push(...this.extrusionLayers(s));
+    if (s.mode === '3d') deckLayers.push(...this.extrusionLayers(s), ...this.threeDLayers());
 
     for (const layer of s.layers) {
       const data = s.labels.get(layer.id);

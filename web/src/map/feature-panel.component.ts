@@ -25,7 +25,7 @@ export class FeaturePanelComponent {
   private content: PanelContent | null = null;
 
   constructor(
-    private readonly ctx: FormatContext & { onParkClick(id: number): void },
+    private readonly ctx: FormatContext & { onParkClick(id: number): void; onOpenPanorama?(id: number): void },
     private readonly onClose: () => void,
   ) {
     this.element = h('aside', { id: 'feature-panel', class: 'feature-panel card', hidden: true, 'aria-live': 'polite' });
@@ -91,6 +91,11 @@ export class FeaturePanelComponent {
     }
     const body = h('div', { class: 'feature-body' },
       c.error ? h('p', { class: 'error' }, c.error) : null,
+      // Panoramas open the 360° viewer; parks link to their guided tour (web/tour.html).
+      layer.id === 'panoramas' && this.ctx.onOpenPanorama
+        ? h('button', { class: 'primary-button', id: 'open-panorama', type: 'button', onclick: () => this.ctx.onOpenPanorama!(Number(feature.id)) }, t('mapOpenPanorama'))
+        : null,
+      layer.id === 'parks' ? h('a', { class: 'text-button', id: 'park-tour-link', href: `/tour.html?park=${encodeURIComponent(String(feature.id))}` }, `▶ ${t('mapParkTour')}`) : null,
       h('dl', { class: 'feature-attrs' }, rows),
       c.loading ? h('p', { class: 'muted loading' }, t('loading')) : null);
     this.element.replaceChildren(header, body);

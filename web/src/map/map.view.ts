@@ -97,6 +97,9 @@ export class MapView {
       countyName: (adcode) => this.countyName(adcode),
       parkName: (id) => this.parkName(id),
       onParkClick: (id) => void this.selectFeature('parks', id, true),
+      // The 360° viewer (three.js) is imported only when a panorama is opened.
+      onOpenPanorama: (id) => void import('../panorama/panorama-overlay.ts').then(({ openPanorama }) =>
+        openPanorama(mapEl.parentElement!, id, { map: this.map, onCarrier: (c) => void this.selectFeature(c.layer, c.id, false) })),
     }, () => this.clearSelection());
     this.signIn = new SignInDialogComponent((user) => void this.onAuthChanged(user));
     this.toast = h('div', { id: 'toast', class: 'toast', role: 'status', hidden: true });
@@ -432,6 +435,7 @@ export class MapView {
 
   private onMapClick(x: number, y: number): void {
     if (this.mode === '3d') {
+      if (this.deck.pickThreeD(x, y)) return;
       const picked = this.deck.pick(x, y);
       if (picked) {
         void this.selectFeature(picked.layerId, picked.feature.id, false, picked.feature.properties);

@@ -87,6 +87,11 @@ export class TopBarComponent {
       }, h('span', { class: en ? '' : 'on' }, '中'), h('span', { class: en ? 'on' : '' }, 'EN')),
       s.user
         ? h('div', { class: 'user' },
+          // Work pages for signed-in roles: survey upload/review and the officer's site selection.
+          ['staff', 'reviewer', 'admin'].includes(s.user.role)
+            ? h('a', { id: 'nav-upload', class: 'text-button', href: '/upload.html' }, t('navUpload')) : null,
+          ['officer', 'admin'].includes(s.user.role)
+            ? h('a', { id: 'nav-select', class: 'text-button', href: '/select.html' }, t('navSelect')) : null,
           h('span', { class: 'user-name', title: s.user.username }, s.user.displayName || s.user.username),
           h('span', { class: 'user-role' }, roleLabel(s.user.role)),
           h('button', { id: 'sign-out', class: 'text-button', type: 'button', title: `${s.user.displayName || s.user.username} · ${roleLabel(s.user.role)}`, onclick: () => this.handlers.onSignOut() }, t('signOut')))

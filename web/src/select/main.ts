@@ -1,163 +1,248 @@
 /**
  * Site selection page (web/select.html). Officers: a brief form, the ranked results with score
- * explanations, the results highlighted on a MapLibre map (our own vector tiles plus a GeoJSON
- * source of the page of results), a draw-area tool, a compare tray and saving/sharing a shortlist.
- * Clients: `#shared=<token>` opens the read-only, printable proposal without an account.
+ * explanations, the results numbered and highlighted on the map (our own vector tiles), a
+ * draw-area tool, a compare tray and saving/sharing a shortlist. Signed out, the page asks for an
+ * officer's sign-in. Clients: `#shared=<token>` opens the read-only, printable proposal.
  */
-import maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
+import '../map/map.css';
+import './select.css';
 import type { Polygon } from 'geojson';
-import { fetchLayers, fetchMe } from '../shared/api.service.ts';
+import { fetchLayers, fetchMe, login, logout } from '../shared/api.service.ts';
+import type { LayerInfo, SessionUser } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { HttpError, isAbortError } from '../shared/http.client.ts';
-import { getLang, setLang } from '../shared/i18n.service.ts';
+import { getLang, roleLabel, setLang, t } from '../shared/i18n.service.ts';
 import { BriefFormComponent, type KindLabels } from './brief-form.component.ts';
 import { DrawAreaTool } from './draw-area.tool.ts';
 import { renderProposal } from './proposal.view.ts';
 import { ResultsComponent } from './results.component.ts';
+import { SelectMapView, mapIdle } from './select-map.view.ts';
 import { fetchShared, revokeShare, saveShortlist, selectSites, shareShortlist, type SelectionResult } from './selection.service.ts';
 import { st } from './select.i18n.ts';
-import './select.css';
 
 const app = document.getElementById('app')!;
+document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
 let resolveReady: () => void;
-/** For tests: resolves once the page has rendered its first content. */
-(window as unknown as { __select: { ready: Promise<void> } }).__select = { ready: new Promise<void>((r) => { resolveReady = r; }) };
+/** For tests: `ready` resolves once the page has rendered its first content; `map` once there is one. */
+const handle = { ready: new Promise<void>((r) => { resolveReady = r; }), map: null as unknown, idle: () => Promise.resolve() };
+(window as unknown as { __select: typeof handle }).__select = handle;
 
-async function amenityKinds(signal: AbortSignal): Promise<KindLabels> {
-  const layers = await fetchLayers(signal);
+function amenityKinds(layers: LayerInfo[]): KindLabels {
   const kind = layers.find((l) => l.id === 'amenities')?.attributes.find((a) => a.name === 'kind');
   return (kind?.values ?? {}) as KindLabels;
 }
 
+function langButton(): HTMLElement {
+  return h('button', { type: 'button', class: 'toggle-button', id: 'lang-toggle', title: t('langToggleTitle'),
+    onclick: () => { setLang(getLang() === 'zh' ? 'en' : 'zh'); location.reload(); } },
+  h('span', { class: getLang() === 'zh' ? 'on' : '' }, '中'), h('span', { class: getLang() === 'en' ? 'on' : '' }, 'EN'));
+}
+
+function topBar(user: SessionUser | null, onSignOut?: () => void): HTMLElement {
+  return h('header', { class: 'top-bar select-bar' },
+    h('a', { class: 'brand', href: '/' }, h('span', { class: 'brand-mark' }, '达'),
+      h('h1', {}, st('title'), h('small', { class: 'brand-sub' }, st('subtitle')))),
+    h('div', { class: 'controls' },
+      h('a', { class: 'text-button nav-link', href: '/' }, st('mapLink')),
+      langButton(),
+      user ? h('span', { class: 'user' }, h('span', { class: 'user-name' }, user.username), h('span', { class: 'user-role' }, roleLabel(user.role)),
+        h('button', { type: 'button', class: 'text-button', id: 'sign-out', onclick: onSignOut }, t('signOut'))) : null));
+}
+
 async function sharedView(token: string): Promise<void> {
   document.title = st('proposalTitle');
+  document.body.classList.add('proposal-page');
   const ctl = new AbortController();
   try {
-    const [data, kinds] = await Promise.all([fetchShared(token, ctl.signal), amenityKinds(ctl.signal)]);
+    const [data, layers] = await Promise.all([fetchShared(token, ctl.signal), fetchLayers(ctl.signal)]);
     document.title = `${st('proposalTitle')} · ${data.clientName}`;
-    app.replaceChildren(renderProposal(data, kinds));
+    const view = renderProposal(data, amenityKinds(layers), layers);
+    app.replaceChildren(view.element);
+    const map = view.mountMap();
+    handle.map = map.map;
+    handle.idle = () => mapIdle(map.map);
+    await map.ready;
   } catch (err) {
-    app.replaceChildren(h('p', { class: 'gone' }, err instanceof HttpError && err.status === 404 ? st('linkGone') : `${st('error')}${(err as Error).message}`));
+    app.replaceChildren(h('div', { class: 'gone card' }, h('h1', {}, st('proposalTitle')),
+      h('p', {}, err instanceof HttpError && err.status === 404 ? st('linkGone') : `${st('error')}${(err as Error).message}`)));
   }
   resolveReady();
 }
 
-function createMap(container: HTMLElement): Promise<MapLibreMap> {
-  const map = new maplibregl.Map({
-    container,
-    center: [107.47, 31.2],
-    zoom: 9,
-    attributionControl: false,
-    style: {
-      version: 8,
-      sources: {
-        carriers: { type: 'vector', tiles: [`${location.origin}/tiles/land,factories,offices,amenities/{z}/{x}/{y}.mvt`], minzoom: 0, maxzoom: 16 },
-        results: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
-      },
-      layers: [
-        { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
-        { id: 'land', type: 'fill', source: 'carriers', 'source-layer': 'land', paint: { 'fill-color': '#2e7d32', 'fill-opacity': 0.25 } },
-        { id: 'factories', type: 'fill', source: 'carriers', 'source-layer': 'factories', paint: { 'fill-color': '#1565c0', 'fill-opacity': 0.25 } },
-        { id: 'offices', type: 'fill', source: 'carriers', 'source-layer': 'offices', paint: { 'fill-color': '#6a1b9a', 'fill-opacity': 0.25 } },
-        { id: 'amenities', type: 'circle', source: 'carriers', 'source-layer': 'amenities', paint: { 'circle-radius': 3, 'circle-color': '#455a64' } },
-        { id: 'results-fill', type: 'fill', source: 'results', paint: { 'fill-color': '#ff6f00', 'fill-opacity': 0.6 } },
-        { id: 'results-line', type: 'line', source: 'results', paint: { 'line-color': '#e65100', 'line-width': 2 } },
-      ],
-    },
+/** Signed out, or not an officer: a sign-in card. Resolves with an officer. */
+function signInView(current: SessionUser | null): Promise<SessionUser> {
+  return new Promise((resolve) => {
+    const error = h('p', { class: 'error', role: 'alert', hidden: !current },
+      current ? st('notOfficer', { role: roleLabel(current.role) }) : '');
+    const submit = h('button', { type: 'submit', class: 'primary-button wide' }, t('signIn'));
+    const form = h('form', { class: 'sign-in card', id: 'select-sign-in' },
+      h('span', { class: 'brand-mark big' }, '达'),
+      h('h2', {}, st('signInTitle')),
+      h('p', { class: 'muted' }, st('signInIntro')),
+      h('label', { class: 'field' }, h('span', {}, t('username')), h('input', { name: 'username', autocomplete: 'username', required: true })),
+      h('label', { class: 'field' }, h('span', {}, t('password')), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+      error, submit);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      submit.disabled = true;
+      error.hidden = true;
+      try {
+        const user = await login(String(data.get('username')), String(data.get('password')), new AbortController().signal);
+        if (['officer', 'admin'].includes(user.role)) resolve(user);
+        else {
+          error.textContent = st('notOfficer', { role: roleLabel(user.role) });
+          error.hidden = false;
+        }
+      } catch (err) {
+        error.textContent = err instanceof HttpError && err.status === 401 ? t('signInFailed') : t('signInError') + (err as Error).message;
+        error.hidden = false;
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    app.replaceChildren(h('div', { class: 'select-page' }, topBar(null), h('main', { class: 'sign-in-stage' }, form)));
+    resolveReady();
   });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  return new Promise((resolve) => map.on('load', () => resolve(map)));
-}
-
-function fitTo(map: MapLibreMap, coords: number[][]): void {
-  if (!coords.length) return;
-  const lons = coords.map((c) => c[0]);
-  const lats = coords.map((c) => c[1]);
-  map.fitBounds([[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]], { padding: 60, maxZoom: 16, duration: 0 });
 }
 
 async function officerView(): Promise<void> {
   const ctl = new AbortController();
-  const me = await fetchMe(ctl.signal).catch(() => null);
-  if (!me || !['officer', 'admin'].includes(me.role)) {
-    app.replaceChildren(h('p', { class: 'gone' }, st('signInNeeded'), ' ', h('a', { href: '/' }, '→')));
-    resolveReady();
-    return;
-  }
-  const kinds = await amenityKinds(ctl.signal);
+  let me = await fetchMe(ctl.signal).catch(() => null);
+  if (!me || !['officer', 'admin'].includes(me.role)) me = await signInView(me);
+  const layers = await fetchLayers(ctl.signal);
+  const kinds = amenityKinds(layers);
   const status = h('p', { class: 'status', role: 'status' });
-  const mapEl = h('div', { class: 'select-map' });
+  const mapEl = h('div', { class: 'map select-map', id: 'select-map' });
   let area: Polygon | null = null;
   let lastBrief: Record<string, unknown> = {};
   let running: AbortController | null = null;
 
-  const results = new ResultsComponent(kinds, (r: SelectionResult) => focus(r));
-  const form = new BriefFormComponent(kinds, () => void run());
-  const drawBtn = h('button', { type: 'button' }, st('drawArea'));
-  const clearBtn = h('button', { type: 'button' }, st('clearArea'));
-  const client = h('input', { type: 'text', name: 'clientName', placeholder: st('clientName') });
-  const shareOut = h('div', { class: 'share-out' });
-  const saveBtn = h('button', { type: 'button', class: 'primary' }, st('saveShortlist'));
+  const results = new ResultsComponent(kinds, { focus: (r) => focus(r.id, true), picked: () => renderShortlist() });
+  const drawBtn = h('button', { type: 'button', class: 'ghost-button', id: 'draw-area' }, '✎ ', st('drawArea'));
+  const clearBtn = h('button', { type: 'button', class: 'text-button', id: 'clear-area', hidden: true }, st('clearArea'));
+  const areaNote = h('p', { class: 'hint' });
+  const form = new BriefFormComponent(kinds, () => void run(), h('section', { class: 'brief-section draw' }, h('div', { class: 'row' }, drawBtn, clearBtn), areaNote));
 
-  app.replaceChildren(
-    h('header', { class: 'select-top' }, h('h1', {}, st('title')),
-      h('button', { type: 'button', onclick: () => { setLang(getLang() === 'zh' ? 'en' : 'zh'); location.reload(); } }, st('language'))),
-    h('aside', { class: 'select-side' }, form.el, h('div', { class: 'row' }, drawBtn, clearBtn),
-      h('div', { class: 'shortlist-box' }, client, saveBtn, shareOut), status),
-    h('main', { class: 'select-main' }, mapEl, results.compareTray, results.el));
+  const client = h('input', { type: 'text', name: 'clientName', id: 'client-name', placeholder: st('clientName'), maxlength: '200' });
+  const pickedList = h('ol', { class: 'picked-list' });
+  const pickedCount = h('span', { class: 'count' });
+  const shareOut = h('div', { class: 'share-out', id: 'share-out' });
+  const saveBtn = h('button', { type: 'button', class: 'primary-button', id: 'save-shortlist' }, st('saveShortlist'));
+  const shortlistBox = h('section', { class: 'shortlist-box', id: 'shortlist' },
+    h('h2', {}, st('shortlistTitle'), pickedCount), pickedList, h('div', { class: 'row' }, client, saveBtn), shareOut);
 
-  const map = await createMap(mapEl);
-  const draw = new DrawAreaTool(map);
+  app.replaceChildren(h('div', { class: 'select-page' },
+    topBar(me, async () => { await logout(ctl.signal).catch(() => {}); location.reload(); }),
+    h('div', { class: 'select-layout' },
+      h('aside', { class: 'select-side' }, h('h2', { class: 'side-title' }, st('brief')), form.el, status),
+      h('main', { class: 'select-stage' }, mapEl, results.compareTray),
+      h('section', { class: 'select-results' }, results.el, shortlistBox))));
+
+  const view = new SelectMapView(mapEl, layers, { onPick: (id) => focus(id, false) });
+  handle.map = view.map;
+  handle.idle = () => mapIdle(view.map);
+  await view.ready;
+  const draw = new DrawAreaTool(view.map);
+
+  function renderShortlist() {
+    const sites = [...results.picked.values()];
+    pickedCount.textContent = st('picked', { n: sites.length });
+    pickedList.replaceChildren(...(sites.length
+      ? sites.map((s) => h('li', {}, h('span', {}, s.name),
+        h('button', { type: 'button', class: 'remove', 'aria-label': '×', onclick: () => results.unpick(s.id) }, '×')))
+      : [h('li', { class: 'muted empty' }, st('pickHint'))]));
+  }
+  renderShortlist();
+
   drawBtn.addEventListener('click', () => {
     if (draw.drawing) {
       area = draw.finish();
-      drawBtn.textContent = st('drawArea');
-      status.textContent = '';
+      drawBtn.replaceChildren('✎ ', st('drawArea'));
+      drawBtn.classList.remove('active');
+      areaNote.textContent = area ? st('areaSet') : '';
+      clearBtn.hidden = !area;
+      if (area) void run();
     } else {
       draw.start();
-      drawBtn.textContent = st('finishArea');
-      status.textContent = st('drawHint');
+      drawBtn.replaceChildren('✓ ', st('finishArea'));
+      drawBtn.classList.add('active');
+      areaNote.textContent = st('drawHint');
     }
   });
-  clearBtn.addEventListener('click', () => { draw.clear(); area = null; });
+  clearBtn.addEventListener('click', () => {
+    draw.clear();
+    area = null;
+    clearBtn.hidden = true;
+    areaNote.textContent = '';
+    void run();
+  });
 
-  function focus(r: SelectionResult) {
-    const src = map.getSource('results') as GeoJSONSource;
-    void src.getData().then((fc) => {
-      const f = (fc as GeoJSON.FeatureCollection).features.find((x) => x.id === r.id);
-      if (f && f.geometry.type === 'MultiPolygon') fitTo(map, f.geometry.coordinates.flat(2));
-    });
+  function focus(id: number, zoom: boolean) {
+    view.focus(id, zoom);
+    results.highlight(id);
   }
 
   async function run() {
     running?.abort();
     running = new AbortController();
     lastBrief = { ...form.brief(), ...(area ? { within: area } : {}) };
+    form.submitButton.disabled = true;
+    form.submitButton.textContent = st('searching');
     try {
       const res = await selectSites(lastBrief, running.signal);
       results.show(res);
-      (map.getSource('results') as GeoJSONSource).setData(res.geojson);
-      fitTo(map, res.geojson.features.flatMap((f) => (f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.flat(2) : [])));
+      view.setSites(res.geojson.features.map((f) => ({
+        id: Number(f.id), rank: Number(f.properties?.rank), name: String(f.properties?.name), geometry: f.geometry,
+      })));
       status.textContent = '';
     } catch (err) {
       if (!isAbortError(err)) status.textContent = `${st('error')}${(err as Error).message}`;
+    } finally {
+      form.submitButton.disabled = false;
+      form.submitButton.textContent = st('search');
     }
   }
 
   saveBtn.addEventListener('click', async () => {
+    const clientName = client.value.trim();
+    if (!clientName) { shareOut.replaceChildren(h('p', { class: 'error' }, st('needClient'))); client.focus(); return; }
+    if (!results.picked.size) { shareOut.replaceChildren(h('p', { class: 'error' }, st('needSites'))); return; }
+    saveBtn.disabled = true;
     try {
-      const items = [...results.picked].map((carrierId) => ({ carrierId }));
-      const saved = await saveShortlist({ clientName: client.value.trim(), brief: lastBrief, items }, ctl.signal);
-      const link = await shareShortlist(saved.id, 30, ctl.signal);
-      shareOut.replaceChildren(
-        h('p', {}, st('saved', { id: saved.id })),
-        h('p', {}, st('linkReady', { date: new Date(link.expiresAt).toLocaleDateString() })),
-        h('a', { href: link.url, target: '_blank', rel: 'noopener' }, link.url),
-        h('button', { type: 'button', onclick: async () => { await revokeShare(saved.id, link.token, ctl.signal); shareOut.replaceChildren(); } }, st('revoke')));
+      const items = [...results.picked.keys()].map((carrierId) => ({ carrierId }));
+      const saved = await saveShortlist({ clientName, brief: lastBrief, items }, ctl.signal);
+      const shareBtn = h('button', { type: 'button', class: 'primary-button', id: 'create-share' }, st('shareLink'));
+      shareOut.replaceChildren(h('p', { class: 'ok' }, '✓ ', st('saved', { client: clientName, n: items.length, id: saved.id })), shareBtn);
+      shareBtn.addEventListener('click', async () => {
+        shareBtn.disabled = true;
+        try {
+          const link = await shareShortlist(saved.id, 30, ctl.signal);
+          const url = h('input', { type: 'text', readonly: true, value: link.url, id: 'share-url', class: 'share-url' });
+          const copy = h('button', { type: 'button', class: 'ghost-button' }, st('copy'));
+          copy.addEventListener('click', async () => {
+            url.select();
+            await navigator.clipboard?.writeText(link.url).catch(() => document.execCommand('copy'));
+            copy.textContent = st('copied');
+          });
+          shareOut.replaceChildren(
+            h('p', { class: 'ok' }, '✓ ', st('saved', { client: clientName, n: items.length, id: saved.id })),
+            h('p', { class: 'muted' }, st('linkReady', { date: new Date(link.expiresAt).toLocaleDateString(getLang() === 'zh' ? 'zh-CN' : 'en-GB') })),
+            h('div', { class: 'row' }, url, copy, h('a', { class: 'ghost-button', href: link.url, target: '_blank', rel: 'noopener', id: 'open-share' }, st('open'))),
+            h('button', { type: 'button', class: 'text-button danger', onclick: async () => {
+              await revokeShare(saved.id, link.token, ctl.signal);
+              shareOut.replaceChildren(h('p', { class: 'muted' }, st('revoked')));
+            } }, st('revoke')));
+        } catch (err) {
+          shareOut.append(h('p', { class: 'error' }, `${st('error')}${(err as Error).message}`));
+          shareBtn.disabled = false;
+        }
+      });
     } catch (err) {
-      status.textContent = `${st('error')}${(err as Error).message}`;
+      shareOut.replaceChildren(h('p', { class: 'error' }, `${st('error')}${(err as Error).message}`));
+    } finally {
+      saveBtn.disabled = false;
     }
   });
 

@@ -1,0 +1,12 @@
+import * as W from 'web-ifc';
+import fs from 'node:fs';
+const api = new W.IfcAPI();
+await api.Init();
+const t0 = Date.now();
+const id = api.OpenModel(fs.readFileSync('/work/shared/fixtures/bim/IfcOpenHouse_IFC4.ifc'), { COORDINATE_TO_ORIGIN: false });
+console.log('schema', api.GetModelSchema(id), Date.now()-t0);
+let n=0; api.StreamAllMeshes(id, (m) => { n++; if (n<2) { const g=m.geometries.get(0); console.log(m.expressID, m.geometries.size(), g.color, g.flatTransformation); const geo=api.GetGeometry(id,g.geometryExpressID); const v=api.GetVertexArray(geo.GetVertexData(), geo.GetVertexDataSize()); console.log(v.length, v.slice(0,6)); } });
+console.log('meshes', n, Date.now()-t0);
+console.log(api.GetNameFromTypeCode(W.IFCWALLSTANDARDCASE), Object.keys(W).filter(k=>/^IFC4$|^IFC2X3$/.test(k)), typeof W.IFC4?.IfcWallStandardCase);
+const site = api.GetLineIDsWithType(id, W.IFCSITE); console.log(JSON.stringify(api.GetLine(id, site.get(0), false)).slice(0,600));
+const rels = api.GetLineIDsWithType(id, W.IFCRELDEFINESBYPROPERTIES); console.log('rels', rels.size()); console.log(JSON.stringify(api.GetLine(id, rels.get(0), true)).slice(0,800));

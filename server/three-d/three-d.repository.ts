@@ -1,0 +1,233 @@
+/**
+ * Data access for 3D assets (tilesets and BIM models). Visibility is decided here, once: every
+ * list takes `seesUnpublished`; single rows carry `public` (the asset and the park/carrier it is
+ * attached to are published) for the service to check.
+ */
+import type pg from 'pg';
+import { loadQueries } from '../db/sql.ts';
+
+const Q = loadQueries(import.meta.url, 'three-d.sql', [
+  'insertTileset', 'insertTilesetEntries', 'listTilesets', 'getTileset', 'getTilesetEntry', 'setTilesetPlacement',
+  'setTilesetReview', 'insertModel', 'listModels', 'getModel', 'setModelReview', 'carrierAnchor', 'parkAnchor',
+  'parkBuildings', 'demoPark', 'hasDemoAssets',
+] as const);
+
+/** Review states every reviewed table shares. */
+export type ReviewState = 'draft' | 'verified' | 'published';
+
+/** A tileset row as the API shows it. */
+export interface TilesetRow {
+  id: number;
+  name: string;
+  park_id: number | null;
+  carrier_id: number | null;
+  origin: 'upload' | 'demo';
+  version: string;
+  georeferenced: boolean;
+  lon: number | null;
+  lat: number | null;
+  height: number | null;
+  heading: number | null;
+  center_lon: number | null;
+  center_lat: number | null;
+  tile_count: number;
+  entry_count: number;
+  total_bytes: number;
+  review_state: ReviewState;
+  created_at: string;
+  public?: boolean;
+}
+
+/** One stored file of a tileset. */
+export interface TilesetEntryRow {
+  path: string;
+  sha256: string;
+  ext: string;
+  size: number;
+  gzip_size: number | null;
+}
+
+/** What a new tileset row needs. */
+export interface NewTileset {
+  name: string;
+  parkId: number | null;
+  carrierId: number | null;
+  origin: 'upload' | 'demo';
+  sourceSha256: string | null;
+  version: string;
+  georeferenced: boolean;
+  placement: { lon: number; lat: number; height: number; heading: number } | null;
+  center: [number, number] | null;
+  tileCount: number;
+  entries: TilesetEntryRow[];
+  reviewState: ReviewState;
+  createdBy: number | null;
+}
+
+/** A BIM model row as the API shows it. */
+export interface ModelRow {
+  id: number;
+  name: string;
+  park_id: number | null;
+  carrier_id: number | null;
+  origin: 'upload' | 'demo';
+  format: 'ifc' | 'glb' | 'gltf';
+  ifc_schema: string | null;
+  element_count: number;
+  lon: number;
+  lat: number;
+  height: number;
+  heading: number;
+  georef_source: 'ifc-site' | 'manual' | 'carrier' | 'park';
+  up_axis: 'y' | 'z';
+  review_state: ReviewState;
+  created_at: string;
+  source_sha256?: string;
+  source_ext?: string;
+  glb_sha256?: string;
+  glb_variant?: string;
+  public?: boolean;
+}
+
+/** What a new model row needs. */
+export interface NewModel {
+  name: string;
+  parkId: number | null;
+  carrierId: number | null;
+  origin: 'upload' | 'demo';
+  format: 'ifc' | 'glb' | 'gltf';
+  sourceSha256: string;
+  sourceExt: string;
+  glbSha256: string;
+  glbVariant: string;
+  ifcSchema: string | null;
+  elementCount: number;
+  lon: number;
+  lat: number;
+  height: number;
+  heading: number;
+  georefSource: ModelRow['georef_source'];
+  upAxis: 'y' | 'z';
+  reviewState: ReviewState;
+  createdBy: number | null;
+}
+
+/** A footprint to extrude for the demo tileset. */
+export interface BuildingRow {
+  id: number;
+  code: string;
+  kind: 'factory' | 'office';
+  status: 'available' | 'reserved' | 'occupied';
+  name: string;
+  height_m: number;
+  geometry: string;
+}
+
+/** Data access for tilesets and BIM models. */
+export class ThreeDRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Inserts a tileset with its entries, all or nothing. */
+  async insertTileset(t: NewTileset): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const p = t.placement;
+      const { rows } = await client.query(Q.insertTileset, [
+        t.name, t.parkId, t.carrierId, t.origin, t.sourceSha256, t.version, t.georeferenced,
+        p?.lon ?? null, p?.lat ?? null, p?.height ?? null, p?.heading ?? null,
+        t.center?.[0] ?? null, t.center?.[1] ?? null, t.tileCount, t.entries.length,
+        t.entries.reduce((s, e) => s + e.size, 0), t.reviewState, t.createdBy,
+      ]);
+      const id = Number(rows[0].id);
+      await client.query(Q.insertTilesetEntries, [id, JSON.stringify(t.entries)]);
+      await client.query('COMMIT');
+      return id;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async listTilesets(seesUnpublished: boolean, parkId: number | null, carrierId: number | null): Promise<TilesetRow[]> {
+    return (await this.pool.query<TilesetRow>(Q.listTilesets, [seesUnpublished, parkId, carrierId])).rows.map(num);
+  }
+
+  async getTileset(id: number): Promise<TilesetRow | null> {
+    const row = (await this.pool.query<TilesetRow>(Q.getTileset, [id])).rows[0];
+    return row ? num(row) : null;
+  }
+
+  async getTilesetEntry(id: number, path: string): Promise<TilesetEntryRow | null> {
+    const row = (await this.pool.query<TilesetEntryRow>(Q.getTilesetEntry, [id, path])).rows[0];
+    return row ? { ...row, size: Number(row.size), gzip_size: row.gzip_size === null ? null : Number(row.gzip_size) } : null;
+  }
+
+  async setTilesetPlacement(id: number, p: { lon: number; lat: number; height: number; heading: number }): Promise<boolean> {
+    return (await this.pool.query(Q.setTilesetPlacement, [id, p.lon, p.lat, p.height, p.heading])).rowCount === 1;
+  }
+
+  async setTilesetReview(id: number, state: ReviewState): Promise<boolean> {
+    return (await this.pool.query(Q.setTilesetReview, [id, state])).rowCount === 1;
+  }
+
+  async insertModel(m: NewModel): Promise<number> {
+    const { rows } = await this.pool.query(Q.insertModel, [
+      m.name, m.parkId, m.carrierId, m.origin, m.format, m.sourceSha256, m.sourceExt, m.glbSha256, m.glbVariant,
+      m.ifcSchema, m.elementCount, m.lon, m.lat, m.height, m.heading, m.georefSource, m.upAxis, m.reviewState, m.createdBy,
+    ]);
+    return Number(rows[0].id);
+  }
+
+  async listModels(seesUnpublished: boolean, parkId: number | null, carrierId: number | null): Promise<ModelRow[]> {
+    return (await this.pool.query<ModelRow>(Q.listModels, [seesUnpublished, parkId, carrierId])).rows.map(num);
+  }
+
+  async getModel(id: number): Promise<ModelRow | null> {
+    const row = (await this.pool.query<ModelRow>(Q.getModel, [id])).rows[0];
+    return row ? num(row) : null;
+  }
+
+  async setModelReview(id: number, state: ReviewState): Promise<boolean> {
+    return (await this.pool.query(Q.setModelReview, [id, state])).rowCount === 1;
+  }
+
+  /** A point on the carrier (for placing a model on it), with its park. */
+  async carrierAnchor(id: number): Promise<{ id: number; park_id: number | null; kind: string; lon: number; lat: number } | null> {
+    const row = (await this.pool.query(Q.carrierAnchor, [id])).rows[0];
+    return row ? { ...row, id: Number(row.id), park_id: row.park_id === null ? null : Number(row.park_id) } : null;
+  }
+
+  async parkAnchor(id: number): Promise<{ id: number; lon: number; lat: number } | null> {
+    const row = (await this.pool.query(Q.parkAnchor, [id])).rows[0];
+    return row ? { ...row, id: Number(row.id) } : null;
+  }
+
+  /** Factories and offices of a park, with a height to extrude to. */
+  async parkBuildings(parkId: number): Promise<BuildingRow[]> {
+    return (await this.pool.query<BuildingRow>(Q.parkBuildings, [parkId])).rows.map((r) => ({ ...r, id: Number(r.id), height_m: Number(r.height_m) }));
+  }
+
+  /** The published park with the most buildings (the demo's 3D park), or null. */
+  async demoPark(): Promise<{ id: number; code: string; name_zh: string; buildings: number } | null> {
+    const row = (await this.pool.query(Q.demoPark)).rows[0];
+    return row ? { ...row, id: Number(row.id) } : null;
+  }
+
+  async hasDemoAssets(): Promise<{ tilesets: boolean; models: boolean }> {
+    return (await this.pool.query(Q.hasDemoAssets)).rows[0];
+  }
+}
+
+/** bigint columns come back as strings from pg; ids are small enough for numbers. */
+function num<T extends { id: number | string; park_id?: number | string | null; carrier_id?: number | string | null; total_bytes?: number | string }>(r: T): T {
+  return {
+    ...r,
+    id: Number(r.id),
+    park_id: r.park_id === null || r.park_id === undefined ? null : Number(r.park_id),
+    carrier_id: r.carrier_id === null || r.carrier_id === undefined ? null : Number(r.carrier_id),
+    ...(r.total_bytes !== undefined ? { total_bytes: Number(r.total_bytes) } : {}),
+  };
+}

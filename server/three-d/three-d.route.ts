@@ -1,0 +1,144 @@
+/**
+ * 3D assets over HTTP: /api/tilesets, /api/models (upload: staff; review: reviewer; read: anyone,
+ * drafts only for staff) and /3dtiles/{id}/… (the files of a tileset, same visibility).
+ */
+import type { Request } from 'express';
+import { BadParameterError, AppError } from '../http/errors.ts';
+import type { RouteSpec } from '../http/route.ts';
+import { readMultipart, type UploadLimits } from '../imports/multipart.ts';
+import { sendServedFile } from './send-file.ts';
+import type { ThreeDService } from './three-d.service.ts';
+
+function idParam(req: Request): number {
+  const raw = String(req.params.id);
+  if (!/^\d{1,12}$/.test(raw)) throw new BadParameterError('id', raw, 'must be a positive integer');
+  return Number(raw);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The one uploaded file of a multipart request. */
+async function oneFile(req: Request, limits: UploadLimits) {
+  const { files, fields } = await readMultipart(req, { ...limits, maxFiles: 1 });
+  if (files.length !== 1) throw new AppError('bad_request', 'upload exactly one file in field "file"');
+  return { file: files[0], fields };
+}
+
+const placementBody = {
+  type: 'object', required: ['lon', 'lat'],
+  properties: { lon: { type: 'number' }, lat: { type: 'number' }, height: { type: 'number' }, heading: { type: 'number', description: 'degrees clockwise from north' } },
+};
+const reviewBody = { type: 'object', required: ['state'], properties: { state: { enum: ['draft', 'verified', 'published'] } } };
+
+/** Routes of tilesets and BIM models. */
+export function threeDRoutes(service: ThreeDService, limits: UploadLimits): RouteSpec[] {
+  return [
+    {
+      method: 'post', path: '/api/tilesets', access: ['staff'], tag: '3d',
+      summary: 'Upload an OGC 3D Tiles tileset: multipart "file" (zip with tileset.json), optional name, parkId, carrierId, lon, lat, height, heading → {id, url}',
+      response: { status: 201, type: 'application/json' },
+      async handler(req, res, viewer) {
+        const { file, fields } = await oneFile(req, limits);
+        const out = await service.uploadTileset(file, fields, viewer.user?.id ?? null);
+        res.status(201).json({ id: out.tileset.id, url: out.url, tileset: out.tileset, warnings: out.warnings });
+      },
+    },
+    {
+      method: 'get', path: '/api/tilesets', access: 'public', tag: '3d',
+      summary: 'Tilesets the caller may see (filter with parkId, carrierId)',
+      query: [
+        { name: 'parkId', description: 'only tilesets of this park', schema: { type: 'integer' } },
+        { name: 'carrierId', description: 'only tilesets of this carrier', schema: { type: 'integer' } },
+      ],
+      async handler(req, res, viewer) {
+        res.json({ tilesets: await service.listTilesets(viewer, str(req.query.parkId), str(req.query.carrierId)) });
+      },
+    },
+    {
+      method: 'get', path: '/api/tilesets/:id', access: 'public', tag: '3d',
+      summary: 'One tileset',
+      async handler(req, res, viewer) {
+        res.json({ tileset: await service.getTileset(viewer, idParam(req)) });
+      },
+    },
+    {
+      method: 'post', path: '/api/tilesets/:id/placement', access: ['staff'], tag: '3d',
+      summary: 'Place a tileset without a georeferencing transform: {lon, lat, height, heading}',
+      body: placementBody,
+      async handler(req, res) {
+        res.json({ tileset: await service.placeTileset(idParam(req), req.body ?? {}) });
+      },
+    },
+    {
+      method: 'post', path: '/api/tilesets/:id/review', access: ['reviewer'], tag: '3d',
+      summary: 'Reviewer (校核): set {state} of a tileset',
+      body: reviewBody,
+      async handler(req, res) {
+        res.json(await service.reviewTileset(idParam(req), req.body?.state));
+      },
+    },
+    {
+      method: 'get', path: '/3dtiles/:id/*path', access: 'public', tag: '3d',
+      summary: 'Files of a tileset: tileset.json (with root.transform from its placement) and its contents; ETag, Range, gzip',
+      async handler(req, res, viewer) {
+        const segs = req.params.path as unknown as string[];
+        const path = (Array.isArray(segs) ? segs : [String(segs)]).join('/');
+        const file = await service.tilesetFile(viewer, idParam(req), path);
+        sendServedFile(req, res, file, !!viewer.user);
+      },
+    },
+    {
+      method: 'post', path: '/api/models', access: ['staff'], tag: '3d',
+      summary: 'Upload a BIM model: multipart "file" (.ifc, .glb or .gltf), carrierId or parkId and/or lon, lat, height, heading, optional name → {id, gltfUrl, propertiesUrl}',
+      response: { status: 201, type: 'application/json' },
+      async handler(req, res, viewer) {
+        const { file, fields } = await oneFile(req, limits);
+        const out = await service.uploadModel(file, fields, viewer.user?.id ?? null);
+        res.status(201).json({ id: out.model.id, gltfUrl: out.gltfUrl, propertiesUrl: out.propertiesUrl, model: out.model, warnings: out.warnings });
+      },
+    },
+    {
+      method: 'get', path: '/api/models', access: 'public', tag: '3d',
+      summary: 'BIM models the caller may see (filter with parkId, carrierId)',
+      query: [
+        { name: 'parkId', description: 'only models of this park', schema: { type: 'integer' } },
+        { name: 'carrierId', description: 'only models of this carrier', schema: { type: 'integer' } },
+      ],
+      async handler(req, res, viewer) {
+        res.json({ models: await service.listModels(viewer, str(req.query.parkId), str(req.query.carrierId)) });
+      },
+    },
+    {
+      method: 'get', path: '/api/models/:id', access: 'public', tag: '3d',
+      summary: 'One BIM model with its placement',
+      async handler(req, res, viewer) {
+        res.json({ model: await service.getModel(viewer, idParam(req)) });
+      },
+    },
+    {
+      method: 'get', path: '/api/models/:id/model.glb', access: 'public', tag: '3d',
+      summary: 'The model as GLB (glTF 2.0, y-up, metres; node extras carry expressID/GlobalId)',
+      response: { status: 200, type: 'model/gltf-binary' },
+      async handler(req, res, viewer) {
+        sendServedFile(req, res, await service.modelGlb(viewer, idParam(req)), !!viewer.user);
+      },
+    },
+    {
+      method: 'get', path: '/api/models/:id/properties', access: 'public', tag: '3d',
+      summary: 'Element property index: {elements: [{expressID, globalId, type, name, storey, propertySets}]}',
+      async handler(req, res, viewer) {
+        sendServedFile(req, res, await service.modelProperties(viewer, idParam(req)), !!viewer.user);
+      },
+    },
+    {
+      method: 'post', path: '/api/models/:id/review', access: ['reviewer'], tag: '3d',
+      summary: 'Reviewer (校核): set {state} of a BIM model',
+      body: reviewBody,
+      async handler(req, res) {
+        res.json(await service.reviewModel(idParam(req), req.body?.state));
+      },
+    },
+  ];
+}

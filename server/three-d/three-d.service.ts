@@ -1,0 +1,422 @@
+/**
+ * Rules for 3D assets: OGC 3D Tiles tilesets and BIM models.
+ *
+ * Tilesets: the uploaded zip is read with limits (`tiles/3dtiles/safe-zip.ts`), validated
+ * (`tiles/3dtiles/tileset-validator.ts`), every file stored content-addressed in the asset store
+ * (with a gzip copy when that saves ≥ 10 %) and listed in `tileset_entries`. A tileset that does not
+ * place itself gets a placement (staff's lon/lat/height/heading, else the park's or carrier's point)
+ * and is served with `root.transform = ENU(lon, lat, height) · Rz(-heading)`.
+ *
+ * Models: IFC is converted to GLB with an element property index (`survey-import/bim/`), glTF/GLB
+ * is kept as uploaded with an index of its nodes. Placement: staff's lon/lat, else IfcSite
+ * RefLatitude/RefLongitude (unless it lies far from the carrier the model is attached to), else the
+ * carrier's or park's point.
+ *
+ * Uploads are drafts until a reviewer publishes them; the public sees an asset when it and the
+ * park/carrier it hangs on are published.
+ */
+import { stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import type { AssetStore } from '../../assets/storage.ts';
+import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { AppError, NotFoundError } from '../http/errors.ts';
+import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../tiles/3dtiles/safe-zip.ts';
+import { TilesetError, tilesetPrefix, validateTileset } from '../../tiles/3dtiles/tileset-validator.ts';
+import { checkPlacement, placementTransform, multiply4, type Placement } from '../../tiles/3dtiles/enu.ts';
+import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
+import type { InputFile } from '../../survey-import/types.ts';
+import { BimError, packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
+
+/** Content types of tileset files by extension. */
+export const CONTENT_TYPES: Record<string, string> = {
+  json: 'application/json',
+  b3dm: 'application/octet-stream',
+  i3dm: 'application/octet-stream',
+  pnts: 'application/octet-stream',
+  cmpt: 'application/octet-stream',
+  subtree: 'application/octet-stream',
+  bin: 'application/octet-stream',
+  glb: 'model/gltf-binary',
+  gltf: 'model/gltf+json',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  ktx2: 'image/ktx2',
+  md: 'text/markdown; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+};
+/** Extensions worth gzipping (images are compressed already). */
+const COMPRESSIBLE = new Set(['json', 'b3dm', 'i3dm', 'pnts', 'cmpt', 'subtree', 'bin', 'glb', 'gltf', 'md', 'txt']);
+
+/** Distance (km) beyond which an IfcSite reference is taken to be a placeholder, not the carrier's site. */
+const IFC_SITE_MAX_KM_FROM_CARRIER = 5;
+
+const REVIEW_STATES: readonly ReviewState[] = ['draft', 'verified', 'published'];
+
+/** A file of a tileset or model, ready for the HTTP layer to send. */
+export interface ServedFile {
+  contentType: string;
+  /** Strong validator: the content hash (plus placement for rewritten JSON). */
+  etag: string;
+  /** Stored file to stream (with range support), or bytes generated for this response. */
+  source: { path: string; size: number; gzipPath: string | null; gzipSize: number | null } | { bytes: Uint8Array };
+  /** Whether anonymous users may see it (decides public vs private caching). */
+  public: boolean;
+}
+
+/** Placement fields of an upload (strings from multipart). */
+export interface PlacementFields {
+  lon?: string;
+  lat?: string;
+  height?: string;
+  heading?: string;
+}
+
+function extOf(p: string): string {
+  const m = /\.([A-Za-z0-9]{1,10})$/.exec(p);
+  return m ? m[1].toLowerCase() : 'bin';
+}
+
+/** Parses optional placement fields; null when neither lon nor lat is given. */
+export function parsePlacement(f: PlacementFields): Placement | null {
+  const has = (v: string | undefined) => v !== undefined && v.trim() !== '';
+  if (!has(f.lon) && !has(f.lat)) {
+    if (has(f.height) || has(f.heading)) throw new AppError('bad_request', 'height/heading need lon and lat too');
+    return null;
+  }
+  if (!has(f.lon) || !has(f.lat)) throw new AppError('bad_request', `placement needs both lon and lat, got lon=${JSON.stringify(f.lon ?? null)} lat=${JSON.stringify(f.lat ?? null)}`);
+  const p = { lon: Number(f.lon), lat: Number(f.lat), height: has(f.height) ? Number(f.height) : 0, heading: has(f.heading) ? Number(f.heading) : 0 };
+  const problem = checkPlacement(p);
+  if (problem) throw new AppError('bad_request', problem, { parameter: 'placement' });
+  return p;
+}
+
+function optionalId(name: string, raw: string | undefined): number | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  if (!/^\d{1,12}$/.test(raw.trim())) throw new AppError('bad_request', `parameter "${name}" must be a positive integer, got ${JSON.stringify(raw)}`, { parameter: name, value: raw });
+  return Number(raw);
+}
+
+/** Great-circle distance in km. */
+function distanceKm(aLon: number, aLat: number, bLon: number, bLat: number): number {
+  const r = Math.PI / 180;
+  const dLat = (bLat - aLat) * r;
+  const dLon = (bLon - aLon) * r;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * r) * Math.cos(bLat * r) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+}
+
+/** 3D asset rules. */
+export class ThreeDService {
+  constructor(
+    private readonly repo: ThreeDRepository,
+    private readonly store: AssetStore,
+    private readonly zipLimits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  ) {}
+
+  // ------------------------------------------------------------------ tilesets
+
+  /**
+   * Validates and stores an uploaded tileset zip. Throws 400 naming the entry for an invalid
+   * tileset and 413 for one over a limit.
+   */
+  async uploadTileset(
+    file: InputFile,
+    fields: Record<string, string | undefined>,
+    createdBy: number | null,
+  ): Promise<{ tileset: TilesetRow; url: string; warnings: string[] }> {
+    let entries;
+    try {
+      entries = readZip(file.bytes, this.zipLimits);
+    } catch (err) {
+      if (err instanceof ZipError) throw new AppError(err.kind === 'too_large' ? 'payload_too_large' : 'bad_request', `${file.name}: ${err.message}`, err.entry ? { entry: err.entry } : undefined);
+      throw err;
+    }
+    const files = new Map<string, Uint8Array>();
+    let prefix: string;
+    try {
+      prefix = tilesetPrefix(entries.map((e) => e.name));
+    } catch (err) {
+      throw new AppError('bad_request', `${file.name}: ${(err as Error).message}`, { entry: 'tileset.json' });
+    }
+    for (const e of entries) if (e.name.startsWith(prefix)) files.set(e.name.slice(prefix.length), e.bytes);
+    let report;
+    try {
+      report = validateTileset(files);
+    } catch (err) {
+      if (err instanceof TilesetError) throw new AppError('bad_request', `${file.name}: ${err.message}`, err.entry ? { entry: err.entry } : undefined);
+      throw err;
+    }
+    const warnings: string[] = [];
+    if (report.unreferenced.length) warnings.push(`files not referenced by the tileset (stored anyway): ${report.unreferenced.slice(0, 20).join(', ')}${report.unreferenced.length > 20 ? ', …' : ''}`);
+    const { parkId, carrierId, placement } = await this.attachment(fields);
+    let finalPlacement = placement;
+    if (report.georeferenced && placement) {
+      warnings.push('the tileset places itself (root transform or region); the given lon/lat/height/heading were ignored');
+      finalPlacement = null;
+    }
+    if (!report.georeferenced && !finalPlacement) finalPlacement = await this.anchorPlacement(parkId, carrierId);
+    if (!report.georeferenced && !finalPlacement) warnings.push('the tileset has no georeferencing transform: set its place with POST /api/tilesets/{id}/placement');
+    const stored = await this.storeEntries(files);
+    const id = await this.repo.insertTileset({
+      name: (fields.name?.trim() || file.name.replace(/\.zip$/i, '')).slice(0, 200),
+      parkId, carrierId, origin: 'upload', sourceSha256: createHash('sha256').update(file.bytes).digest('hex'),
+      version: report.version, georeferenced: report.georeferenced, placement: finalPlacement,
+      center: finalPlacement ? [finalPlacement.lon, finalPlacement.lat] : report.center,
+      tileCount: report.tiles, entries: stored, reviewState: 'draft', createdBy,
+    });
+    const tileset = (await this.repo.getTileset(id))!;
+    return { tileset, url: tilesetUrl(id), warnings };
+  }
+
+  /** Stores a generated tileset (the demo park), already published. */
+  async storeGeneratedTileset(
+    name: string,
+    files: ReadonlyMap<string, Uint8Array>,
+    opts: { parkId: number | null; placement: Placement | null; reviewState: ReviewState; origin: 'upload' | 'demo' },
+  ): Promise<number> {
+    const report = validateTileset(files);
+    const stored = await this.storeEntries(files);
+    return this.repo.insertTileset({
+      name, parkId: opts.parkId, carrierId: null, origin: opts.origin, sourceSha256: null, version: report.version,
+      georeferenced: report.georeferenced, placement: report.georeferenced ? null : opts.placement,
+      center: opts.placement ? [opts.placement.lon, opts.placement.lat] : report.center, tileCount: report.tiles,
+      entries: stored, reviewState: opts.reviewState, createdBy: null,
+    });
+  }
+
+  private async storeEntries(files: ReadonlyMap<string, Uint8Array>): Promise<TilesetEntryRow[]> {
+    const out: TilesetEntryRow[] = [];
+    for (const [path, bytes] of files) {
+      const ext = extOf(path);
+      const put = await this.store.put(bytes, { ext });
+      let gzipSize: number | null = null;
+      if (COMPRESSIBLE.has(ext) && bytes.length >= 256) {
+        const gz = gzipSync(bytes, { level: 6 });
+        if (gz.length <= bytes.length * 0.9) {
+          await this.store.putDerived(put.sha256, 'gz', gz, { ext: 'gz' });
+          gzipSize = gz.length;
+        }
+      }
+      out.push({ path, sha256: put.sha256, ext, size: bytes.length, gzip_size: gzipSize });
+    }
+    return out;
+  }
+
+  /** parkId / carrierId / placement fields of an upload, checked. */
+  private async attachment(fields: Record<string, string | undefined>) {
+    const parkId = optionalId('parkId', fields.parkId);
+    const carrierId = optionalId('carrierId', fields.carrierId);
+    let park = parkId;
+    if (carrierId !== null) {
+      const c = await this.repo.carrierAnchor(carrierId);
+      if (!c) throw new AppError('bad_request', `carrier ${carrierId} does not exist`, { parameter: 'carrierId', value: carrierId });
+      park = park ?? c.park_id;
+    }
+    if (parkId !== null && !(await this.repo.parkAnchor(parkId))) throw new AppError('bad_request', `park ${parkId} does not exist`, { parameter: 'parkId', value: parkId });
+    return { parkId: park, carrierId, placement: parsePlacement(fields) };
+  }
+
+  /** The carrier's (or else the park's) point at ground level, or null. */
+  private async anchorPlacement(parkId: number | null, carrierId: number | null): Promise<(Placement & { source: 'carrier' | 'park' }) | null> {
+    if (carrierId !== null) {
+      const c = await this.repo.carrierAnchor(carrierId);
+      if (c) return { lon: c.lon, lat: c.lat, height: 0, heading: 0, source: 'carrier' };
+    }
+    if (parkId !== null) {
+      const p = await this.repo.parkAnchor(parkId);
+      if (p) return { lon: p.lon, lat: p.lat, height: 0, heading: 0, source: 'park' };
+    }
+    return null;
+  }
+
+  async listTilesets(viewer: Viewer, parkId?: string, carrierId?: string): Promise<(TilesetRow & { url: string })[]> {
+    const rows = await this.repo.listTilesets(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
+    return rows.map((r) => ({ ...r, url: tilesetUrl(r.id) }));
+  }
+
+  /** A tileset the viewer may see; 404 otherwise (drafts do not exist for the public). */
+  async getTileset(viewer: Viewer, id: number): Promise<TilesetRow & { url: string }> {
+    const t = await this.repo.getTileset(id);
+    if (!t || (!t.public && !seesUnpublished(viewer))) throw new NotFoundError('tileset', id);
+    return { ...t, url: tilesetUrl(id) };
+  }
+
+  /** Sets (or moves) the placement of a tileset that does not place itself. */
+  async placeTileset(id: number, body: Record<string, unknown>): Promise<TilesetRow> {
+    const t = await this.repo.getTileset(id);
+    if (!t) throw new NotFoundError('tileset', id);
+    if (t.georeferenced) throw new AppError('conflict', `tileset ${id} places itself (root transform or region); it cannot be placed by hand`);
+    const p = parsePlacement(Object.fromEntries(['lon', 'lat', 'height', 'heading'].map((k) => [k, body?.[k] === undefined || body?.[k] === null ? undefined : String(body[k])])));
+    if (!p) throw new AppError('bad_request', 'placement needs lon and lat');
+    await this.repo.setTilesetPlacement(id, p);
+    return (await this.repo.getTileset(id))!;
+  }
+
+  async reviewTileset(id: number, state: unknown): Promise<{ id: number; review_state: ReviewState }> {
+    const s = reviewState(state);
+    if (!(await this.repo.setTilesetReview(id, s))) throw new NotFoundError('tileset', id);
+    return { id, review_state: s };
+  }
+
+  /**
+   * A file of a tileset for the viewer. The root tileset.json of a placed tileset is rewritten
+   * with the placement's root transform.
+   */
+  async tilesetFile(viewer: Viewer, id: number, path: string): Promise<ServedFile> {
+    const t = await this.repo.getTileset(id);
+    if (!t || (!t.public && !seesUnpublished(viewer))) throw new NotFoundError('tileset', id);
+    const entry = await this.repo.getTilesetEntry(id, path);
+    if (!entry) throw new NotFoundError(`file in tileset ${id}:`, path);
+    const contentType = CONTENT_TYPES[entry.ext] ?? 'application/octet-stream';
+    if (path === 'tileset.json' && !t.georeferenced && t.lon !== null && t.lat !== null) {
+      const raw = await this.store.get({ sha256: entry.sha256, ext: entry.ext });
+      if (!raw) throw new AppError('internal', `stored file of ${path} is missing`);
+      const json = JSON.parse(new TextDecoder().decode(raw));
+      const placement = { lon: t.lon, lat: t.lat, height: t.height ?? 0, heading: t.heading ?? 0 };
+      const own = Array.isArray(json.root?.transform) && json.root.transform.length === 16 ? json.root.transform : null;
+      const m = placementTransform(placement);
+      json.root.transform = own ? multiply4(m, own) : m;
+      const bytes = new TextEncoder().encode(JSON.stringify(json));
+      const etag = createHash('sha256').update(entry.sha256).update(JSON.stringify(placement)).digest('hex').slice(0, 32);
+      return { contentType, etag, source: { bytes }, public: !!t.public };
+    }
+    return {
+      contentType, etag: entry.sha256.slice(0, 32), public: !!t.public,
+      source: {
+        path: this.store.pathFor({ sha256: entry.sha256, ext: entry.ext }), size: entry.size,
+        gzipPath: entry.gzip_size !== null ? this.store.pathFor({ sha256: entry.sha256, ext: 'gz', variant: 'gz' }) : null,
+        gzipSize: entry.gzip_size,
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ BIM models
+
+  /** Converts (IFC) or indexes (glTF) and stores a model, placed and attached. */
+  async uploadModel(
+    file: InputFile,
+    fields: Record<string, string | undefined>,
+    createdBy: number | null,
+  ): Promise<{ model: ModelRow; gltfUrl: string; propertiesUrl: string; warnings: string[] }> {
+    const { parkId, carrierId, placement } = await this.attachment(fields);
+    let pkg: ModelPackage;
+    try {
+      pkg = await packageModel(file.name, file.bytes);
+    } catch (err) {
+      if (err instanceof BimError) throw new AppError(err.code === 'unsupported' ? 'unsupported_media_type' : 'bad_request', `${file.name}: ${err.message}`);
+      throw err;
+    }
+    const warnings = [...pkg.warnings];
+    const anchor = await this.anchorPlacement(parkId, carrierId);
+    let place: Placement;
+    let source: ModelRow['georef_source'];
+    if (placement) {
+      place = placement;
+      source = 'manual';
+    } else if (pkg.site && (!anchor || distanceKm(pkg.site.lon, pkg.site.lat, anchor.lon, anchor.lat) <= IFC_SITE_MAX_KM_FROM_CARRIER)) {
+      place = { lon: pkg.site.lon, lat: pkg.site.lat, height: 0, heading: 0 };
+      source = 'ifc-site';
+    } else if (anchor) {
+      if (pkg.site) warnings.push(`IfcSite reference ${pkg.site.lat.toFixed(6)}, ${pkg.site.lon.toFixed(6)} is more than ${IFC_SITE_MAX_KM_FROM_CARRIER} km from the ${anchor.source}; placed on the ${anchor.source} instead`);
+      place = anchor;
+      source = anchor.source;
+    } else {
+      throw new AppError('bad_request', `${file.name}: the model has no georeference (no IfcSite RefLatitude/RefLongitude): give lon and lat, or carrierId`);
+    }
+    const ext = pkg.format;
+    const original = await this.store.put(file.bytes, { ext });
+    let glbSha = original.sha256;
+    let glbVariant = 'original';
+    if (pkg.format !== 'glb') {
+      await this.store.putDerived(original.sha256, 'bim-glb', pkg.glb, { ext: 'glb', overwrite: true });
+      glbVariant = 'bim-glb';
+    }
+    await this.store.putDerived(original.sha256, 'bim-props', new TextEncoder().encode(JSON.stringify(pkg.index)), { ext: 'json', overwrite: true });
+    const model: NewModel = {
+      name: (fields.name?.trim() || pkg.name || file.name).slice(0, 200), parkId, carrierId, origin: 'upload', format: pkg.format,
+      sourceSha256: original.sha256, sourceExt: ext, glbSha256: glbSha, glbVariant, ifcSchema: pkg.schema,
+      elementCount: pkg.index.elements.length, lon: place.lon, lat: place.lat, height: place.height, heading: place.heading,
+      georefSource: source, upAxis: 'y', reviewState: 'draft', createdBy,
+    };
+    const id = await this.repo.insertModel(model);
+    return { model: (await this.repo.getModel(id).then(publicModel))!, ...modelUrls(id), warnings };
+  }
+
+  /** Stores a model generated by our code (the demo), already converted. */
+  async storeGeneratedModel(name: string, sourceBytes: Uint8Array, pkg: ModelPackage, opts: { parkId: number | null; carrierId: number | null; placement: Placement; georefSource: ModelRow['georef_source']; reviewState: ReviewState; origin: 'upload' | 'demo' }): Promise<number> {
+    const original = await this.store.put(sourceBytes, { ext: pkg.format });
+    if (pkg.format !== 'glb') await this.store.putDerived(original.sha256, 'bim-glb', pkg.glb, { ext: 'glb', overwrite: true });
+    await this.store.putDerived(original.sha256, 'bim-props', new TextEncoder().encode(JSON.stringify(pkg.index)), { ext: 'json', overwrite: true });
+    return this.repo.insertModel({
+      name, parkId: opts.parkId, carrierId: opts.carrierId, origin: opts.origin, format: pkg.format, sourceSha256: original.sha256,
+      sourceExt: pkg.format, glbSha256: original.sha256, glbVariant: pkg.format === 'glb' ? 'original' : 'bim-glb', ifcSchema: pkg.schema,
+      elementCount: pkg.index.elements.length, ...opts.placement, georefSource: opts.georefSource, upAxis: 'y',
+      reviewState: opts.reviewState, createdBy: null,
+    });
+  }
+
+  async listModels(viewer: Viewer, parkId?: string, carrierId?: string) {
+    const rows = await this.repo.listModels(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
+    return rows.map((r) => ({ ...r, ...modelUrls(r.id) }));
+  }
+
+  private async visibleModel(viewer: Viewer, id: number): Promise<ModelRow> {
+    const m = await this.repo.getModel(id);
+    if (!m || (!m.public && !seesUnpublished(viewer))) throw new NotFoundError('model', id);
+    return m;
+  }
+
+  async getModel(viewer: Viewer, id: number) {
+    return { ...publicModel(await this.visibleModel(viewer, id))!, ...modelUrls(id) };
+  }
+
+  /** The GLB of a model. */
+  async modelGlb(viewer: Viewer, id: number): Promise<ServedFile> {
+    const m = await this.visibleModel(viewer, id);
+    const key = { sha256: m.glb_sha256!, ext: 'glb', variant: m.glb_variant! };
+    const path = this.store.pathFor(key);
+    const size = await stat(path).then((s) => s.size, () => null);
+    if (size === null) throw new AppError('internal', `stored GLB of model ${id} is missing`);
+    return { contentType: 'model/gltf-binary', etag: `${m.glb_sha256!.slice(0, 24)}-${m.glb_variant}`, public: !!m.public, source: { path, size, gzipPath: null, gzipSize: null } };
+  }
+
+  /** The element property index of a model. */
+  async modelProperties(viewer: Viewer, id: number): Promise<ServedFile> {
+    const m = await this.visibleModel(viewer, id);
+    const key = { sha256: m.source_sha256!, ext: 'json', variant: 'bim-props' };
+    const bytes = await this.store.get(key);
+    if (!bytes) throw new AppError('internal', `stored property index of model ${id} is missing`);
+    return { contentType: 'application/json', etag: `${m.source_sha256!.slice(0, 24)}-props`, public: !!m.public, source: { bytes } };
+  }
+
+  async reviewModel(id: number, state: unknown): Promise<{ id: number; review_state: ReviewState }> {
+    const s = reviewState(state);
+    if (!(await this.repo.setModelReview(id, s))) throw new NotFoundError('model', id);
+    return { id, review_state: s };
+  }
+}
+
+function reviewState(state: unknown): ReviewState {
+  if (!REVIEW_STATES.includes(state as ReviewState)) throw new AppError('bad_request', `state must be one of ${REVIEW_STATES.join(', ')}, got ${JSON.stringify(state)}`, { parameter: 'state', value: state });
+  return state as ReviewState;
+}
+
+/** URL of the served root tileset.json; its other files are under the same prefix. */
+export function tilesetUrl(id: number): string {
+  return `/3dtiles/${id}/tileset.json`;
+}
+
+/** URLs of a model's GLB and property index. */
+export function modelUrls(id: number): { gltfUrl: string; propertiesUrl: string } {
+  return { gltfUrl: `/api/models/${id}/model.glb`, propertiesUrl: `/api/models/${id}/properties` };
+}
+
+/** A model row without storage internals. */
+function publicModel(m: ModelRow | null): ModelRow | null {
+  if (!m) return null;
+  const { source_sha256: _a, source_ext: _b, glb_sha256: _c, glb_variant: _d, public: _e, ...rest } = m;
+  return rest;
+}

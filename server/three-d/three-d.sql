@@ -1,0 +1,110 @@
+-- name: insertTileset
+INSERT INTO tilesets (name, park_id, carrier_id, origin, source_sha256, version, georeferenced, lon, lat, height, heading,
+                      center, tile_count, entry_count, total_bytes, review_state, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+        CASE WHEN $12::double precision IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($12, $13), 4326) END,
+        $14, $15, $16, $17, $18)
+RETURNING id;
+
+-- name: insertTilesetEntries
+INSERT INTO tileset_entries (tileset_id, path, sha256, ext, size, gzip_size)
+SELECT $1, e.path, e.sha256, e.ext, e.size, e.gzip_size
+FROM jsonb_to_recordset($2::jsonb) AS e(path text, sha256 text, ext text, size bigint, gzip_size bigint);
+
+-- name: listTilesets
+SELECT t.id, t.name, t.park_id, t.carrier_id, t.origin, t.version, t.georeferenced, t.lon, t.lat, t.height, t.heading,
+       ST_X(t.center) AS center_lon, ST_Y(t.center) AS center_lat, t.tile_count, t.entry_count, t.total_bytes,
+       t.review_state, t.created_at
+FROM tilesets t
+LEFT JOIN parks p ON p.id = t.park_id
+LEFT JOIN carriers c ON c.id = t.carrier_id
+WHERE ($1::boolean OR (t.review_state = 'published'
+                       AND (t.park_id IS NULL OR p.review_state = 'published')
+                       AND (t.carrier_id IS NULL OR c.review_state = 'published')))
+  AND ($2::bigint IS NULL OR t.park_id = $2)
+  AND ($3::bigint IS NULL OR t.carrier_id = $3)
+ORDER BY t.id;
+
+-- name: getTileset
+SELECT t.id, t.name, t.park_id, t.carrier_id, t.origin, t.version, t.georeferenced, t.lon, t.lat, t.height, t.heading,
+       ST_X(t.center) AS center_lon, ST_Y(t.center) AS center_lat, t.tile_count, t.entry_count, t.total_bytes,
+       t.review_state, t.created_at,
+       (t.review_state = 'published' AND (t.park_id IS NULL OR p.review_state = 'published')
+        AND (t.carrier_id IS NULL OR c.review_state = 'published')) AS public
+FROM tilesets t
+LEFT JOIN parks p ON p.id = t.park_id
+LEFT JOIN carriers c ON c.id = t.carrier_id
+WHERE t.id = $1;
+
+-- name: getTilesetEntry
+SELECT e.path, e.sha256, e.ext, e.size, e.gzip_size
+FROM tileset_entries e
+WHERE e.tileset_id = $1 AND e.path = $2;
+
+-- name: setTilesetPlacement
+UPDATE tilesets SET lon = $2, lat = $3, height = $4, heading = $5, center = ST_SetSRID(ST_MakePoint($2, $3), 4326)
+WHERE id = $1
+RETURNING id;
+
+-- name: setTilesetReview
+UPDATE tilesets SET review_state = $2, reviewed_at = now() WHERE id = $1 RETURNING id, review_state;
+
+-- name: insertModel
+INSERT INTO bim_models (name, park_id, carrier_id, origin, format, source_sha256, source_ext, glb_sha256, glb_variant,
+                        ifc_schema, element_count, lon, lat, height, heading, georef_source, up_axis, review_state, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+RETURNING id;
+
+-- name: listModels
+SELECT m.id, m.name, m.park_id, m.carrier_id, m.origin, m.format, m.ifc_schema, m.element_count,
+       m.lon, m.lat, m.height, m.heading, m.georef_source, m.up_axis, m.review_state, m.created_at
+FROM bim_models m
+LEFT JOIN parks p ON p.id = m.park_id
+LEFT JOIN carriers c ON c.id = m.carrier_id
+WHERE ($1::boolean OR (m.review_state = 'published'
+                       AND (m.park_id IS NULL OR p.review_state = 'published')
+                       AND (m.carrier_id IS NULL OR c.review_state = 'published')))
+  AND ($2::bigint IS NULL OR m.park_id = $2)
+  AND ($3::bigint IS NULL OR m.carrier_id = $3)
+ORDER BY m.id;
+
+-- name: getModel
+SELECT m.id, m.name, m.park_id, m.carrier_id, m.origin, m.format, m.ifc_schema, m.element_count,
+       m.lon, m.lat, m.height, m.heading, m.georef_source, m.up_axis, m.review_state, m.created_at,
+       m.source_sha256, m.source_ext, m.glb_sha256, m.glb_variant,
+       (m.review_state = 'published' AND (m.park_id IS NULL OR p.review_state = 'published')
+        AND (m.carrier_id IS NULL OR c.review_state = 'published')) AS public
+FROM bim_models m
+LEFT JOIN parks p ON p.id = m.park_id
+LEFT JOIN carriers c ON c.id = m.carrier_id
+WHERE m.id = $1;
+
+-- name: setModelReview
+UPDATE bim_models SET review_state = $2, reviewed_at = now() WHERE id = $1 RETURNING id, review_state;
+
+-- name: carrierAnchor
+SELECT c.id, c.park_id, c.kind, ST_X(ST_PointOnSurface(c.geom)) AS lon, ST_Y(ST_PointOnSurface(c.geom)) AS lat
+FROM carriers c WHERE c.id = $1;
+
+-- name: parkAnchor
+SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) AS lon, ST_Y(ST_PointOnSurface(p.geom)) AS lat
+FROM parks p WHERE p.id = $1;
+
+-- name: parkBuildings
+SELECT c.id, c.code, c.kind, c.status, c.name, COALESCE(c.building_height_m, c.floors * 4.5, 12) AS height_m,
+       ST_AsGeoJSON(c.geom, 7) AS geometry
+FROM carriers c
+WHERE c.park_id = $1 AND c.kind IN ('factory', 'office')
+ORDER BY c.id;
+
+-- name: demoPark
+SELECT p.id, p.code, p.name_zh, count(c.id)::int AS buildings
+FROM parks p JOIN carriers c ON c.park_id = p.id AND c.kind IN ('factory', 'office')
+WHERE p.review_state = 'published'
+GROUP BY p.id
+ORDER BY count(c.id) DESC, p.id
+LIMIT 1;
+
+-- name: hasDemoAssets
+SELECT EXISTS (SELECT 1 FROM tilesets WHERE origin = 'demo') AS tilesets,
+       EXISTS (SELECT 1 FROM bim_models WHERE origin = 'demo') AS models;

@@ -1,0 +1,143 @@
+/**
+ * /api/tours: guided tours. Anyone reads published tours; staff author; a reviewer publishes
+ * (`POST /api/tours/{id}/review`). Visibility is applied in the repository.
+ */
+import type { RouteSpec } from '../http/route.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { sendImage } from '../panoramas/panoramas.route.ts';
+import type { PanoramasService } from '../panoramas/panoramas.service.ts';
+import { parseId, TOUR_STATES, type ToursService } from './tours.service.ts';
+
+const JSON_TYPE = 'application/json';
+const STOP_BODY = {
+  type: 'object',
+  properties: {
+    title: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } },
+    text: { type: 'object', properties: { zh: { type: 'string' }, en: { type: 'string' } } },
+    camera: {
+      type: 'object', required: ['center', 'zoom'],
+      properties: { center: { type: 'array', items: { type: 'number' } }, zoom: { type: 'number' }, pitch: { type: 'number' }, bearing: { type: 'number' } },
+    },
+    dwellS: { type: 'number' },
+    carrierIds: { type: 'array', items: { type: 'integer' } },
+    mediaIds: { type: 'array', items: { type: 'integer' }, description: 'photo / panorama ids (rows of photos)' },
+    position: { type: 'integer', description: 'insert before this 0-based position (POST only; default: append)' },
+  },
+};
+
+/** Tour routes. */
+export function tourRoutes(tours: ToursService, panoramas: PanoramasService): RouteSpec[] {
+  const tourId = (raw: unknown) => parseId('tour', String(raw));
+  const stopId = (raw: unknown) => parseId('stop', String(raw));
+  return [
+    {
+      method: 'get', path: '/api/tours', access: 'public', tag: 'tours',
+      summary: 'Tours the caller may see (the public: published ones), newest first',
+      query: [{ name: 'parkId', description: 'only the tours of this park', schema: { type: 'integer' } }],
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.list(viewer, req.query as Record<string, unknown>));
+      },
+    },
+    {
+      method: 'post', path: '/api/tours', access: ['staff'], tag: 'tours',
+      summary: 'Staff: create a draft tour {title: {zh, en}, summary?, parkId?, stops?}',
+      body: { type: 'object', required: ['title'], properties: { title: { type: 'object' }, summary: { type: 'object' }, parkId: { type: 'integer' }, stops: { type: 'array', items: STOP_BODY } } },
+      response: { status: 201, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.status(201).json(await tours.create(viewer, req.body));
+      },
+    },
+    {
+      method: 'post', path: '/api/tours/generate', access: ['staff'], tag: 'tours',
+      summary: 'Staff: generate a draft tour from {parkId} or {carrierIds} (stops along a short route, captions with distances to the nearest amenities)',
+      body: { type: 'object', properties: { parkId: { type: 'integer' }, carrierIds: { type: 'array', items: { type: 'integer' } }, title: { type: 'object' } } },
+      response: { status: 201, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.status(201).json(await tours.generate(viewer, req.body));
+      },
+    },
+    {
+      method: 'get', path: '/api/tours/:id', access: 'public', tag: 'tours',
+      summary: 'One tour with its ordered stops (camera, texts, dwell, carriers with outlines, photos and panoramas); drafts are 404 for the public',
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.get(viewer, tourId(req.params.id)));
+      },
+    },
+    {
+      method: 'put', path: '/api/tours/:id', access: ['staff'], tag: 'tours',
+      summary: 'Staff: change title, summary or park (a published tour goes back to draft)',
+      body: { type: 'object', properties: { title: { type: 'object' }, summary: { type: 'object' }, parkId: { type: ['integer', 'null'] } } },
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.update(viewer, tourId(req.params.id), req.body));
+      },
+    },
+    {
+      method: 'delete', path: '/api/tours/:id', access: ['staff'], tag: 'tours',
+      summary: 'Staff: delete a tour and its stops',
+      response: { status: 204, type: JSON_TYPE },
+      async handler(req, res) {
+        await tours.delete(tourId(req.params.id));
+        res.status(204).end();
+      },
+    },
+    {
+      method: 'post', path: '/api/tours/:id/review', access: ['reviewer'], tag: 'tours',
+      summary: 'Reviewer (校核): set {state: "draft"|"verified"|"published"}; published tours are public',
+      body: { type: 'object', required: ['state'], properties: { state: { enum: [...TOUR_STATES] } } },
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.review(viewer, tourId(req.params.id), req.body));
+      },
+    },
+    {
+      method: 'post', path: '/api/tours/:id/stops', access: ['staff'], tag: 'tours',
+      summary: 'Staff: add a stop (camera, texts, dwell, carriers, media) at `position` or at the end; returns {stopId, tour}',
+      body: STOP_BODY,
+      response: { status: 201, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.status(201).json(await tours.addStop(viewer, tourId(req.params.id), req.body));
+      },
+    },
+    {
+      method: 'put', path: '/api/tours/:id/stops/:stopId', access: ['staff'], tag: 'tours',
+      summary: 'Staff: change a stop (given fields only; carrierIds / mediaIds replace the lists)',
+      body: STOP_BODY,
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.updateStop(viewer, tourId(req.params.id), stopId(req.params.stopId), req.body));
+      },
+    },
+    {
+      method: 'delete', path: '/api/tours/:id/stops/:stopId', access: ['staff'], tag: 'tours',
+      summary: 'Staff: delete a stop; returns the tour',
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.deleteStop(viewer, tourId(req.params.id), stopId(req.params.stopId)));
+      },
+    },
+    {
+      method: 'put', path: '/api/tours/:id/order', access: ['staff'], tag: 'tours',
+      summary: 'Staff: reorder stops {stopIds: [every stop id in the new order]}; stop ids (deep links) do not change',
+      body: { type: 'object', required: ['stopIds'], properties: { stopIds: { type: 'array', items: { type: 'integer' } } } },
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res, viewer) {
+        res.json(await tours.reorder(viewer, tourId(req.params.id), req.body));
+      },
+    },
+    {
+      method: 'get', path: '/api/tours/:id/media/:photoId/:variant', access: 'public', tag: 'tours',
+      summary: 'A photo of a tour stop as JPEG (variant thumbnail | preview), with ETag and Cache-Control',
+      response: { status: 200, type: 'image/jpeg' },
+      async handler(req, res, viewer) {
+        const id = tourId(req.params.id);
+        if (!(await tours.visible(viewer, id))) throw new NotFoundError('tour', id);
+        const variant = String(req.params.variant) === 'preview' ? 'preview' : 'thumbnail';
+        const file = await panoramas.file(viewer, parseId('photo', String(req.params.photoId)), variant, false);
+        sendImage(req.get('if-none-match'), res, file);
+      },
+    },
+  ];
+}

@@ -1,0 +1,242 @@
+/**
+ * The tour page's map: the same layers, tiles, labels and 3D buildings as the map page (built from
+ * `/api/layers` by the map modules), plus the highlight of the current stop's carriers and camera
+ * flights between stops that the user can interrupt at any moment by touching the map.
+ */
+import maplibregl from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import type { Feature, FeatureCollection } from 'geojson';
+import { fetchConfig, fetchLayers } from '../shared/api.service.ts';
+import type { LayerInfo } from '../shared/api.types.ts';
+import { DeckOverlayController } from '../map/deck-overlay.controller.ts';
+import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, vectorSource, type LayerData } from '../map/layer-data.service.ts';
+import { buildMapLayers, interactiveLayerIds, mapLayerIds } from '../map/layer-style.builder.ts';
+import type { TourCamera, TourStop } from './tours.service.ts';
+
+/** 2D (flat, north up) or 3D (the stop's pitch and bearing, extruded buildings). */
+export type TourMode = '2d' | '3d';
+
+const DEFAULT_BOUNDS: [number, number, number, number] = [106.6, 30.3, 108.6, 32.4];
+const HIGHLIGHT = 'tour-highlight';
+const STOP_POINT = 'tour-stop-point';
+/** Pitch used in 3D for stops authored flat. */
+const MIN_3D_PITCH = 45;
+
+/** What a click on the map hit. */
+export interface MapHit {
+  layerId: string;
+  id: number;
+  properties: Record<string, unknown>;
+}
+
+/** Owns the MapLibre map of the tour page. */
+export class TourMapController {
+  readonly map: MapLibreMap;
+  readonly ready: Promise<void>;
+  private layers: LayerInfo[] = [];
+  private readonly labels = new Map<string, LayerData>();
+  private readonly tileUrls = new TileUrlRegistry();
+  private readonly deck: DeckOverlayController;
+  private mode: TourMode = '2d';
+  private selection: { layerId: string; id: number } | null = null;
+  private flight: { resolve: (arrived: boolean) => void } | null = null;
+  private readonly interactionListeners = new Set<() => void>();
+  private readonly clickListeners = new Set<(hit: MapHit | null) => void>();
+
+  constructor(container: HTMLElement) {
+    const style: StyleSpecification = {
+      version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } }],
+    };
+    this.map = new maplibregl.Map({
+      container, style, bounds: DEFAULT_BOUNDS, maxPitch: 70, attributionControl: { compact: true },
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+    });
+    this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 100 }), 'bottom-right');
+    this.deck = new DeckOverlayController(this.map);
+    // Any touch of the map by the user interrupts a flight (and the tour pauses).
+    const container2 = this.map.getCanvasContainer();
+    for (const type of ['pointerdown', 'wheel', 'touchstart', 'keydown'] as const) {
+      container2.addEventListener(type, () => this.userInteracted(), { passive: true });
+    }
+    this.map.on('click', (e) => this.onClick(e.point.x, e.point.y));
+    this.ready = this.start();
+    this.ready.catch(() => {});
+  }
+
+  private async start(): Promise<void> {
+    const signal = new AbortController().signal;
+    const loaded = new Promise<void>((resolve) => (this.map.loaded() ? resolve() : this.map.once('load', () => resolve())));
+    const [config, layers] = await Promise.all([fetchConfig(signal), fetchLayers(signal)]);
+    this.layers = layers;
+    await this.tileUrls.refresh(layers.map((l) => l.id), signal);
+    const labels = Promise.all(layers.filter(isLabelLayer).map(async (l) => this.labels.set(l.id, await loadLabelFeatures(l.id, signal))));
+    await loaded;
+    if (config.basemapUrl) {
+      this.map.addSource('basemap', { type: 'raster', tiles: [config.basemapUrl], tileSize: 256, attribution: config.basemapAttribution || undefined });
+      this.map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85 } });
+    }
+    for (const layer of layers) {
+      this.map.addSource(layer.id, vectorSource(layer, this.tileUrls.template(layer.id)));
+      for (const spec of buildMapLayers(layer, null)) this.map.addLayer(spec);
+      if (layer.group === 'admin') continue;
+      for (const id of interactiveLayerIds(layer)) {
+        this.map.on('mouseenter', id, () => (this.map.getCanvas().style.cursor = 'pointer'));
+        this.map.on('mouseleave', id, () => (this.map.getCanvas().style.cursor = ''));
+      }
+    }
+    this.map.addSource(HIGHLIGHT, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    this.map.addLayer({ id: `${HIGHLIGHT}-fill`, type: 'fill', source: HIGHLIGHT, paint: { 'fill-color': '#ffd600', 'fill-opacity': 0.35 } });
+    this.map.addLayer({ id: `${HIGHLIGHT}-casing`, type: 'line', source: HIGHLIGHT, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } });
+    this.map.addLayer({ id: `${HIGHLIGHT}-line`, type: 'line', source: HIGHLIGHT, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ff6d00', 'line-width': 3.5 } });
+    this.map.addSource(STOP_POINT, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    this.map.addLayer({
+      id: STOP_POINT, type: 'circle', source: STOP_POINT,
+      paint: { 'circle-radius': 11, 'circle-color': 'rgba(255,109,0,0.3)', 'circle-stroke-color': '#ff6d00', 'circle-stroke-width': 3 },
+    });
+    this.updateDeck();
+    await labels;
+    this.updateDeck();
+  }
+
+  private updateDeck(): void {
+    this.deck.update({
+      layers: this.layers, labels: this.labels,
+      tileUrls: new Map(this.layers.map((l) => [l.id, this.tileUrls.template(l.id)])),
+      visible: new Set(this.layers.filter((l) => l.visibleByDefault).map((l) => l.id)),
+      mode: this.mode, county: null, selection: this.selection,
+    });
+  }
+
+  /** Refresh every tile source (after signing in or out: tiles depend on the session). */
+  async reloadTiles(signedIn: boolean): Promise<void> {
+    this.tileUrls.setSignedIn(signedIn);
+    await this.tileUrls.refresh(this.layers.map((l) => l.id), new AbortController().signal);
+    for (const l of this.layers) (this.map.getSource(l.id) as VectorTileSource | undefined)?.setTiles([this.tileUrls.template(l.id)]);
+    this.updateDeck();
+  }
+
+  getMode(): TourMode {
+    return this.mode;
+  }
+
+  /** Switch 2D / 3D; in 3D flat polygons of extruded layers give way to deck.gl buildings. */
+  setMode(mode: TourMode): void {
+    this.mode = mode;
+    for (const layer of this.layers) {
+      for (const id of mapLayerIds(layer)) {
+        const hidden = mode === '3d' && !!layer.style.extrusionHeight && !id.endsWith('-point');
+        if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', layer.visibleByDefault && !hidden ? 'visible' : 'none');
+      }
+    }
+    this.updateDeck();
+  }
+
+  /** Resolves when 3D building tiles in view have loaded (at once in 2D). */
+  whenExtrusionsLoaded(): Promise<void> {
+    return this.deck.whenExtrusionsLoaded();
+  }
+
+  /** The camera a stop gets in the current mode: 2D is flat and north-up. */
+  cameraFor(camera: TourCamera): { center: [number, number]; zoom: number; pitch: number; bearing: number } {
+    return this.mode === '3d'
+      ? { center: camera.center, zoom: camera.zoom, pitch: Math.max(camera.pitch, MIN_3D_PITCH), bearing: camera.bearing }
+      : { center: camera.center, zoom: camera.zoom, pitch: 0, bearing: 0 };
+  }
+
+  /**
+   * Fly to `camera`. Resolves true on arrival, false when interrupted (by the user touching the
+   * map, or by another flight). `speed` > 1 shortens the flight (tests, impatient viewers).
+   */
+  flyTo(camera: TourCamera, opts: { speed?: number; animate?: boolean } = {}): Promise<boolean> {
+    this.cancelFlight();
+    const target = this.cameraFor(camera);
+    if (opts.animate === false) {
+      this.map.jumpTo(target);
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((resolve) => {
+      const flight = { resolve };
+      this.flight = flight;
+      this.map.once('moveend', () => {
+        if (this.flight !== flight) return;
+        this.flight = null;
+        resolve(true);
+      });
+      const speed = opts.speed ?? 1;
+      this.map.flyTo({ ...target, speed: 0.9 * speed, curve: 1.5, maxDuration: 9000 / speed });
+    });
+  }
+
+  /** Stop a flight in progress (it resolves false). */
+  cancelFlight(): void {
+    const f = this.flight;
+    if (!f) return;
+    this.flight = null;
+    this.map.stop();
+    f.resolve(false);
+  }
+
+  /** Call `fn` whenever the user touches the map (pointer, wheel, keys). */
+  onUserInteraction(fn: () => void): () => void {
+    this.interactionListeners.add(fn);
+    return () => this.interactionListeners.delete(fn);
+  }
+
+  /** Call `fn` with what a click hit (a feature of an interactive layer, or null). */
+  onFeatureClick(fn: (hit: MapHit | null) => void): () => void {
+    this.clickListeners.add(fn);
+    return () => this.clickListeners.delete(fn);
+  }
+
+  private userInteracted(): void {
+    this.cancelFlight();
+    for (const fn of this.interactionListeners) fn();
+  }
+
+  private onClick(x: number, y: number): void {
+    let hit: MapHit | null = null;
+    if (this.mode === '3d') {
+      const picked = this.deck.pick(x, y);
+      if (picked) hit = { layerId: picked.layerId, id: Number(picked.feature.id), properties: picked.feature.properties ?? {} };
+    }
+    if (!hit) {
+      const order = [...this.layers].reverse().filter((l) => (l.group !== 'admin' && l.group !== 'park') || l.id === 'panoramas');
+      const ids = order.flatMap((l) => interactiveLayerIds(l)).filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
+      const hits: MapGeoJSONFeature[] = this.map.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], { layers: ids });
+      const rank = new Map(ids.map((id, i) => [id, i]));
+      hits.sort((a, b) => (rank.get(a.layer.id) ?? 99) - (rank.get(b.layer.id) ?? 99));
+      const f = hits[0];
+      if (f && f.id !== undefined && f.id !== null) hit = { layerId: String(f.source), id: Number(f.id), properties: f.properties ?? {} };
+    }
+    for (const fn of this.clickListeners) fn(hit);
+  }
+
+  /** Highlight the stop's carriers (outlines; the first building also in 3D) or mark its centre. */
+  highlight(stop: TourStop | null): void {
+    const features: Feature[] = (stop?.carriers ?? []).map((c) => ({ type: 'Feature', id: c.id, geometry: c.geometry, properties: { name: c.name, layer: c.layer } }));
+    const fc: FeatureCollection = { type: 'FeatureCollection', features };
+    (this.map.getSource(HIGHLIGHT) as GeoJSONSource | undefined)?.setData(fc);
+    const point: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: stop && !stop.carriers.length ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: stop.camera.center }, properties: {} }] : [],
+    };
+    (this.map.getSource(STOP_POINT) as GeoJSONSource | undefined)?.setData(point);
+    const building = stop?.carriers.find((c) => c.kind !== 'land');
+    this.selection = building ? { layerId: building.layer, id: building.id } : null;
+    this.updateDeck();
+  }
+
+  /** The current camera, rounded, as a stop camera. */
+  currentCamera(): TourCamera {
+    const c = this.map.getCenter();
+    const r = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
+    return { center: [r(c.lng, 7), r(c.lat, 7)], zoom: r(this.map.getZoom(), 2), pitch: r(this.map.getPitch(), 1), bearing: r(this.map.getBearing(), 1) };
+  }
+
+  /** Current bounds as [minLon, minLat, maxLon, maxLat]. */
+  bounds(): [number, number, number, number] {
+    const b = this.map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+  }
+}
