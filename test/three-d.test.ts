@@ -273,3 +273,31 @@ describe.skipIf(!hasFixtures())('BIM models', () => {
     expect(bad.status).toBe(415);
   });
 });
+
+describe('demo 3D assets', () => {
+  it('generates a published tileset of the demo park and a BIM model on one of its factories, once', async () => {
+    const { generateDemoTileset } = await import('../server/three-d/demo-3d.ts');
+    const { LocalAssetStore } = await import('../assets/storage.ts');
+    const { inject } = await import('vitest');
+    const store = new LocalAssetStore(inject('dataDir'));
+    const first = await generateDemoTileset(pool, store);
+    // The lead's start-up hook may have generated them already.
+    const tilesets = (await (await api('/api/tilesets')).json()).tilesets as { id: number; origin: string; url: string; park_id: number }[];
+    const demo = tilesets.find((t) => t.origin === 'demo')!;
+    expect(demo).toBeTruthy();
+    if (first) expect(demo.park_id).toBe(first.parkId);
+    const json = await (await api(demo.url)).json();
+    expect(json.root.transform).toHaveLength(16);
+    const b3dm = await api(`/3dtiles/${demo.id}/${json.root.content.uri}`);
+    expect(b3dm.status).toBe(200);
+    expect(new TextDecoder().decode(new Uint8Array(await b3dm.arrayBuffer()).subarray(0, 4))).toBe('b3dm');
+    const models = (await (await api('/api/models')).json()).models as { id: number; origin: string; propertiesUrl: string }[];
+    const model = models.find((m) => m.origin === 'demo')!;
+    const index = await (await api(model.propertiesUrl)).json();
+    expect(index.elements.filter((e: { type: string }) => e.type === 'IfcWall')).toHaveLength(4);
+    const door = index.elements.find((e: { type: string }) => e.type === 'IfcDoor');
+    expect(door.storey).toBe('1F 一层');
+    expect(door.propertySets.Pset_DoorCommon.FireRating).toBe('EI 60');
+    expect(await generateDemoTileset(pool, store)).toBeNull();
+  });
+});

@@ -265,22 +265,27 @@ export class ThreeDService {
    * A file of a tileset for the viewer. The root tileset.json of a placed tileset is rewritten
    * with the placement's root transform.
    */
-  async tilesetFile(viewer: Viewer, id: number, path: string): Promise<ServedFile> {
+  async tilesetFile(viewer: Viewer, id: number, path: string, opts: { singleContent?: boolean } = {}): Promise<ServedFile> {
     const t = await this.repo.getTileset(id);
     if (!t || (!t.public && !seesUnpublished(viewer))) throw new NotFoundError('tileset', id);
     const entry = await this.repo.getTilesetEntry(id, path);
     if (!entry) throw new NotFoundError(`file in tileset ${id}:`, path);
     const contentType = CONTENT_TYPES[entry.ext] ?? 'application/octet-stream';
-    if (path === 'tileset.json' && !t.georeferenced && t.lon !== null && t.lat !== null) {
+    const placed = path === 'tileset.json' && !t.georeferenced && t.lon !== null && t.lat !== null;
+    const rewrite = entry.ext === 'json' && opts.singleContent;
+    if (placed || rewrite) {
       const raw = await this.store.get({ sha256: entry.sha256, ext: entry.ext });
       if (!raw) throw new AppError('internal', `stored file of ${path} is missing`);
       const json = JSON.parse(new TextDecoder().decode(raw));
-      const placement = { lon: t.lon, lat: t.lat, height: t.height ?? 0, heading: t.heading ?? 0 };
-      const own = Array.isArray(json.root?.transform) && json.root.transform.length === 16 ? json.root.transform : null;
-      const m = placementTransform(placement);
-      json.root.transform = own ? multiply4(m, own) : m;
+      const placement = placed ? { lon: t.lon!, lat: t.lat!, height: t.height ?? 0, heading: t.heading ?? 0 } : null;
+      if (placement && json.root) {
+        const own = Array.isArray(json.root.transform) && json.root.transform.length === 16 ? json.root.transform : null;
+        const m = placementTransform(placement);
+        json.root.transform = own ? multiply4(m, own) : m;
+      }
+      if (rewrite && json.root) splitMultipleContents(json.root);
       const bytes = new TextEncoder().encode(JSON.stringify(json));
-      const etag = createHash('sha256').update(entry.sha256).update(JSON.stringify(placement)).digest('hex').slice(0, 32);
+      const etag = createHash('sha256').update(entry.sha256).update(JSON.stringify(placement)).update(rewrite ? 'single' : '').digest('hex').slice(0, 32);
       return { contentType, etag, source: { bytes }, public: !!t.public };
     }
     return {
@@ -397,6 +402,28 @@ export class ThreeDService {
     if (!(await this.repo.setModelReview(id, s))) throw new NotFoundError('model', id);
     return { id, review_state: s };
   }
+}
+
+/** Geometric error of the wrapper tiles `splitMultipleContents` adds: large, so they always refine. */
+const WRAPPER_GEOMETRIC_ERROR = 1e6;
+
+/**
+ * For viewers without 3D Tiles 1.1 multiple contents (loaders.gl 4.5, hence deck.gl's
+ * Tile3DLayer, reads only `content`): a tile with `contents: [a, b, …]` becomes a content-less
+ * wrapper that always refines (geometricError 1e6, refine ADD) with one child per content, the
+ * first child keeping the tile's own geometricError, refine and children. What is drawn is the
+ * same; only the tree is deeper. Explicit tiles only (implicit tiling templates are left alone).
+ */
+export function splitMultipleContents(tile: Record<string, any>, depth = 0): void {
+  if (depth > 64 || !tile || typeof tile !== 'object') return;
+  for (const c of tile.children ?? []) splitMultipleContents(c, depth + 1);
+  if (!Array.isArray(tile.contents) || tile.implicitTiling) return;
+  const contents = tile.contents as Record<string, unknown>[];
+  const { contents: _c, children, geometricError, refine, content: _one, ...rest } = tile;
+  const first = { boundingVolume: tile.boundingVolume, geometricError, ...(refine ? { refine } : {}), content: contents[0], ...(children ? { children } : {}) };
+  const others = contents.slice(1).map((c) => ({ boundingVolume: (c.boundingVolume as unknown) ?? tile.boundingVolume, geometricError: 0, content: c }));
+  for (const k of Object.keys(tile)) delete tile[k];
+  Object.assign(tile, rest, { geometricError: WRAPPER_GEOMETRIC_ERROR, refine: 'ADD', children: [first, ...others] });
 }
 
 function reviewState(state: unknown): ReviewState {

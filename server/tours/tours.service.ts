@@ -369,7 +369,7 @@ export class ToursService {
 
   private carrierStop(c: CarrierForTourRow, caption: { zh: string; en: string }): StopInput {
     const building = c.kind !== 'land';
-    const cam = fitCamera([c.xmin, c.ymin, c.xmax, c.ymax], { paddingPx: building ? 140 : 90, maxZoom: building ? 17.4 : 17, minZoom: 13 });
+    const cam = fitCamera([c.xmin, c.ymin, c.xmax, c.ymax], { paddingPx: building ? 200 : 90, maxZoom: building ? 17 : 17, minZoom: 13 });
     const kind = KIND_LABEL[c.kind];
     return {
       titleZh: `${kind.zh}：${c.name}`, titleEn: `${kind.en}: ${c.name}`, textZh: caption.zh, textEn: caption.en,

@@ -23,18 +23,20 @@ async function demoTour(): Promise<{ id: number; stops: Stop[] }> {
 }
 
 async function openTour(page: Page, url: string): Promise<void> {
+  // A URL differing only in its hash would not reload the page.
+  await page.goto('about:blank');
   await page.goto(baseUrl() + url, { waitUntil: 'load' });
   await page.waitForFunction(() => (window as any).__tour?.ready, null, { timeout: 60_000 });
   await page.evaluate(() => (window as any).__tour.ready);
 }
 
-/** Play from the first stop at `speed` until the tour ends; returns the arrivals. */
+/** Play from the current stop at `speed` until the tour ends at its last stop; returns the arrivals. */
 async function playToEnd(page: Page, speed: number, stopCount: number) {
   await page.evaluate((s) => (window as any).__tour.setSpeed(s), speed);
   await page.click('#tour-play');
   await page.waitForFunction((n) => {
-    const t = (window as any).__tour;
-    return t.arrivals.length >= n && !t.state().playing;
+    const s = (window as any).__tour.state();
+    return !s.playing && s.atStop && s.index === n - 1;
   }, stopCount, { timeout: 120_000, polling: 250 });
   return page.evaluate(() => (window as any).__tour.arrivals as { stopId: number; center: [number, number]; zoom: number }[]);
 }
@@ -73,7 +75,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     await openTour(page, `/tour.html?id=${tour.id}`);
     expect(await page.evaluate(() => (window as any).__tour.state().stopId)).toBe(tour.stops[0].id);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'tour-desktop-start.png') });
-    const arrivals = await playToEnd(page, 15, tour.stops.length + 1);
+    const arrivals = await playToEnd(page, 15, tour.stops.length);
     expectVisitedInOrder(arrivals, tour.stops);
     expect(page.url()).toContain(`#stop=${tour.stops.at(-1)!.id}`);
 
@@ -86,7 +88,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     expect(new Set(highlighted)).toEqual(new Set(plots.carriers.map((c) => c.id)));
     expect(await page.locator('.tour-carrier').count()).toBe(plots.carriers.length);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'tour-desktop-plots.png') });
-  });
+  }, 180_000);
 
   it('opens a stop from its deep link and switches to 3D with pitch and extruded buildings', async () => {
     const tour = await demoTour();
@@ -108,7 +110,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     // An unknown tour is a friendly message, not a crash.
     await openTour(page, '/tour.html?id=99999999');
     await expect(page.locator('#tour-list .error').textContent()).resolves.toMatch(/不存在|does not exist/);
-  });
+  }, 120_000);
 
   it('opens a panorama from a stop: dragging turns the view and the map marker; hotspots jump to nearby panoramas', async () => {
     const tour = await demoTour();
@@ -154,7 +156,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'tour-panorama-jumped.png') });
     await page.click('.pano-close');
     expect(await page.locator('.pano-overlay').count()).toBe(0);
-  });
+  }, 120_000);
 
   it('the 2D map page does not load three.js, and its panorama dots open the viewer', async () => {
     const scripts: string[] = [];
@@ -180,7 +182,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
       const p = await phone.newPage();
       const tour = await demoTour();
       await openTour(p, `/tour.html?id=${tour.id}`);
-      const arrivals = await playToEnd(p, 15, tour.stops.length + 1);
+      const arrivals = await playToEnd(p, 15, tour.stops.length);
       expectVisitedInOrder(arrivals, tour.stops);
       const plots = tour.stops.find((s) => s.carriers.length > 1)!;
       await p.evaluate((id) => (window as any).__tour.goToStop(id), plots.id);
@@ -206,7 +208,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     } finally {
       await phone.close();
     }
-  });
+  }, 180_000);
 
   it('staff generate a tour from carriers in the editor; it visits each carrier once in a short order', async () => {
     const staff = await userWithRole('staff');
@@ -238,12 +240,12 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     await page.click('#tour-edit-toggle');
     await page.evaluate((id) => (window as any).__tour.goToStop(id), tour.stops[0].id);
     await page.waitForFunction(() => (window as any).__tour.state().atStop, null, { timeout: 30_000 });
-    const arrivals = await playToEnd(page, 15, tour.stops.length + 1);
+    const arrivals = await playToEnd(page, 15, tour.stops.length);
     const visited = arrivals.filter((a, i) => i === 0 || a.stopId !== arrivals[i - 1].stopId).slice(-tour.stops.length);
     expectVisitedInOrder(visited, tour.stops);
     const carriersVisited = tour.stops.flatMap((s: any) => s.carriers.map((c: any) => c.id));
     expect([...carriersVisited].sort()).toEqual([...ids].sort());
     expect(new Set(carriersVisited).size).toBe(ids.length);
     await context.clearCookies();
-  });
+  }, 180_000);
 });

@@ -152,7 +152,10 @@ export async function openPanorama(host: HTMLElement, id: number, opts: Panorama
       if (opts.map) {
         marker ??= new maplibregl.Marker({ element: coneElement(), rotationAlignment: 'map', pitchAlignment: 'map' });
         marker.setLngLat(d.position).addTo(opts.map);
-        opts.map.easeTo({ center: d.position, zoom: Math.max(opts.map.getZoom(), 16.5), offset: visibleOffset(opts.map), duration: 700 });
+        opts.map.easeTo({
+          center: d.position, zoom: Math.max(opts.map.getZoom(), 16.5), offset: visibleOffset(opts.map), duration: 700,
+          padding: { top: 0, bottom: 0, left: 0, right: 0 },
+        });
       }
       viewer.setView(previous ?? { yaw: d.heading, pitch: 0, fov: 75 });
     } catch (err) {

@@ -136,7 +136,8 @@ export class ThreeDAssets {
     for (const t of this.tilesets) {
       layers.push(new Tile3DLayer({
         id: `tileset-${t.id}`,
-        data: t.url,
+        // loaders.gl 4.5 reads only `content`: the server splits 1.1 `contents` arrays for us.
+        data: `${t.url}?compat=single-content`,
         loader: Tiles3DLoader,
         pointSize: 2,
         pickable: false,

@@ -23,6 +23,21 @@ export interface CardActions {
   focusCarrier(carrier: TourCarrier): void;
 }
 
+/** Inline SVG icons (system fonts lack the media-control glyphs). */
+const ICONS = {
+  prev: '<path d="M6 5h2v14H6zM20 5v14L9 12z"/>',
+  next: '<path d="M16 5h2v14h-2zM4 5l11 7-11 7z"/>',
+  play: '<path d="M7 4.5v15l13-7.5z"/>',
+  pause: '<path d="M6 5h4v14H6zM14 5h4v14h-4z"/>',
+  link: '<path d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a1 1 0 1 1 1.4 1.4L12 13.4a1 1 0 0 1-1.4 0zM13 16.2l-1.8 1.8a3.5 3.5 0 0 1-5-5L8 11.2a1 1 0 0 0-1.4-1.4l-1.8 1.8a5.5 5.5 0 0 0 7.8 7.8l1.8-1.8a1 1 0 0 0-1.4-1.4zm6.2-11.4a5.5 5.5 0 0 0-7.8 0L9.6 6.6A1 1 0 0 0 11 8l1.8-1.8a3.5 3.5 0 0 1 5 5L16 13a1 1 0 0 0 1.4 1.4l1.8-1.8a5.5 5.5 0 0 0 0-7.8z"/>',
+} as const;
+
+function icon(name: keyof typeof ICONS): HTMLElement {
+  const el = h('span', { class: 'tour-icon', 'aria-hidden': 'true' });
+  el.innerHTML = `<svg viewBox="0 0 24 24" width="18" height="18" fill="currentColor">${ICONS[name]}</svg>`;
+  return el;
+}
+
 const KIND_LABEL: Record<string, { zh: string; en: string }> = {
   land: { zh: '地块', en: 'Parcel' }, factory: { zh: '标准厂房', en: 'Factory' }, office: { zh: '写字楼', en: 'Office' },
 };
@@ -54,15 +69,15 @@ export class TourCardComponent {
     const progress = h('div', { class: 'tour-progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': n, 'aria-valuenow': state.index + 1 }, this.segments);
 
     const controls = h('div', { class: 'tour-controls' },
-      h('button', { class: 'tour-button', id: 'tour-prev', type: 'button', title: t('tourPrev'), 'aria-label': t('tourPrev'), disabled: state.index <= 0, onclick: () => this.actions.prev() }, '⏮'),
+      h('button', { class: 'tour-button', id: 'tour-prev', type: 'button', title: t('tourPrev'), 'aria-label': t('tourPrev'), disabled: state.index <= 0, onclick: () => this.actions.prev() }, icon('prev')),
       state.playing
-        ? h('button', { class: 'tour-button tour-play playing', id: 'tour-play', type: 'button', title: t('tourPause'), 'aria-label': t('tourPause'), onclick: () => this.actions.pause() }, '⏸')
-        : h('button', { class: 'tour-button tour-play', id: 'tour-play', type: 'button', title: t('tourPlay'), 'aria-label': t('tourPlay'), onclick: () => this.actions.play() }, '▶'),
-      h('button', { class: 'tour-button', id: 'tour-next', type: 'button', title: t('tourNext'), 'aria-label': t('tourNext'), disabled: state.index >= n - 1, onclick: () => this.actions.next() }, '⏭'),
+        ? h('button', { class: 'tour-button tour-play playing', id: 'tour-play', type: 'button', title: t('tourPause'), 'aria-label': t('tourPause'), onclick: () => this.actions.pause() }, icon('pause'))
+        : h('button', { class: 'tour-button tour-play', id: 'tour-play', type: 'button', title: t('tourPlay'), 'aria-label': t('tourPlay'), onclick: () => this.actions.play() }, icon('play')),
+      h('button', { class: 'tour-button', id: 'tour-next', type: 'button', title: t('tourNext'), 'aria-label': t('tourNext'), disabled: state.index >= n - 1, onclick: () => this.actions.next() }, icon('next')),
       h('span', { class: 'tour-counter' }, state.index >= 0 ? t('tourStopOf', { i: state.index + 1, n }) : t('tourStops', { n })),
       h('button', { class: 'toggle-button', id: 'tour-mode', type: 'button', title: t('modeToggleTitle'), onclick: () => this.actions.toggleMode() },
         h('span', { class: mode === '2d' ? 'on' : '' }, t('mode2d')), h('span', { class: mode === '3d' ? 'on' : '' }, t('mode3d'))),
-      h('button', { class: 'tour-button tour-share', id: 'tour-share', type: 'button', title: t('tourShare'), 'aria-label': t('tourShare'), disabled: !stop, onclick: () => this.actions.share() }, '🔗'));
+      h('button', { class: 'tour-button tour-share', id: 'tour-share', type: 'button', title: t('tourShare'), 'aria-label': t('tourShare'), disabled: !stop, onclick: () => this.actions.share() }, icon('link')));
 
     const body = h('div', { class: 'tour-card-body' });
     if (stop) {

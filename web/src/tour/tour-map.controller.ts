@@ -146,11 +146,13 @@ export class TourMapController {
 
   /**
    * Fly to `camera`. Resolves true on arrival, false when interrupted (by the user touching the
-   * map, or by another flight). `speed` > 1 shortens the flight (tests, impatient viewers).
+   * map, or by another flight). `speed` > 1 shortens the flight (tests, impatient viewers);
+   * `padding` (pixels hidden by the card) centres the stop in the rest of the map.
    */
-  flyTo(camera: TourCamera, opts: { speed?: number; animate?: boolean } = {}): Promise<boolean> {
+  flyTo(camera: TourCamera, opts: { speed?: number; animate?: boolean; padding?: maplibregl.PaddingOptions } = {}): Promise<boolean> {
     this.cancelFlight();
-    const target = this.cameraFor(camera);
+    // The padding keeps the stop's centre in the part of the map the card leaves visible.
+    const target = { ...this.cameraFor(camera), ...(opts.padding ? { padding: opts.padding } : {}) };
     if (opts.animate === false) {
       this.map.jumpTo(target);
       return Promise.resolve(true);

@@ -103,7 +103,7 @@ export class TourView {
       bounds: () => this.mapCtl.bounds(),
       showStop: (stop) => {
         this.mapCtl.highlight(stop);
-        void this.mapCtl.flyTo(stop.camera, { speed: 2 * this.speed });
+        void this.mapCtl.flyTo(stop.camera, { speed: 2 * this.speed, padding: this.mapPadding() });
       },
       apply: (tour, stopId) => this.applyTour(tour, stopId),
       preview: (stopId) => {
@@ -246,19 +246,23 @@ export class TourView {
 
   // ---------------------------------------------------------------- player
 
-  private mapPadding() {
+  /** Pixels of the map hidden by the card (left on desktops, bottom on phones). */
+  private mapPadding(): { top: number; bottom: number; left: number; right: number } {
     const narrow = window.matchMedia('(max-width: 640px)').matches;
-    const card = (this.editing ? this.editor.element : this.card.element).getBoundingClientRect();
+    const panel = this.editing ? this.editor.element : this.card.element;
+    if (panel.hidden) return { top: 0, bottom: 0, left: 0, right: 0 };
+    const card = panel.getBoundingClientRect();
+    const map = this.mapCtl.map.getContainer().getBoundingClientRect();
     return narrow
-      ? { top: 30, left: 20, right: 20, bottom: Math.min(card.height, window.innerHeight * 0.5) + 20 }
-      : { top: 40, bottom: 40, left: card.right + 20, right: 60 };
+      ? { top: 0, left: 0, right: 0, bottom: Math.max(0, map.bottom - card.top) }
+      : { top: 0, bottom: 0, left: Math.max(0, card.right - map.left), right: 0 };
   }
 
   private async fly(stop: TourStop, animate: boolean): Promise<boolean> {
     this.mapCtl.highlight(stop);
     const hash = `#stop=${stop.id}`;
     if (location.hash !== hash) history.replaceState(null, '', location.pathname + location.search + hash);
-    return this.mapCtl.flyTo(stop.camera, { speed: this.speed, animate });
+    return this.mapCtl.flyTo(stop.camera, { speed: this.speed, animate, padding: this.mapPadding() });
   }
 
   private onPlayerChanged(): void {
@@ -324,10 +328,13 @@ export class TourView {
       return this.panorama;
     }
     const { openPanorama } = await import('../panorama/panorama-overlay.ts');
+    this.stage.classList.add('pano-open');
     const handle = await openPanorama(this.stage, id, {
       map: this.mapCtl.map,
       onClose: () => {
-        if (this.panorama === handle) this.panorama = null;
+        if (this.panorama !== handle) return;
+        this.panorama = null;
+        this.stage.classList.remove('pano-open');
       },
     });
     this.panorama = handle;

@@ -1,0 +1,47 @@
+/**
+ * Demo 3D assets, generated at first start after the demo data is loaded: a 3D Tiles tileset of the
+ * demo park's factories and offices (extruded by `tiles/3dtiles/demo-tileset.ts`) and a BIM model
+ * of a standard factory (`survey-import/bim/demo-model.ts`) placed on one of its factories. Both
+ * are published. Idempotent: does nothing once demo assets exist.
+ */
+import type pg from 'pg';
+import type { AssetStore } from '../../assets/storage.ts';
+import { buildDemoTileset } from '../../tiles/3dtiles/demo-tileset.ts';
+import { buildDemoFactoryGlb } from '../../survey-import/bim/demo-model.ts';
+import { packageModel } from '../../survey-import/bim/model-package.ts';
+import { ThreeDRepository } from './three-d.repository.ts';
+import { ThreeDService } from './three-d.service.ts';
+
+/**
+ * Generates the demo park's tileset and demo BIM model; returns their ids, or null when they
+ * already exist or no published park has buildings.
+ */
+export async function generateDemoTileset(pool: pg.Pool, store: AssetStore): Promise<{ parkId: number; tilesetId: number | null; modelId: number | null } | null> {
+  const repo = new ThreeDRepository(pool);
+  const service = new ThreeDService(repo, store);
+  const existing = await repo.hasDemoAssets();
+  if (existing.tilesets && existing.models) return null;
+  const park = await repo.demoPark();
+  if (!park) return null;
+  const buildings = await repo.parkBuildings(park.id);
+  let tilesetId: number | null = null;
+  if (!existing.tilesets) {
+    const { files } = buildDemoTileset(buildings.map((b) => ({
+      code: b.code, name: b.name, kind: b.kind, status: b.status, heightM: b.height_m, geometry: JSON.parse(b.geometry),
+    })));
+    tilesetId = await service.storeGeneratedTileset(`${park.name_zh} 三维模型 (demo)`, files, { parkId: park.id, placement: null, reviewState: 'published', origin: 'demo' });
+  }
+  let modelId: number | null = null;
+  const factory = buildings.find((b) => b.kind === 'factory');
+  if (!existing.models && factory) {
+    const anchor = (await repo.carrierAnchor(factory.id))!;
+    const glb = buildDemoFactoryGlb();
+    const pkg = await packageModel('demo-factory.glb', glb);
+    // The model's south-west corner sits at the factory's point; the building is 30 × 18 m.
+    modelId = await service.storeGeneratedModel(`${factory.name} BIM (demo)`, glb, pkg, {
+      parkId: park.id, carrierId: factory.id, placement: { lon: anchor.lon, lat: anchor.lat, height: 0, heading: 0 },
+      georefSource: 'carrier', reviewState: 'published', origin: 'demo',
+    });
+  }
+  return { parkId: park.id, tilesetId, modelId };
+}
