@@ -12,6 +12,7 @@ import { createApp } from './app.ts';
 import { DemoRepository } from './demo/demo.repository.ts';
 import { DemoService } from './demo/demo.service.ts';
 import { seedDemoTours } from './tours/demo-tours.ts';
+import { generateDemoTileset } from './three-d/demo-3d.ts';
 import { LocalAssetStore } from '../assets/storage.ts';
 
 /** A running server. */
@@ -44,6 +45,8 @@ export async function start(config: Config, log: (msg: string) => void = console
       if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities · ${ms()}`);
       const tours = await seedDemoTours(db.pool, new LocalAssetStore(config.dataDir));
       if (tours) log(`demo tours loaded: ${tours.tours} tours, ${tours.panoramas} panoramas · ${ms()}`);
+      const assets3d = await generateDemoTileset(db.pool, new LocalAssetStore(config.dataDir));
+      if (assets3d) log(`demo 3D assets: tileset ${assets3d.tilesetId} and BIM model ${assets3d.modelId} in park ${assets3d.parkId} · ${ms()}`);
     }
     await tiles.init();
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);

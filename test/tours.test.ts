@@ -115,6 +115,13 @@ describe('tours API', () => {
     expect((await api(`/api/tours/${tour.id}/order`, { method: 'PUT', cookie: staff, body: JSON.stringify({ stopIds: [a.id, b.id, 999999] }) })).status).toBe(400);
   });
 
+  it('lists the photos and panoramas in a view for staff picking media', async () => {
+    const res = await json<{ media: { id: number; kind: string }[] }>(await api('/api/tours/media?bbox=106.5,30.3,108.7,32.5', { cookie: staff }));
+    expect(res.media.filter((m) => m.kind === 'panorama').length).toBeGreaterThanOrEqual(8);
+    expect((await api('/api/tours/media?bbox=106.5,30.3,108.7,32.5')).status).toBe(401);
+    expect((await api('/api/tours/media', { cookie: staff })).status).toBe(400);
+  });
+
   it('rejects bad stops with messages that name the value', async () => {
     const res = await api('/api/tours', {
       method: 'POST', cookie: staff, body: JSON.stringify({ title: { zh: '坏' }, stops: [{ camera: { center: [200, 31], zoom: 12 } }] }),

@@ -56,7 +56,9 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
       .replaceAll('{{filter1}}', filter(1))
       .replaceAll('{{props}}', propSql.join(', '))
       .replaceAll('{{pointsBelow}}', String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0)))
-      .replaceAll('{{minarea}}', hasArea ? '(t.area_m2 >= $7::float8)' : '($7::float8 IS NOT NULL)');
+      .replaceAll('{{minarea}}', hasArea ? '(t.area_m2 >= $7::float8)' : '($7::float8 IS NOT NULL)')
+      .replaceAll('{{clusterBelow}}', String(Math.trunc(layer.tiles.clusterBelowZoom ?? 0)))
+      .replaceAll('{{clusterBy}}', layer.tiles.clusterBy ? ` || '|' || coalesce(feat.${pg.escapeIdentifier(layer.tiles.clusterBy)}::text, '')` : '');
   q = {
     nativeTile: fill(Q.nativeTile).replace('{{propnames}}', propNames),
     clippedFeatures: fill(Q.clippedFeatures).replace('{{propnames}}', propNamesPlain),

@@ -11,16 +11,25 @@ WITH bounds AS (
   SELECT ST_TileEnvelope($1, $2, $3) AS env,
          ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
          (40075016.68557849 / (2 ^ $1) / 4096) AS unit
-), src AS (
+), feat AS (
   SELECT t.{{id}}::bigint AS id, {{props}},
          ST_Simplify(ST_Transform(CASE WHEN $1 < {{pointsBelow}} THEN ST_PointOnSurface(t.geom) ELSE t.geom END, 3857),
-                     bounds.unit / 2, true) AS g
+                     bounds.unit / 2, true) AS g,
+         bounds.unit AS cell_unit
   FROM {{table}} t, bounds
   WHERE {{filter}}
     AND ($5::boolean OR t.review_state = 'published')
     AND t.geom && bounds.env4326
     AND {{minarea}}
-  ORDER BY t.{{id}}
+), src AS (
+  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 32×32-unit cell, so
+  -- low-zoom tiles stay small however many parcels a city has.
+  SELECT DISTINCT ON (cell) *
+  FROM (SELECT feat.*, CASE WHEN $1 < {{clusterBelow}}
+                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 32)){{clusterBy}}
+                            ELSE feat.id::text END AS cell
+        FROM feat) k
+  ORDER BY cell, id
   LIMIT $6
 )
 SELECT ST_AsMVT(q, $8, 4096, 'geom', 'id') AS tile
@@ -35,16 +44,25 @@ WITH bounds AS (
   SELECT ST_TileEnvelope($1, $2, $3) AS env,
          ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
          (40075016.68557849 / (2 ^ $1) / 4096) AS unit
-), src AS (
+), feat AS (
   SELECT t.{{id}}::bigint AS id, {{props}},
          ST_Simplify(ST_Transform(CASE WHEN $1 < {{pointsBelow}} THEN ST_PointOnSurface(t.geom) ELSE t.geom END, 3857),
-                     bounds.unit / 2, true) AS g
+                     bounds.unit / 2, true) AS g,
+         bounds.unit AS cell_unit
   FROM {{table}} t, bounds
   WHERE {{filter}}
     AND ($5::boolean OR t.review_state = 'published')
     AND t.geom && bounds.env4326
     AND {{minarea}}
-  ORDER BY t.{{id}}
+), src AS (
+  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 32×32-unit cell, so
+  -- low-zoom tiles stay small however many parcels a city has.
+  SELECT DISTINCT ON (cell) *
+  FROM (SELECT feat.*, CASE WHEN $1 < {{clusterBelow}}
+                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 32)){{clusterBy}}
+                            ELSE feat.id::text END AS cell
+        FROM feat) k
+  ORDER BY cell, id
   LIMIT $6
 ), clipped AS (
   SELECT src.*, ST_ClipByBox2D(src.g, Box2D(ST_Expand(bounds.env, bounds.unit * 64))) AS c,

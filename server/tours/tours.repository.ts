@@ -10,7 +10,7 @@ const Q = loadQueries(import.meta.url, 'tours.sql', [
   'listTours', 'getTour', 'tourStops', 'stopCarriers', 'stopMedia', 'insertTour', 'updateTour', 'touchTour', 'setTourState',
   'deleteTour', 'lockTour', 'stopCount', 'shiftStops', 'insertStop', 'updateStop', 'deleteStop', 'compactStops', 'stopIds',
   'reorderStops', 'deleteStopCarriers', 'insertStopCarriers', 'deleteStopMedia', 'insertStopMedia', 'existingCarrierIds',
-  'existingPhotoIds', 'parkExists', 'parkForTour', 'parkHighlights', 'carriersForTour', 'nearestAmenities',
+  'existingPhotoIds', 'parkExists', 'parkForTour', 'parkHighlights', 'carriersForTour', 'nearestAmenities', 'mediaInBox',
 ] as const);
 
 /** A tour row as listed. */
@@ -303,6 +303,11 @@ export class ToursRepository {
 
   async carriersForTour(ids: number[]): Promise<CarrierForTourRow[]> {
     return (await this.pool.query<CarrierForTourRow>(Q.carriersForTour, [ids])).rows;
+  }
+
+  /** Photos and panoramas positioned in `bbox` (for the editor). */
+  async mediaInBox(bbox: [number, number, number, number]): Promise<Omit<StopMediaRow, 'stop_id'>[]> {
+    return (await this.pool.query<Omit<StopMediaRow, 'stop_id'>>(Q.mediaInBox, bbox)).rows;
   }
 
   async nearestAmenities(lon: number, lat: number, kinds: readonly string[]): Promise<NearestAmenityRow[]> {

@@ -58,6 +58,15 @@ export function tourRoutes(tours: ToursService, panoramas: PanoramasService): Ro
       },
     },
     {
+      method: 'get', path: '/api/tours/media', access: ['staff'], tag: 'tours',
+      summary: 'Staff: photos and panoramas positioned in bbox (drafts included), to attach to a stop',
+      query: [{ name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)', schema: { type: 'string' } }],
+      response: { status: 200, type: JSON_TYPE },
+      async handler(req, res) {
+        res.json(await tours.mediaInView(req.query as Record<string, unknown>));
+      },
+    },
+    {
       method: 'get', path: '/api/tours/:id', access: 'public', tag: 'tours',
       summary: 'One tour with its ordered stops (camera, texts, dwell, carriers with outlines, photos and panoramas); drafts are 404 for the public',
       response: { status: 200, type: JSON_TYPE },

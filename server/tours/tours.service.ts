@@ -18,6 +18,7 @@ import type { Geometry } from 'geojson';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, BadParameterError, NotFoundError } from '../http/errors.ts';
 import { CARRIER_LAYER } from '../panoramas/panoramas.service.ts';
+import { parseBBox } from '../features/features.service.ts';
 import { fitCamera, shortPathOrder, type LonLat } from './route-order.ts';
 import type {
   CarrierForTourRow, NearestAmenityRow, StopInput, StopPatch, StopRow, TourInput, ToursRepository,
@@ -282,6 +283,18 @@ export class ToursService {
 
   async delete(id: number): Promise<void> {
     if (!(await this.repo.delete(id))) throw new NotFoundError('tour', id);
+  }
+
+  /** Staff: photos and panoramas in `?bbox=` to attach to a stop. */
+  async mediaInView(query: Record<string, unknown>) {
+    const bbox = parseBBox(query.bbox);
+    if (!bbox) throw new BadParameterError('bbox', query.bbox, 'is required: minLon,minLat,maxLon,maxLat');
+    return {
+      media: (await this.repo.mediaInBox(bbox)).map((m) => ({
+        id: m.id, kind: m.is_panorama ? 'panorama' as const : 'photo' as const, name: m.name, heading: m.heading,
+        position: m.lon === null || m.lat === null ? null : [round(m.lon, 7), round(m.lat, 7)], reviewState: m.review_state,
+      })),
+    };
   }
 
   /** Whether the viewer may see tour `id` (for its media). */

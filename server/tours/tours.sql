@@ -203,3 +203,11 @@ CROSS JOIN LATERAL (
   LIMIT 1
 ) n
 ORDER BY k.ord;
+
+-- name: mediaInBox
+-- $1..$4 bbox: photos and panoramas with a position there (staff picking media for a stop).
+SELECT p.id, p.file_name AS name, p.is_panorama, p.heading, ST_X(p.geom) AS lon, ST_Y(p.geom) AS lat, p.review_state
+FROM photos p
+WHERE p.geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+ORDER BY p.is_panorama DESC, p.id
+LIMIT 200;

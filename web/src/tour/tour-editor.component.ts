@@ -8,9 +8,9 @@
 import { h } from '../shared/dom.util.ts';
 import { isAbortError } from '../shared/http.client.ts';
 import { t, tr } from '../shared/i18n.service.ts';
-import { fetchPanoramas, type PanoramaInfo } from '../panorama/panorama.service.ts';
 import {
-  addStop, deleteStop, deleteTour, reorderStops, reviewTour, updateStop, updateTour, type Tour, type TourCamera, type TourStop,
+  addStop, deleteStop, deleteTour, fetchMediaInView, reorderStops, reviewTour, updateStop, updateTour,
+  type MediaInView, type Tour, type TourCamera, type TourStop,
 } from './tours.service.ts';
 
 /** What the editor needs from the page. */
@@ -43,7 +43,7 @@ export class TourEditorComponent {
   private tour: Tour | null = null;
   private selected: number | null = null;
   private draft: StopDraft = { camera: null, carrierIds: [], mediaIds: [] };
-  private panoramas: PanoramaInfo[] = [];
+  private media: MediaInView[] = [];
   private controller = new AbortController();
   private message = '';
 
@@ -77,19 +77,24 @@ export class TourEditorComponent {
     this.draft = { camera: null, carrierIds: stop?.carriers.map((c) => c.id) ?? [], mediaIds: stop?.media.map((m) => m.id) ?? [] };
     this.render();
     if (stop && show) this.host.showStop(stop);
-    void this.loadPanoramas();
+    void this.refreshMedia();
   }
 
   private stop(): TourStop | null {
     return this.tour?.stops.find((s) => s.id === this.selected) ?? null;
   }
 
-  private async loadPanoramas(): Promise<void> {
+  private mediaController = new AbortController();
+
+  /** Reload the photos and panoramas in the map view (after the map moved). */
+  async refreshMedia(): Promise<void> {
+    this.mediaController.abort();
+    const c = (this.mediaController = new AbortController());
     try {
-      this.panoramas = (await fetchPanoramas(this.host.bounds(), this.controller.signal)).panoramas;
+      this.media = (await fetchMediaInView(this.host.bounds(), c.signal)).media;
       this.render();
     } catch (err) {
-      if (!isAbortError(err)) this.panoramas = [];
+      if (!isAbortError(err)) this.media = [];
     }
   }
 
@@ -162,14 +167,14 @@ export class TourEditorComponent {
       return h('span', { class: 'chip', 'data-carrier-id': id }, known ? known.name : `#${id}`,
         h('button', { type: 'button', class: 'chip-remove', 'aria-label': '×', onclick: () => this.toggleCarrier(id) }, '×'));
     });
-    const panos = this.panoramas.map((p) => h('button', {
-      class: `chip chip-toggle${this.draft.mediaIds.includes(p.id) ? ' on' : ''}`, type: 'button', 'data-panorama-id': p.id,
+    const panos = this.media.map((p) => h('button', {
+      class: `chip chip-toggle${this.draft.mediaIds.includes(p.id) ? ' on' : ''}`, type: 'button', 'data-media-id': p.id, 'data-kind': p.kind,
       onclick: () => {
         const ids = this.draft.mediaIds;
         this.draft.mediaIds = ids.includes(p.id) ? ids.filter((x) => x !== p.id) : [...ids, p.id];
         this.render();
       },
-    }, p.name));
+    }, p.kind === 'panorama' ? '360° ' : '▣ ', p.name));
     const save = () => void this.run((s) => updateStop(tour.id, stop.id, {
       title: { zh: titleZh.value, en: titleEn.value }, text: { zh: textZh.value, en: textEn.value },
       dwellS: Math.max(1, Math.min(600, Number(dwell.value) || stop.dwellS)),

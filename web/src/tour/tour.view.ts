@@ -136,10 +136,14 @@ export class TourView {
       if (hit.layerId === 'panoramas') void this.openPanorama(hit.id);
       else if (this.editing && ['land', 'factories', 'offices'].includes(hit.layerId)) this.editor.toggleCarrier(hit.id);
     });
+    this.mapCtl.map.on('moveend', () => {
+      if (this.editing && this.tour) void this.editor.refreshMedia();
+    });
     window.addEventListener('hashchange', () => {
       const id = stopIdFromHash();
       if (id !== null && id !== this.player?.state().stopId) this.player?.goToStop(id);
     });
+    document.addEventListener('keydown', (e) => this.onKey(e));
     onLangChange(() => this.render());
     this.renderTopBar();
     this.ready = this.start();
@@ -370,6 +374,18 @@ export class TourView {
       this.player?.goToStop(stop.id);
     }
     this.render();
+  }
+
+  /** Space plays / pauses, ← → step (not while typing, editing or in a panorama). */
+  private onKey(e: KeyboardEvent): void {
+    const target = e.target as HTMLElement | null;
+    if (!this.player || this.editing || this.panorama || target?.closest('input, textarea, select, button, .maplibregl-canvas')) return;
+    if (e.key === ' ') {
+      e.preventDefault();
+      if (this.player.state().playing) this.player.pause();
+      else this.player.play();
+    } else if (e.key === 'ArrowRight') void this.player.next();
+    else if (e.key === 'ArrowLeft') void this.player.prev();
   }
 
   // ---------------------------------------------------------------- chrome

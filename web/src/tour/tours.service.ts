@@ -135,3 +135,15 @@ export function deleteStop(id: number, stopId: number, signal: AbortSignal): Pro
 export function reorderStops(id: number, stopIds: number[], signal: AbortSignal): Promise<Tour> {
   return requestJson(`/api/tours/${id}/order`, { signal, method: 'PUT', body: { stopIds } });
 }
+
+/** A photo or panorama positioned in the map view (staff picking media). */
+export interface MediaInView {
+  id: number;
+  kind: 'photo' | 'panorama';
+  name: string;
+  reviewState: string;
+}
+
+export function fetchMediaInView(bbox: [number, number, number, number], signal: AbortSignal): Promise<{ media: MediaInView[] }> {
+  return requestJson(`/api/tours/media?bbox=${bbox.map((v) => v.toFixed(6)).join(',')}`, { signal });
+}
