@@ -263,7 +263,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   {
     // 360° panoramas (rows of `photos` with is_panorama); the map opens the viewer on a click.
     id: 'panoramas',
-    title: t('360°全景', '360° panoramas'),
+    title: t('360°全景', 'Panoramas (360°)'),
     group: 'park',
     table: 'photos',
     where: { column: 'is_panorama', value: 'true' },

@@ -21,6 +21,16 @@ const HIGHLIGHT = 'tour-highlight';
 const STOP_POINT = 'tour-stop-point';
 /** Pitch used in 3D for stops authored flat. */
 const MIN_3D_PITCH = 45;
+/**
+ * The view stop cameras are authored for (the server's generator fits cameras to the same size,
+ * `server/tours/route-order.ts` FIT_VIEWPORT). A visibly smaller map (a phone above the bottom
+ * sheet) zooms out by log2 of the ratio so a stop shows the same area; near-equal sizes keep the
+ * authored zoom exactly.
+ */
+export const REFERENCE_VIEW = { width: 900, height: 640, minRatio: 0.9 } as const;
+
+/** Map padding: pixels hidden by the page's panels. */
+export type Padding = { top: number; bottom: number; left: number; right: number };
 
 /** What a click on the map hit. */
 export interface MapHit {
@@ -137,11 +147,21 @@ export class TourMapController {
     return this.deck.whenExtrusionsLoaded();
   }
 
-  /** The camera a stop gets in the current mode: 2D is flat and north-up. */
-  cameraFor(camera: TourCamera): { center: [number, number]; zoom: number; pitch: number; bearing: number } {
+  /** Zoom change that shows a stop's area in the visible part of the map (≤ 0; see REFERENCE_VIEW). */
+  zoomAdjustment(padding?: Padding): number {
+    const c = this.map.getContainer();
+    const w = c.clientWidth - (padding ? padding.left + padding.right : 0);
+    const hgt = c.clientHeight - (padding ? padding.top + padding.bottom : 0);
+    const ratio = Math.min(w / REFERENCE_VIEW.width, hgt / REFERENCE_VIEW.height);
+    return ratio > 0 && ratio < REFERENCE_VIEW.minRatio ? Math.log2(ratio) : 0;
+  }
+
+  /** The camera a stop gets in the current mode and view: 2D is flat and north-up. */
+  cameraFor(camera: TourCamera, padding?: Padding): { center: [number, number]; zoom: number; pitch: number; bearing: number } {
+    const zoom = camera.zoom + this.zoomAdjustment(padding);
     return this.mode === '3d'
-      ? { center: camera.center, zoom: camera.zoom, pitch: Math.max(camera.pitch, MIN_3D_PITCH), bearing: camera.bearing }
-      : { center: camera.center, zoom: camera.zoom, pitch: 0, bearing: 0 };
+      ? { center: camera.center, zoom, pitch: Math.max(camera.pitch, MIN_3D_PITCH), bearing: camera.bearing }
+      : { center: camera.center, zoom, pitch: 0, bearing: 0 };
   }
 
   /**
@@ -149,10 +169,10 @@ export class TourMapController {
    * map, or by another flight). `speed` > 1 shortens the flight (tests, impatient viewers);
    * `padding` (pixels hidden by the card) centres the stop in the rest of the map.
    */
-  flyTo(camera: TourCamera, opts: { speed?: number; animate?: boolean; padding?: maplibregl.PaddingOptions } = {}): Promise<boolean> {
+  flyTo(camera: TourCamera, opts: { speed?: number; animate?: boolean; padding?: Padding } = {}): Promise<boolean> {
     this.cancelFlight();
     // The padding keeps the stop's centre in the part of the map the card leaves visible.
-    const target = { ...this.cameraFor(camera), ...(opts.padding ? { padding: opts.padding } : {}) };
+    const target = { ...this.cameraFor(camera, opts.padding), ...(opts.padding ? { padding: opts.padding } : {}) };
     if (opts.animate === false) {
       this.map.jumpTo(target);
       return Promise.resolve(true);
@@ -229,11 +249,12 @@ export class TourMapController {
     this.updateDeck();
   }
 
-  /** The current camera, rounded, as a stop camera. */
-  currentCamera(): TourCamera {
+  /** The current camera as a stop camera (zoom for the reference view), rounded. */
+  currentCamera(padding?: Padding): TourCamera {
     const c = this.map.getCenter();
     const r = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
-    return { center: [r(c.lng, 7), r(c.lat, 7)], zoom: r(this.map.getZoom(), 2), pitch: r(this.map.getPitch(), 1), bearing: r(this.map.getBearing(), 1) };
+    const zoom = Math.min(22, this.map.getZoom() - this.zoomAdjustment(padding));
+    return { center: [r(c.lng, 7), r(c.lat, 7)], zoom: r(zoom, 2), pitch: r(this.map.getPitch(), 1), bearing: r(this.map.getBearing(), 1) };
   }
 
   /** Current bounds as [minLon, minLat, maxLon, maxLat]. */

@@ -17,7 +17,7 @@ import type { PanoramaHandle } from '../panorama/panorama-overlay.ts';
 import { TourCardComponent } from './tour-card.component.ts';
 import { TourEditorComponent } from './tour-editor.component.ts';
 import { TourListComponent } from './tour-list.component.ts';
-import { TourMapController, type TourMode } from './tour-map.controller.ts';
+import { TourMapController, type Padding, type TourMode } from './tour-map.controller.ts';
 import { TourPlayer, type PlayerState } from './tour-player.ts';
 import { createTour, fetchTour, fetchTours, generateTour, type Tour, type TourMedia, type TourStop } from './tours.service.ts';
 import { requestJson } from '../shared/http.client.ts';
@@ -27,6 +27,8 @@ export interface Arrival {
   stopId: number;
   center: [number, number];
   zoom: number;
+  /** The zoom the player aimed for: the stop's, adjusted to a small visible map (phones). */
+  targetZoom: number;
   pitch: number;
   bearing: number;
 }
@@ -99,7 +101,7 @@ export class TourView {
       },
     });
     this.editor = new TourEditorComponent({
-      currentCamera: () => this.mapCtl.currentCamera(),
+      currentCamera: () => this.mapCtl.currentCamera(this.mapPadding()),
       bounds: () => this.mapCtl.bounds(),
       showStop: (stop) => {
         this.mapCtl.highlight(stop);
@@ -206,7 +208,10 @@ export class TourView {
       changed: () => this.onPlayerChanged(),
       arrived: (stop) => {
         const c = this.mapCtl.map.getCenter();
-        this.arrivals.push({ stopId: stop.id, center: [c.lng, c.lat], zoom: this.mapCtl.map.getZoom(), pitch: this.mapCtl.map.getPitch(), bearing: this.mapCtl.map.getBearing() });
+        this.arrivals.push({
+          stopId: stop.id, center: [c.lng, c.lat], zoom: this.mapCtl.map.getZoom(), pitch: this.mapCtl.map.getPitch(), bearing: this.mapCtl.map.getBearing(),
+          targetZoom: stop.camera.zoom + this.mapCtl.zoomAdjustment(this.mapPadding()),
+        });
       },
     });
     this.player.speed = this.speed;
@@ -251,7 +256,7 @@ export class TourView {
   // ---------------------------------------------------------------- player
 
   /** Pixels of the map hidden by the card (left on desktops, bottom on phones). */
-  private mapPadding(): { top: number; bottom: number; left: number; right: number } {
+  private mapPadding(): Padding {
     const narrow = window.matchMedia('(max-width: 640px)').matches;
     const panel = this.editing ? this.editor.element : this.card.element;
     if (panel.hidden) return { top: 0, bottom: 0, left: 0, right: 0 };
@@ -286,7 +291,7 @@ export class TourView {
     this.render();
     const stop = this.player?.current();
     if (stop && this.player?.state().atStop) {
-      const cam = this.mapCtl.cameraFor(stop.camera);
+      const cam = this.mapCtl.cameraFor(stop.camera, this.mapPadding());
       await new Promise<void>((resolve) => {
         this.mapCtl.map.once('moveend', () => resolve());
         this.mapCtl.map.easeTo({ ...cam, duration: 800 / this.speed });
