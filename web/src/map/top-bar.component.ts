@@ -77,6 +77,7 @@ export class TopBarComponent {
       }));
 
     const controls = h('div', { class: 'controls' },
+      h('a', { id: 'nav-tours', class: 'text-button', href: '/tour.html' }, t('navTours')),
       h('button', {
         id: 'mode-toggle', class: 'toggle-button', type: 'button', title: t('modeToggleTitle'),
         'aria-pressed': String(s.mode === '3d'), 'data-mode': s.mode, onclick: () => this.handlers.onMode(),

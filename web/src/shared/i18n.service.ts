@@ -24,6 +24,7 @@ const STRINGS = {
   signOut: { zh: '退出', en: 'Sign out' },
   navUpload: { zh: '数据上传与校核', en: 'Upload & review' },
   navSelect: { zh: '项目选址', en: 'Site selection' },
+  navTours: { zh: '园区导览', en: 'Park tours' },
   signInTitle: { zh: '工作人员登录', en: 'Staff sign-in' },
   username: { zh: '用户名', en: 'Username' },
   password: { zh: '密码', en: 'Password' },
