@@ -65,7 +65,7 @@ export interface TileOptions {
   pointsBelowZoom?: number;
   /** Polygons smaller than this many square tile units (of 4096²) are dropped (sub-pixel). */
   minAreaUnits?: number;
-  /** Below this zoom one feature stands for each 32×32-unit cell (keeps low-zoom tiles small). */
+  /** Below this zoom one feature stands for each 64×64-unit cell (keeps low-zoom tiles small). */
   clusterBelowZoom?: number;
   /** A tile property kept distinct within a cell (e.g. amenity kind), so each value keeps a marker. */
   clusterBy?: string;

@@ -22,11 +22,11 @@ WITH bounds AS (
     AND t.geom && bounds.env4326
     AND {{minarea}}
 ), src AS (
-  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 32×32-unit cell, so
+  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 64×64-unit cell, so
   -- low-zoom tiles stay small however many parcels a city has.
   SELECT DISTINCT ON (cell) *
   FROM (SELECT feat.*, CASE WHEN $1 < {{clusterBelow}}
-                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 32)){{clusterBy}}
+                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 64)){{clusterBy}}
                             ELSE feat.id::text END AS cell
         FROM feat) k
   ORDER BY cell, id
@@ -55,11 +55,11 @@ WITH bounds AS (
     AND t.geom && bounds.env4326
     AND {{minarea}}
 ), src AS (
-  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 32×32-unit cell, so
+  -- Below {{clusterBelow}} one feature (the lowest id) stands for each 64×64-unit cell, so
   -- low-zoom tiles stay small however many parcels a city has.
   SELECT DISTINCT ON (cell) *
   FROM (SELECT feat.*, CASE WHEN $1 < {{clusterBelow}}
-                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 32)){{clusterBy}}
+                            THEN ST_AsText(ST_SnapToGrid(ST_PointOnSurface(feat.g), feat.cell_unit * 64)){{clusterBy}}
                             ELSE feat.id::text END AS cell
         FROM feat) k
   ORDER BY cell, id
