@@ -12,14 +12,14 @@
  * Final line: RESULT select p50_ms=<n> p95_ms=<n>. Results: bench/results/select.json. Goal: p95 ≤
  * 100 ms on 2 cores. Not part of CI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig, ROOT_DIR } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
-import { benchAmenities, benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { insertBenchAmenities, startBenchServer } from './bench-server.ts';
 
 const SCHEMA = 'bench_select';
 const ADMIN_PASSWORD = 'bench-admin-pw';
@@ -78,33 +78,13 @@ async function load(pool: pg.Pool) {
     if (batch.length === 5000) await flush();
   }
   if (batch.length) await flush();
-  const am: unknown[] = [];
-  for (const f of benchAmenities()) am.push({ code: f.properties!.code, kind: f.properties!.kind, name: f.properties!.name, geom: f.geometry });
-  await pool.query(
-    `INSERT INTO amenities (code, kind, name, review_state, geom)
-     SELECT r.code, r.kind, r.name, 'published', ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326)
-     FROM jsonb_to_recordset($1::jsonb) AS r(code text, kind text, name text, geom jsonb)`, [JSON.stringify(am)]);
+  await insertBenchAmenities(pool);
   await pool.query('TRUNCATE feature_changes');
   await pool.query('VACUUM ANALYZE carriers');
   await pool.query('VACUUM ANALYZE amenities');
   console.log(`loaded ${BENCH_PARCELS} parcels and ${BENCH_AMENITIES} amenities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
-    cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready in \d+ ms: (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { url, child };
-}
 
 /** A drawn area: an irregular pentagon of ~`km` across around a point. */
 function drawn([lon, lat]: [number, number], km: number) {
@@ -148,7 +128,7 @@ async function main() {
   await load(db.pool);
   await db.close();
 
-  const server = await startServer({
+  const server = await startBenchServer({
     DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, DATABASE_URL: url!,
     DATA_DIR: '/tmp/bench-select-data', TILE_CACHE_MB: '0',
   });

@@ -10,7 +10,6 @@
  * Final line: RESULT tiles ratio=<server/raw p50> cached_rps=<n> max_lowzoom_kb=<n>
  * Results: bench/results/tiles.json. Not part of CI.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -19,7 +18,8 @@ import { loadConfig, ROOT_DIR } from '../server/config.ts';
 import { openDatabase } from '../server/db/database.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { lonLatToTile } from '../tiles/tile-math.ts';
-import { benchAmenities, benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { insertBenchAmenities, startBenchServer } from './bench-server.ts';
 
 const SCHEMA = 'bench_tiles';
 const url = process.env.DATABASE_URL;
@@ -57,33 +57,12 @@ async function load(pool: pg.Pool) {
     if (batch.length === 5000) await flush();
   }
   if (batch.length) await flush();
-  const am: unknown[] = [];
-  for (const f of benchAmenities()) am.push({ code: f.properties!.code, kind: f.properties!.kind, name: f.properties!.name, geom: f.geometry });
-  await pool.query(
-    `INSERT INTO amenities (code, kind, name, review_state, geom)
-     SELECT r.code, r.kind, r.name, 'published', ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326)
-     FROM jsonb_to_recordset($1::jsonb) AS r(code text, kind text, name text, geom jsonb)`, [JSON.stringify(am)]);
+  await insertBenchAmenities(pool);
   await pool.query('TRUNCATE feature_changes');
   await pool.query('ANALYZE carriers; ANALYZE amenities');
   console.log(`loaded ${BENCH_PARCELS} parcels and ${BENCH_AMENITIES} amenities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** Start `npm start`'s server as a child process (so autocannon does not share its CPU). */
-async function startServer(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], {
-    cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /ready in \d+ ms: (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { url, child };
-}
 
 /** The reference: the plain ST_AsMVT query for the same tile and layer. */
 const RAW = `
@@ -109,7 +88,7 @@ async function main() {
   }
 
   const common = { DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-admin-pw', DATABASE_URL: url!, DATA_DIR: '/tmp/bench-tiles-data' };
-  const uncached = await startServer({ ...common, TILE_CACHE_MB: '0' });
+  const uncached = await startBenchServer({ ...common, TILE_CACHE_MB: '0' });
   const server: number[] = [];
   const raw: number[] = [];
   try {
@@ -129,7 +108,7 @@ async function main() {
     uncached.child.kill('SIGTERM');
   }
 
-  const cached = await startServer({ ...common, TILE_CACHE_MB: '512' });
+  const cached = await startBenchServer({ ...common, TILE_CACHE_MB: '512' });
   let cachedRps = 0;
   let maxLowZoomKb = 0;
   const lowZoomSizes: Record<string, number> = {};
