@@ -111,10 +111,10 @@ export class TilesService {
   }
 
   /** Render (or fetch from cache) one layer's tile. */
-  private async layerTile(layer: LayerDefinition, t: TileCoord, audience: Audience): Promise<{ body: Uint8Array; hit: boolean }> {
-    if (t.z < layer.minzoom || t.z > layer.maxzoom) return { body: new Uint8Array(0), hit: true };
+  private async layerTile(layer: LayerDefinition, t: TileCoord, audience: Audience): Promise<{ body: Uint8Array; hit: boolean; etag: string }> {
+    if (t.z < layer.minzoom || t.z > layer.maxzoom) return { body: new Uint8Array(0), hit: true, etag: '' };
     const cached = this.cache.get(audience, layer.id, t.z, t.x, t.y);
-    if (cached) return { body: cached.body, hit: true };
+    if (cached) return { body: cached.body, hit: true, etag: cached.etag };
     // Tile units on the ground at this tile's latitude: sub-pixel polygons are dropped.
     const lat = tileToLonLat(t.z, t.x + 0.5, t.y + 0.5)[1];
     const unitM = (40075016.68557849 / 2 ** t.z / EXTENT) * Math.cos((lat * Math.PI) / 180);
@@ -126,17 +126,19 @@ export class TilesService {
     // A standalone copy: pg hands out Buffers that are views into a shared pool, which decoders
     // reading `buf.buffer` (pbf's DataView) would misread.
     const bytes = new Uint8Array(body);
-    this.cache.set(audience, layer.id, t.z, t.x, t.y, { body: bytes, etag: etagOf([bytes]) });
-    return { body: bytes, hit: false };
+    const etag = etagOf([bytes]);
+    this.cache.set(audience, layer.id, t.z, t.x, t.y, { body: bytes, etag });
+    return { body: bytes, hit: false, etag };
   }
 
   /** A tile with one or more layers (concatenated layer messages form a valid tile). */
   async tile(layers: LayerDefinition[], t: TileCoord, audience: Audience): Promise<RenderedTile> {
     await this.maybeSync();
-    const parts = await Promise.all(layers.map((l) => this.layerTile(l, t, audience)));
-    const nonEmpty = parts.map((p) => p.body).filter((b) => b.byteLength > 0);
-    const body = nonEmpty.length === 1 ? nonEmpty[0] : Buffer.concat(nonEmpty);
-    return { body, etag: etagOf(nonEmpty), hit: parts.every((p) => p.hit) };
+    const parts = (await Promise.all(layers.map((l) => this.layerTile(l, t, audience)))).filter((p) => p.body.byteLength > 0);
+    const body = parts.length === 1 ? parts[0].body : Buffer.concat(parts.map((p) => p.body));
+    // The layers' own ETags (computed once, when rendered) identify the combination: no re-hashing of bodies per request.
+    const etag = parts.length === 1 ? parts[0].etag : etagOf(parts.map((p) => new TextEncoder().encode(p.etag)));
+    return { body, etag, hit: parts.every((p) => p.hit) };
   }
 
   /** TileJSON 3.0.0 for one or more layers. */

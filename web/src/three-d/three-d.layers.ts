@@ -61,6 +61,8 @@ export interface ThreeDStats {
   modelsLoaded: number;
   lastPick: ElementProperties | null;
   errors: string[];
+  /** Per tileset id: whether its tileset.json loaded, how many tile contents loaded, its errors. */
+  byTileset: Record<number, { loaded: boolean; tilesLoaded: number; errors: string[] }>;
 }
 
 /** The 3D assets of the map: load once, then hand deck.gl layers on every render. */
@@ -69,7 +71,9 @@ export class ThreeDAssets {
   private models = new Map<number, LoadedModel>();
   private loading: Promise<void> | null = null;
   private readonly panel: ElementPanel;
-  readonly stats: ThreeDStats = { tilesets: 0, models: 0, tilesLoaded: 0, tilesetsLoaded: 0, modelsLoaded: 0, lastPick: null, errors: [] };
+  readonly stats: ThreeDStats = { tilesets: 0, models: 0, tilesLoaded: 0, tilesetsLoaded: 0, modelsLoaded: 0, lastPick: null, errors: [], byTileset: {} };
+  /** Ids of the tilesets drawn; null draws all (tests and comparisons hide the others). */
+  private shown: Set<number> | null = null;
 
   constructor(
     container: HTMLElement,
@@ -112,6 +116,12 @@ export class ThreeDAssets {
     this.onChange();
   }
 
+  /** Draws only the tilesets `ids` (null: all again). */
+  showOnlyTilesets(ids: number[] | null): void {
+    this.shown = ids ? new Set(ids) : null;
+    this.onChange();
+  }
+
   /** Loads and shows one model. */
   async addModel(m: ModelInfo): Promise<void> {
     if (!this.models.has(m.id)) await this.loadModel(m, new AbortController().signal);
@@ -134,6 +144,7 @@ export class ThreeDAssets {
   layers(): Layer[] {
     const layers: Layer[] = [];
     for (const t of this.tilesets) {
+      const st = (this.stats.byTileset[t.id] ??= { loaded: false, tilesLoaded: 0, errors: [] });
       layers.push(new Tile3DLayer({
         id: `tileset-${t.id}`,
         // loaders.gl 4.5 reads only `content`: the server splits 1.1 `contents` arrays for us.
@@ -141,14 +152,18 @@ export class ThreeDAssets {
         loader: Tiles3DLoader,
         pointSize: 2,
         pickable: false,
+        visible: !this.shown || this.shown.has(t.id),
         onTilesetLoad: () => {
           this.stats.tilesetsLoaded++;
+          st.loaded = true;
         },
         onTileLoad: () => {
           this.stats.tilesLoaded++;
+          st.tilesLoaded++;
         },
         onTileError: (_tile: unknown, message: string) => {
           this.stats.errors.push(`tileset ${t.id}: ${message}`);
+          st.errors.push(message);
         },
       }) as unknown as Layer);
     }
