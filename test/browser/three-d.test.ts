@@ -177,15 +177,25 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
         });
         console.log(JSON.stringify(info).slice(0, 3000));
       }
-      const shown = await canvasShot(`three-d-${c.name}.png`);
-      // Hide only this tileset: the others at the same place stay, so the difference is its own pixels.
-      await page.evaluate((id) => {
-        const d = (window as any).__threeD;
-        d.showOnlyTilesets(Object.keys(d.stats.byTileset).map(Number).filter((x) => x !== id));
-      }, t.id);
-      await page.waitForTimeout(800);
-      const hidden = await canvasShot(`three-d-${c.name}-hidden.png`);
-      const changed = await changedPixels(shown, hidden);
+      // Software GL under load can draw a freshly loaded tile a few frames late: measure up to 4 times.
+      let changed = 0;
+      for (let attempt = 0; attempt < (c.notRendered ? 1 : 4); attempt++) {
+        if (attempt > 0) {
+          await page.evaluate(() => (window as any).__threeD.showOnlyTilesets(null));
+          await page.evaluate(() => (window as any).__app.map.triggerRepaint());
+          await page.waitForTimeout(2000);
+        }
+        const shown = await canvasShot(`three-d-${c.name}.png`);
+        // Hide only this tileset: the others at the same place stay, so the difference is its own pixels.
+        await page.evaluate((id) => {
+          const d = (window as any).__threeD;
+          d.showOnlyTilesets(Object.keys(d.stats.byTileset).map(Number).filter((x) => x !== id));
+        }, t.id);
+        await page.waitForTimeout(800);
+        const hidden = await canvasShot(`three-d-${c.name}-hidden.png`);
+        changed = await changedPixels(shown, hidden);
+        if (changed > (c.minChanged ?? 150)) break;
+      }
       console.log(`3D Tiles ${c.dir}: ${stats.tilesLoaded} tiles, ${changed} pixels changed`, consoleLog.splice(0).join('\n'));
       if (c.notRendered) expect(changed, `expected failure: ${c.notRendered}`).toBeLessThanOrEqual(150);
       else expect(changed).toBeGreaterThan(c.minChanged ?? 150);

@@ -218,6 +218,8 @@ export class DeckOverlayController {
         selectedColor: SELECTED_COLOR,
         county: isCountyFiltered(layer) ? s.county : null,
         countyProperty: COUNTY_PROPERTY,
+        hiddenParks: this.threeD?.replaced().parks,
+        hiddenIds: this.threeD?.replaced().carriers,
       }));
     }
     return layers;

@@ -41,6 +41,9 @@ export interface ExtrusionOptions {
   /** Keep only features whose county property equals this (null keeps all). */
   county: string | null;
   countyProperty: string;
+  /** Drawn by 3D assets instead (oblique mesh of a park, BIM model on a carrier): not extruded. */
+  hiddenParks?: number[];
+  hiddenIds?: number[];
 }
 
 /** Minimum extrusion (m) for buildings without a height. */
@@ -49,6 +52,9 @@ const MIN_HEIGHT_M = 3;
 /** An extruded, pickable MVT layer. */
 export function extrusionLayer(o: ExtrusionOptions): Layer {
   const { county, countyProperty, selectedId } = o;
+  const hiddenParks = new Set(o.hiddenParks ?? []);
+  const hiddenIds = new Set(o.hiddenIds ?? []);
+  const hiddenKey = `${[...hiddenParks].join(',')}|${[...hiddenIds].join(',')}`;
   return new MVTLayer({
     id: o.id,
     data: o.url,
@@ -73,9 +79,12 @@ export function extrusionLayer(o: ExtrusionOptions): Layer {
     // The county filter drops features per tile; the trigger re-renders the tiles' sublayers.
     renderSubLayers: (props: Record<string, unknown>) => {
       const data = props.data as TileFeature[] | null;
-      const kept = county && Array.isArray(data) ? data.filter((f) => String(f.properties?.[countyProperty]) === county) : data;
+      const kept = Array.isArray(data)
+        ? data.filter((f) => (!county || String(f.properties?.[countyProperty]) === county)
+            && !hiddenParks.has(Number(f.properties?.park_id)) && !hiddenIds.has(Number(f.id)))
+        : data;
       return new GeoJsonLayer({ ...(props as object), data: kept ?? [] } as never);
     },
-    updateTriggers: { getFillColor: [selectedId], renderSubLayers: [county] },
+    updateTriggers: { getFillColor: [selectedId], renderSubLayers: [county, hiddenKey] },
   } as never);
 }

@@ -24,6 +24,8 @@ import { ElementPanel, type ElementProperties } from './element-panel.component.
 export interface TilesetInfo {
   id: number;
   name: string;
+  /** Park the mesh covers (its extruded buildings are hidden in 3D to avoid z-fighting). */
+  park_id?: number | null;
   url: string;
   center_lon: number | null;
   center_lat: number | null;
@@ -33,6 +35,8 @@ export interface TilesetInfo {
 export interface ModelInfo {
   id: number;
   name: string;
+  /** Carrier (building) the model stands on: its extrusion is hidden in 3D. */
+  carrier_id?: number | null;
   lon: number;
   lat: number;
   height: number;
@@ -107,6 +111,16 @@ export class ThreeDAssets {
       }
     })();
     return this.loading;
+  }
+
+  /**
+   * What the 3D assets replace: parks covered by a drawn oblique-photography mesh and carriers with a
+   * BIM model standing on them. Their extruded boxes would z-fight with the real geometry.
+   */
+  replaced(): { parks: number[]; carriers: number[] } {
+    const parks = this.tilesets.filter((t) => t.park_id != null && (!this.shown || this.shown.has(t.id))).map((t) => Number(t.park_id));
+    const carriers = [...this.models.values()].filter((m) => m.info.carrier_id != null).map((m) => Number(m.info.carrier_id));
+    return { parks, carriers };
   }
 
   /** Shows a tileset that is not (yet) in the list, e.g. a staff draft just uploaded. */
