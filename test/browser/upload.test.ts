@@ -114,14 +114,22 @@ describe.runIf(enabled)('upload and review page in Chromium', () => {
   });
 
   it('uploads a GPX track with a progress bar and previews it on the map', async () => {
+    const before = await page.getAttribute('#batch-preview', 'data-batch-id');
     await page.selectOption('#layer-select', 'tracks');
     await page.setInputFiles('#file-input', TRACK);
     expect(await page.textContent('#file-list')).toMatch(/garmin_connect_run\.gpx\s*65(\.\d)? KB/);
     await page.click('#upload-button');
     // The progress bar appears while the request runs (the body is small, so it may already say "processing").
     await page.waitForSelector('#upload-progress', { timeout: 5_000 }).catch(() => {});
-    await page.waitForSelector('#batch-preview[data-status="validated"] #summary-counts', { timeout: 60_000 });
+    await page.waitForFunction((prev) => {
+      const el = document.querySelector<HTMLElement>('#batch-preview');
+      return el?.dataset.batchId && el.dataset.batchId !== prev && el.querySelector('#summary-counts');
+    }, before, { timeout: 45_000 });
     await page.evaluate(() => (window as any).__upload.previewReady());
+    // A fresh batch, not the notice about an identical committed one (that would mean another test left it).
+    const notice = await page.$('#batch-notice');
+    expect(notice ? await notice.textContent() : '').not.toContain('未重复导入');
+    expect(await page.getAttribute('#batch-preview', 'data-status')).toBe('validated');
     expect(await count('total')).toBe(1);
     expect(await count('valid')).toBe(1);
     expect(await count('rejected')).toBe(0);
