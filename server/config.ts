@@ -58,6 +58,10 @@ export interface Config {
   uploadMaxFileMb: number;
   uploadMaxFiles: number;
   uploadMaxTotalMb: number;
+  /** Site selection: pause (ms) of the worker that keeps stored nearest-amenity distances current; 0 = off (distances measured live). */
+  nearestRefreshMs: number;
+  /** Site selection: carriers the nearest-amenity worker measures per transaction. */
+  nearestBatch: number;
 }
 
 const DEFAULTS = {
@@ -86,6 +90,9 @@ const DEFAULTS = {
   UPLOAD_MAX_FILE_MB: '200',
   UPLOAD_MAX_FILES: '2000',
   UPLOAD_MAX_TOTAL_MB: '2048',
+  // Site selection: stored nearest amenities (server/selection/nearest.worker.ts).
+  NEAREST_REFRESH_MS: '1000',
+  NEAREST_BATCH: '200',
 } as const;
 
 type Key = keyof typeof DEFAULTS;
@@ -151,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     uploadMaxFileMb: int(env, 'UPLOAD_MAX_FILE_MB', 1, 100_000),
     uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 1, 100_000),
     uploadMaxTotalMb: int(env, 'UPLOAD_MAX_TOTAL_MB', 1, 1_000_000),
+    nearestRefreshMs: int(env, 'NEAREST_REFRESH_MS', 0, 3_600_000),
+    nearestBatch: int(env, 'NEAREST_BATCH', 1, 100_000),
   });
 }

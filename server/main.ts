@@ -14,6 +14,8 @@ import { DemoService } from './demo/demo.service.ts';
 import { seedDemoTours } from './tours/demo-tours.ts';
 import { generateDemoTileset } from './three-d/demo-3d.ts';
 import { LocalAssetStore } from '../assets/storage.ts';
+import { NearestRepository } from './selection/nearest.repository.ts';
+import { NearestWorker } from './selection/nearest.worker.ts';
 
 /** A running server. */
 export interface Running {
@@ -52,6 +54,11 @@ export async function start(config: Config, log: (msg: string) => void = console
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);
     const sweeper = setInterval(() => auth.purgeExpired().catch(() => undefined), 3600_000);
     sweeper.unref();
+    // Keeps site selection's stored nearest-amenity distances current (migration 007). Not on the
+    // embedded database: its socket interleaves concurrent queries around a long statement, and
+    // selection measures live without it.
+    const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: config.nearestBatch, log });
+    if (db.engine === 'postgres') nearest.start();
     const server = app.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -65,6 +72,7 @@ export async function start(config: Config, log: (msg: string) => void = console
       db,
       async stop() {
         clearInterval(sweeper);
+        await nearest.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;

@@ -15,11 +15,13 @@
  * distances (scores within 1 point, and the order of every pair whose scores differ by more).
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type pg from 'pg';
 import { booleanIntersects, booleanPointInPolygon, pointOnFeature } from '@turf/turf';
 import type { Feature, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { api, signIn, TEST_ADMIN, testPool, userWithRole } from './helpers.ts';
+import { NearestRepository } from '../server/selection/nearest.repository.ts';
+import { NearestWorker } from '../server/selection/nearest.worker.ts';
 
 // ───────────────────────────── the world as the public sees it ─────────────────────────────
 
@@ -461,6 +463,140 @@ describe('site selection matches a brute-force oracle on the demo data', () => {
     } finally {
       await pool.query(`DELETE FROM amenities WHERE code = 'SEL-DRAFT-SCHOOL'`);
     }
+  });
+});
+
+// ───────────────────────────── stored nearest amenities ─────────────────────────────
+
+describe('stored nearest amenities (carrier_nearest) give the answers live measuring gives', () => {
+  // The refresh worker, driven here step by step on the test database. On PostgreSQL the server
+  // runs one too (they take turns on an advisory lock); the embedded database has none, so there
+  // the rows below are the only stored ones and every other carrier is measured live.
+  let repo: NearestRepository;
+  let worker: NearestWorker;
+  let built: Site[];
+  const kindsSql = `SELECT ARRAY(SELECT m.distance_m FROM unnest(amenity_kinds()) WITH ORDINALITY AS k(kind, i)
+                      LEFT JOIN LATERAL nearest_amenity(c.geom_m, k.kind) m ON true ORDER BY k.i)`;
+
+  /** Apply every pending amenity change to the stored rows. */
+  const refresh = async () => { while (await worker.applyAmenityChanges()) { /* next kind */ } };
+  const storedRow = async (id: number) =>
+    (await pool.query(`SELECT distance_m FROM carrier_nearest WHERE carrier_id = $1`, [id])).rows[0]?.distance_m as (number | null)[] | undefined;
+  const liveRow = async (id: number) => (await pool.query(`SELECT (${kindsSql}) AS d FROM carriers c WHERE c.id = $1`, [id])).rows[0].d as (number | null)[];
+  const schoolOf = async (site: Site) =>
+    (await selectAll({ within: site.feature.geometry, layers: [site.layer], status: [site.props.status], weights: { distance_school: 100 } }))
+      .results.find((r) => r.id === site.id)!.distances.school;
+
+  beforeAll(async () => {
+    repo = new NearestRepository(pool);
+    worker = new NearestWorker(repo, { intervalMs: 0, batch: 50 });
+    await refresh();
+    // The land parcels of one county: enough for a brief to mix stored and live carriers.
+    built = sites.filter((x) => x.layer === 'land' && x.props.county === '511702').slice(0, 120);
+    if (inject('dbEngine') === 'postgres') await worker.drain();
+    else await repo.step((st) => st.buildRows(built.map((x) => x.id)));
+  }, 300_000);
+
+  it('stores, for every carrier with a row, exactly the live KNN distance of every kind', async () => {
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE n.distance_m IS DISTINCT FROM (${kindsSql}))::int AS wrong
+       FROM carrier_nearest n JOIN carriers c ON c.id = n.carrier_id`);
+    expect(rows[0].n).toBeGreaterThanOrEqual(built.length);
+    expect(rows[0].wrong).toBe(0);
+    // Slot i is the kind amenity_kinds() names i-th; the catalog knows the same 16 kinds.
+    const slots = (await pool.query(`SELECT amenity_kinds() AS k`)).rows[0].k;
+    expect([...slots].sort()).toEqual([...amenityKinds].sort());
+  });
+
+  it('answers a brief over stored and live carriers as the oracle does', async () => {
+    const brief = { layers: ['land'], counties: ['511702'], status: ['available', 'reserved', 'occupied'], maxDistanceM: { school: 3000 }, weights: { distance_school: 50, distance_hospital: 50 } };
+    const { results } = await selectAll(brief);
+    const { ids, ambiguous } = matches(brief);
+    const unsure = new Set(ambiguous);
+    expect(results.map((r) => r.id).filter((id) => !unsure.has(id)).sort()).toEqual(ids.filter((id) => !unsure.has(id)).sort());
+    const stored = new Set((await pool.query(`SELECT carrier_id FROM carrier_nearest WHERE carrier_id = ANY ($1::bigint[])`, [results.map((r) => r.id)])).rows.map((r) => Number(r.carrier_id)));
+    expect(stored.size, 'some results come from stored rows').toBeGreaterThan(0);
+    const byId = new Map(sites.map((x) => [x.id, x]));
+    for (const r of results) {
+      for (const k of ['school', 'hospital']) {
+        const mine = nearest(byId.get(r.id)!, k)!;
+        expect(Math.abs(r.distances[k]! - mine), `site ${r.id} ${k}`).toBeLessThanOrEqual(tolerance(mine));
+      }
+    }
+  });
+
+  it('measures a carrier without a row live, with the same result', async () => {
+    const site = built[0];
+    const before = await schoolOf(site);
+    await pool.query(`DELETE FROM carrier_nearest WHERE carrier_id = $1`, [site.id]);
+    try {
+      expect(await schoolOf(site)).toBe(before);
+    } finally {
+      await repo.step((st) => st.buildRows([site.id]));
+    }
+    expect(await storedRow(site.id)).toEqual(await liveRow(site.id));
+  });
+
+  it('drops the row of a carrier whose geometry changes, so it is measured live at once', async () => {
+    const site = built[1];
+    const original = (await pool.query(`SELECT ST_AsEWKT(geom) AS g FROM carriers WHERE id = $1`, [site.id])).rows[0].g;
+    expect(await storedRow(site.id)).toBeDefined();
+    try {
+      // Editing attributes or publishing keeps the row; moving the parcel 300 m east drops it.
+      await pool.query(`UPDATE carriers SET name = name WHERE id = $1`, [site.id]);
+      expect(await storedRow(site.id)).toBeDefined();
+      await pool.query(`UPDATE carriers SET geom = ST_Translate(geom, 0.003, 0) WHERE id = $1`, [site.id]);
+      expect(await storedRow(site.id)).toBeUndefined();
+      const live = await liveRow(site.id);
+      const moved = { ...site, feature: { ...site.feature, geometry: (await (await api(`/api/layers/land/features/${site.id}`)).json()).geometry } };
+      expect(await schoolOf(moved)).toBe(live[0]);
+    } finally {
+      await pool.query(`UPDATE carriers SET geom = ST_GeomFromEWKT($2) WHERE id = $1`, [site.id, original]);
+      await repo.step((st) => st.buildRows([site.id]));
+    }
+    expect(await storedRow(site.id)).toEqual(await liveRow(site.id));
+  });
+
+  it('follows an amenity that is added as a draft, published, moved and deleted: at once, and after the refresh', async () => {
+    const site = built.find((x) => x.props.status === 'available') ?? built[2];
+    const slot = (await pool.query(`SELECT amenity_kind_ordinal('school') AS i`)).rows[0].i as number;
+    const storedSchool = async () => (await storedRow(site.id))![slot - 1];
+    const before = await schoolOf(site);
+    expect(before).toBeGreaterThan(0);
+    expect(await storedSchool()).toBe(before);
+    const [lon, lat] = pointOnFeature(site.feature).geometry.coordinates;
+    const pending = async () => (await pool.query(`SELECT count(*)::int AS n FROM amenity_nearest_changes`)).rows[0].n as number;
+    await pool.query(`INSERT INTO amenities (code, kind, name, review_state, geom) VALUES ('SEL-NEAREST-SCHOOL', 'school', '测试学校', 'draft', ST_SetSRID(ST_MakePoint($1, $2), 4326))`, [lon, lat]);
+    try {
+      // A draft is no change at all.
+      expect(await pending()).toBe(0);
+      expect(await schoolOf(site)).toBe(before);
+      // Published inside the site: 0 m at once (measured live), and stored after the refresh.
+      await pool.query(`UPDATE amenities SET review_state = 'published' WHERE code = 'SEL-NEAREST-SCHOOL'`);
+      expect(await schoolOf(site)).toBe(0);
+      await refresh();
+      expect(await pending()).toBe(0);
+      expect(await storedSchool()).toBe(0);
+      expect(await schoolOf(site)).toBe(0);
+      // Moved 50 km away: back to the old nearest school.
+      await pool.query(`UPDATE amenities SET geom = ST_Translate(geom, 0.5, 0) WHERE code = 'SEL-NEAREST-SCHOOL'`);
+      expect(await schoolOf(site)).toBe(before);
+      await refresh();
+      expect(await storedSchool()).toBe(before);
+      // Moved back inside, then deleted.
+      await pool.query(`UPDATE amenities SET geom = ST_SetSRID(ST_MakePoint($1, $2), 4326) WHERE code = 'SEL-NEAREST-SCHOOL'`, [lon, lat]);
+      await refresh();
+      expect(await storedSchool()).toBe(0);
+      await pool.query(`DELETE FROM amenities WHERE code = 'SEL-NEAREST-SCHOOL'`);
+      expect(await schoolOf(site)).toBe(before);
+      await refresh();
+      expect(await storedSchool()).toBe(before);
+      expect(await schoolOf(site)).toBe(before);
+    } finally {
+      await pool.query(`DELETE FROM amenities WHERE code = 'SEL-NEAREST-SCHOOL'`);
+      await refresh();
+    }
+    expect(await storedRow(site.id)).toEqual(await liveRow(site.id));
   });
 });
 

@@ -4,9 +4,10 @@
 -- published amenities take part: officers see what the public sees.
 --
 -- Distances are metres on the EPSG:4545 companion columns, from the site's boundary (0 when the
--- amenity is inside), rounded to the centimetre: for each requested amenity kind one KNN probe
--- (`<->`, LIMIT 1) per candidate that passed the attribute filters, on the per-kind translated
--- GiST index of migration 004 (amenities_kind_knn_idx) so a probe only ever walks its own kind.
+-- amenity is inside), rounded to the centimetre: `nearest_amenity` (migration 007), one KNN probe
+-- on the per-kind translated GiST index of migration 004. They are read from `carrier_nearest`,
+-- stored by the background worker (nearest.worker.ts), and measured live only where that is
+-- missing or not current.
 --
 --  $1 carrier kinds text[]          $2 statuses text[]            $3 county adcodes text[] | NULL
 --  $4 park ids bigint[] | NULL      $5/$6 area m² min/max         $7/$8 price min/max
@@ -19,15 +20,74 @@
 --  $27 amenity kinds to measure text[]       $28 maximum distance per kind float8[] (NULL = none)
 
 -- name: selectCandidates
--- Filter first, measure after. `f` applies every attribute and area constraint, then each
--- `maxDistanceM` as an indexed ST_DWithin against that kind's points (EXISTS, on the per-kind
--- index); only the carriers left get their nearest distances, once. Area and price also carry a
--- sargable bound (indexes of migration 004) beside the exact, rounded comparison; the DWithin
--- radius gets the same half-centimetre slack, and the exact test on the rounded distances is
--- the last line, so the answer is the one the brute-force oracle in the tests computes.
-WITH f AS MATERIALIZED (
-  SELECT c.*
+-- Filter, then read the distances. Area and price carry a sargable bound (indexes of migration
+-- 004) beside the exact, rounded comparison. `dist` holds the brief's kinds in the order of $27:
+-- from the carrier's `carrier_nearest` row when it is current for every kind asked (the row
+-- exists and no asked kind has a pending amenity change), otherwise measured live, kind by kind,
+-- for the kinds that are not. Either way the same numbers (nearest_amenity, migration 007), so
+-- the answer is the one the brute-force oracle in the tests computes. The stored slots are picked
+-- with constant subscripts (amenity_kind_ordinal of a parameter folds at planning) into one array
+-- cut to the number of kinds: no per-row subquery on the common path. `OFFSET 0` keeps the
+-- planner from copying the `dist` expression into the maximum-distance tests below, which would
+-- evaluate it (and any live probe) once per test. Maximum distances apply to the rounded values.
+SELECT s.id, s.kind, s.name, s.status, s.county_adcode, s.park_id, s.land_use, s.area_m2, s.price, s.price_unit,
+       s.power_kva, s.water_t_per_day, s.gas, s.floors, s.floor_load_kn_m2, s.clear_height_m, s.plot_ratio_min,
+       s.plot_ratio_max, s.investment_intensity_wan_per_mu, s.output_per_mu_wan, s.dist
+FROM (
+  SELECT c.id,
+         c.kind,
+         c.name,
+         c.status,
+         c.county_adcode,
+         c.park_id,
+         c.land_use,
+         round(c.area_m2::numeric, 2)::float8 AS area_m2,
+         c.price,
+         c.price_unit,
+         c.power_kva,
+         c.water_t_per_day,
+         c.gas,
+         c.floors,
+         c.floor_load_kn_m2,
+         c.clear_height_m,
+         c.plot_ratio_min,
+         c.plot_ratio_max,
+         c.investment_intensity_wan_per_mu,
+         c.output_per_mu_wan,
+         CASE
+           WHEN cardinality($27::text[]) = 0 THEN '{}'::float8[]
+           WHEN n.distance_m IS NOT NULL
+                AND NOT ((SELECT ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes)) && $27::text[])
+           THEN (ARRAY[
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[1])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[2])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[3])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[4])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[5])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[6])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[7])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[8])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[9])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[10])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[11])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[12])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[13])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[14])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[15])],
+                  n.distance_m[amenity_kind_ordinal(($27::text[])[16])]
+                ])[1:cardinality($27::text[])]
+           ELSE ARRAY(
+             SELECT CASE
+                      WHEN n.distance_m IS NOT NULL
+                           AND NOT (ARRAY[k.kind] && (SELECT ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes)))
+                      THEN n.distance_m[amenity_kind_ordinal(k.kind)]
+                      ELSE (SELECT l.distance_m FROM nearest_amenity(c.geom_m, k.kind) l)
+                    END
+             FROM unnest($27::text[]) WITH ORDINALITY AS k(kind, i)
+             ORDER BY k.i)
+         END AS dist
   FROM carriers c
+  LEFT JOIN carrier_nearest n ON n.carrier_id = c.id AND cardinality($27::text[]) > 0
   WHERE c.review_state = 'published'
     AND c.kind = ANY ($1::text[])
     AND c.status = ANY ($2::text[])
@@ -53,53 +113,25 @@ WITH f AS MATERIALIZED (
     AND ($22::float8 IS NULL OR c.output_per_mu_wan IS NULL OR c.output_per_mu_wan <= $22::float8)
     AND ($23::text IS NULL OR ST_Intersects(c.geom, ST_SetSRID(ST_GeomFromGeoJSON($23::text), 4326)))
     AND ($24::float8 IS NULL OR ST_DWithin(c.geom_m, ST_Transform(ST_SetSRID(ST_MakePoint($24::float8, $25::float8), 4326), 4545), $26::float8))
-    AND NOT EXISTS (
-      SELECT 1 FROM unnest($27::text[], $28::float8[]) AS m(kind, max_m)
-      WHERE m.max_m IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM amenities a
-        -- `IS TRUE`: the kind is tested on the rows the GiST index returns; as a plain equality the
-        -- planner ANDs the bitmap of the whole kind (1,000s of rows) into every probe.
-        WHERE (a.kind = m.kind) IS TRUE AND a.review_state = 'published'
-          AND ST_DWithin(ST_Translate(a.geom_m, amenity_kind_offset(a.kind), 0),
-                         ST_Translate(c.geom_m, amenity_kind_offset(m.kind), 0), m.max_m + 0.005)))
-)
-SELECT f.id,
-       f.kind,
-       f.name,
-       f.status,
-       f.county_adcode,
-       f.park_id,
-       f.land_use,
-       round(f.area_m2::numeric, 2)::float8 AS area_m2,
-       f.price,
-       f.price_unit,
-       f.power_kva,
-       f.water_t_per_day,
-       f.gas,
-       f.floors,
-       f.floor_load_kn_m2,
-       f.clear_height_m,
-       f.plot_ratio_min,
-       f.plot_ratio_max,
-       f.investment_intensity_wan_per_mu,
-       f.output_per_mu_wan,
-       d.dist
-FROM f
-CROSS JOIN LATERAL (
-  SELECT array_agg(n.d ORDER BY k.i) AS dist
-  FROM unnest($27::text[]) WITH ORDINALITY AS k(kind, i)
-  LEFT JOIN LATERAL (
-    SELECT round(ST_Distance(a.geom_m, f.geom_m)::numeric, 2)::float8 AS d
-    FROM amenities a
-    WHERE a.kind = k.kind AND a.review_state = 'published'
-    ORDER BY ST_Translate(a.geom_m, amenity_kind_offset(a.kind), 0) <-> ST_Translate(f.geom_m, amenity_kind_offset(k.kind), 0)
-    LIMIT 1
-  ) n ON true
-) d
-WHERE NOT EXISTS (
-  SELECT 1 FROM unnest(d.dist, $28::float8[]) AS u(dist, max_m)
-  WHERE u.max_m IS NOT NULL AND (u.dist IS NULL OR u.dist > u.max_m)
-);
+  OFFSET 0
+) s
+WHERE true
+  AND (($28::float8[])[1] IS NULL OR s.dist[1] <= ($28::float8[])[1])
+  AND (($28::float8[])[2] IS NULL OR s.dist[2] <= ($28::float8[])[2])
+  AND (($28::float8[])[3] IS NULL OR s.dist[3] <= ($28::float8[])[3])
+  AND (($28::float8[])[4] IS NULL OR s.dist[4] <= ($28::float8[])[4])
+  AND (($28::float8[])[5] IS NULL OR s.dist[5] <= ($28::float8[])[5])
+  AND (($28::float8[])[6] IS NULL OR s.dist[6] <= ($28::float8[])[6])
+  AND (($28::float8[])[7] IS NULL OR s.dist[7] <= ($28::float8[])[7])
+  AND (($28::float8[])[8] IS NULL OR s.dist[8] <= ($28::float8[])[8])
+  AND (($28::float8[])[9] IS NULL OR s.dist[9] <= ($28::float8[])[9])
+  AND (($28::float8[])[10] IS NULL OR s.dist[10] <= ($28::float8[])[10])
+  AND (($28::float8[])[11] IS NULL OR s.dist[11] <= ($28::float8[])[11])
+  AND (($28::float8[])[12] IS NULL OR s.dist[12] <= ($28::float8[])[12])
+  AND (($28::float8[])[13] IS NULL OR s.dist[13] <= ($28::float8[])[13])
+  AND (($28::float8[])[14] IS NULL OR s.dist[14] <= ($28::float8[])[14])
+  AND (($28::float8[])[15] IS NULL OR s.dist[15] <= ($28::float8[])[15])
+  AND (($28::float8[])[16] IS NULL OR s.dist[16] <= ($28::float8[])[16]);
 
 -- name: pageGeometries
 -- $1 carrier ids of the returned page.
