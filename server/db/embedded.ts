@@ -1,7 +1,8 @@
 /**
  * Embedded PostgreSQL + PostGIS: PGlite (WASM Postgres) with the PostGIS extension, served on a
- * loopback port by pglite-socket so the rest of the server talks `pg` exactly as it does to a real
- * server. This is the only file that imports PGlite.
+ * loopback port (pglite-socket's connection handlers behind our own queue, `pglite-wire.ts`) so the
+ * rest of the server talks `pg` exactly as it does to a real server. This and `pglite-wire.ts` are
+ * the only files that import PGlite.
  *
  * PGlite is one backend in one process: the data directory must not be opened twice. The port of
  * the running socket is written to `<dataDir>/embedded-db.json` so command-line tools can connect
@@ -11,7 +12,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serveWire } from './pglite-wire.ts';
 
 /** A running embedded database and how to reach it. */
 export interface EmbeddedDatabase {
@@ -34,11 +35,8 @@ export async function startEmbedded(dataDir: string, port: number, maxConnection
   const pgDir = path.join(dataDir, 'pg');
   await fs.mkdir(pgDir, { recursive: true });
   const db = await PGlite.create({ dataDir: pgDir, extensions: { postgis } });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections });
-  await server.start();
-  // getServerConn() returns "host:port" of the bound socket.
-  const conn = server.getServerConn();
-  const boundPort = Number(conn.split(':').pop());
+  const server = await serveWire(db, port, maxConnections);
+  const boundPort = server.port;
   const url = `postgres://postgres@127.0.0.1:${boundPort}/postgres`;
   const infoPath = socketInfoPath(dataDir);
   await fs.writeFile(infoPath, JSON.stringify({ url, pid: process.pid, startedAt: new Date().toISOString() }));
