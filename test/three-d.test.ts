@@ -171,6 +171,44 @@ describe.skipIf(!hasFixtures())('3D Tiles upload and serving', () => {
     expect(json.root.transform[12]).toBeCloseTo(geodeticToEcef(107.5, 31.25, 5)[0], 3);
   });
 
+  it('serves loaders.gl renderable copies of i3dm and cmpt contents, and the originals untouched', async () => {
+    const expected: Record<string, { uris: string[]; files: number }> = {
+      '1.0/InstancedWithBatchTable': { uris: ['instancedWithBatchTable.i3dm.derived-0.b3dm'], files: 2 },
+      '1.0/Composite': { uris: ['composite.cmpt.derived-0.b3dm', 'composite.cmpt.derived-1.b3dm'], files: 2 },
+      '1.0/TilesetWithTreeBillboards': { uris: ['tree_billboard.i3dm.derived-0.b3dm', 'tree.i3dm.derived-0.b3dm'], files: 4 },
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const dir = fixture(`tiles3d/${name}`);
+      const { status, body } = await uploadZip(zipFolder(dir), `${path.basename(name)}.zip`);
+      expect(status, JSON.stringify(body)).toBe(201);
+      // Only the uploaded files count; the copies are stored beside them.
+      expect(body.tileset.entry_count).toBe(want.files);
+      const about3dView = (body.warnings as string[]).filter((w) => !w.startsWith('files not referenced'));
+      if (name.endsWith('TreeBillboards')) expect(about3dView).toEqual([expect.stringMatching(/^tree_billboard\.i3dm: .*KHR_techniques_webgl/)]);
+      else expect(about3dView).toEqual([]);
+
+      const plain = await (await api(body.url, { cookie: staff })).json();
+      expect(plain).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'tileset.json'), 'utf8')));
+
+      const compat = await api(`${body.url}?compat=single-content`, { cookie: staff });
+      expect(compat.headers.get('etag')).not.toBe((await api(body.url, { cookie: staff })).headers.get('etag'));
+      const uris: string[] = [];
+      const walk = (tile: Record<string, any>) => {
+        expect(tile.contents).toBeUndefined();
+        if (tile.content) uris.push(tile.content.uri);
+        for (const child of tile.children ?? []) walk(child);
+      };
+      walk((await compat.json()).root);
+      expect(uris).toEqual(want.uris);
+      for (const uri of uris) {
+        const r = await api(`/3dtiles/${body.id}/${uri}`, { cookie: staff });
+        expect(r.status, uri).toBe(200);
+        expect(r.headers.get('content-type')).toBe('application/octet-stream');
+        expect(new TextDecoder().decode(new Uint8Array(await r.arrayBuffer()).subarray(0, 4))).toBe('b3dm');
+      }
+    }
+  });
+
   it('refuses hostile zips, naming the entry', async () => {
     const ts = strToU8(JSON.stringify({ asset: { version: '1.0' }, geometricError: 1, root: { boundingVolume: { sphere: [0, 0, 0, 1] }, geometricError: 0, content: { uri: 'a.b3dm' } } }));
     const missing = await uploadZip(zipSync({ 'tileset.json': ts }), 'missing.zip');

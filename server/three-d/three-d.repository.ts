@@ -59,7 +59,10 @@ export interface NewTileset {
   placement: { lon: number; lat: number; height: number; heading: number } | null;
   center: [number, number] | null;
   tileCount: number;
+  /** The uploaded files (counted in `entry_count` and `total_bytes`). */
   entries: TilesetEntryRow[];
+  /** Files derived from them for the 3D view (`tiles/3dtiles/renderable-contents.ts`), stored and served beside them. */
+  derivedEntries?: TilesetEntryRow[];
   reviewState: ReviewState;
   createdBy: number | null;
 }
@@ -140,7 +143,7 @@ export class ThreeDRepository {
         t.entries.reduce((s, e) => s + e.size, 0), t.reviewState, t.createdBy,
       ]);
       const id = Number(rows[0].id);
-      await client.query(Q.insertTilesetEntries, [id, JSON.stringify(t.entries)]);
+      await client.query(Q.insertTilesetEntries, [id, JSON.stringify([...t.entries, ...(t.derivedEntries ?? [])])]);
       await client.query('COMMIT');
       return id;
     } catch (err) {

@@ -81,7 +81,7 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
     },
     {
       method: 'get', path: '/3dtiles/:id/*path', access: 'public', tag: '3d',
-      summary: 'Files of a tileset: tileset.json (with root.transform from its placement; ?compat=single-content splits 1.1 multiple contents for loaders.gl) and its contents; ETag, Range, gzip',
+      summary: 'Files of a tileset: tileset.json (with root.transform from its placement; ?compat=single-content, for loaders.gl/deck.gl: renderable copies of i3dm/cmpt contents made at upload, 1.1 multiple contents split) and its contents; ETag, Range, gzip',
       async handler(req, res, viewer) {
         const segs = req.params.path as unknown as string[];
         const path = (Array.isArray(segs) ? segs : [String(segs)]).join('/');

@@ -5,7 +5,10 @@
  * (`tiles/3dtiles/tileset-validator.ts`), every file stored content-addressed in the asset store
  * (with a gzip copy when that saves ≥ 10 %) and listed in `tileset_entries`. A tileset that does not
  * place itself gets a placement (staff's lon/lat/height/heading, else the park's or carrier's point)
- * and is served with `root.transform = ENU(lon, lat, height) · Rz(-heading)`.
+ * and is served with `root.transform = ENU(lon, lat, height) · Rz(-heading)`. Contents deck.gl cannot
+ * draw (i3dm, cmpt, `KHR_techniques_webgl` materials) get renderable copies at upload
+ * (`tiles/3dtiles/renderable-contents.ts`), stored beside the originals and served to the 3D view
+ * through `?compat=single-content`; the uploaded files are served unchanged.
  *
  * Models: IFC is converted to GLB with an element property index (`survey-import/bim/`), glTF/GLB
  * is kept as uploaded with an index of its nodes. Placement: staff's lon/lat, else IfcSite
@@ -24,6 +27,7 @@ import { AppError, NotFoundError } from '../http/errors.ts';
 import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../tiles/3dtiles/safe-zip.ts';
 import { TilesetError, tilesetPrefix, validateTileset } from '../../tiles/3dtiles/tileset-validator.ts';
 import { checkPlacement, placementTransform, multiply4, type Placement } from '../../tiles/3dtiles/enu.ts';
+import { deriveRenderableContents, derivedTilesetPath } from '../../tiles/3dtiles/renderable-contents.ts';
 import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
 import type { InputFile } from '../../survey-import/types.ts';
 import { BimError, packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
@@ -159,13 +163,16 @@ export class ThreeDService {
     }
     if (!report.georeferenced && !finalPlacement) finalPlacement = await this.anchorPlacement(parkId, carrierId);
     if (!report.georeferenced && !finalPlacement) warnings.push('the tileset has no georeferencing transform: set its place with POST /api/tilesets/{id}/placement');
+    const renderable = deriveRenderableContents(files);
+    warnings.push(...renderable.warnings);
     const stored = await this.storeEntries(files);
+    const derivedEntries = await this.storeEntries(renderable.files);
     const id = await this.repo.insertTileset({
       name: (fields.name?.trim() || file.name.replace(/\.zip$/i, '')).slice(0, 200),
       parkId, carrierId, origin: 'upload', sourceSha256: createHash('sha256').update(file.bytes).digest('hex'),
       version: report.version, georeferenced: report.georeferenced, placement: finalPlacement,
       center: finalPlacement ? [finalPlacement.lon, finalPlacement.lat] : report.center,
-      tileCount: report.tiles, entries: stored, reviewState: 'draft', createdBy,
+      tileCount: report.tiles, entries: stored, derivedEntries, reviewState: 'draft', createdBy,
     });
     const tileset = (await this.repo.getTileset(id))!;
     return { tileset, url: tilesetUrl(id), warnings };
@@ -179,11 +186,12 @@ export class ThreeDService {
   ): Promise<number> {
     const report = validateTileset(files);
     const stored = await this.storeEntries(files);
+    const derivedEntries = await this.storeEntries(deriveRenderableContents(files).files);
     return this.repo.insertTileset({
       name, parkId: opts.parkId, carrierId: null, origin: opts.origin, sourceSha256: null, version: report.version,
       georeferenced: report.georeferenced, placement: report.georeferenced ? null : opts.placement,
       center: opts.placement ? [opts.placement.lon, opts.placement.lat] : report.center, tileCount: report.tiles,
-      entries: stored, reviewState: opts.reviewState, createdBy: null,
+      entries: stored, derivedEntries, reviewState: opts.reviewState, createdBy: null,
     });
   }
 
@@ -263,13 +271,17 @@ export class ThreeDService {
 
   /**
    * A file of a tileset for the viewer. The root tileset.json of a placed tileset is rewritten
-   * with the placement's root transform.
+   * with the placement's root transform. With `singleContent` (loaders.gl, hence deck.gl), a
+   * tileset JSON is served as its renderable copy when the upload derived one (contents deck.gl
+   * cannot draw — i3dm, cmpt, technique materials — replaced by derived copies,
+   * `tiles/3dtiles/renderable-contents.ts`), and 1.1 `contents` arrays are split.
    */
   async tilesetFile(viewer: Viewer, id: number, path: string, opts: { singleContent?: boolean } = {}): Promise<ServedFile> {
     const t = await this.repo.getTileset(id);
     if (!t || (!t.public && !seesUnpublished(viewer))) throw new NotFoundError('tileset', id);
-    const entry = await this.repo.getTilesetEntry(id, path);
+    let entry = await this.repo.getTilesetEntry(id, path);
     if (!entry) throw new NotFoundError(`file in tileset ${id}:`, path);
+    if (entry.ext === 'json' && opts.singleContent) entry = (await this.repo.getTilesetEntry(id, derivedTilesetPath(path))) ?? entry;
     const contentType = CONTENT_TYPES[entry.ext] ?? 'application/octet-stream';
     const placed = path === 'tileset.json' && !t.georeferenced && t.lon !== null && t.lat !== null;
     const rewrite = entry.ext === 'json' && opts.singleContent;

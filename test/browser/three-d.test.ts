@@ -1,8 +1,8 @@
 /**
- * 3D assets in real Chromium: a fixture 3D Tiles tileset streams its tiles into the 3D view and
- * renders (pixel variance of the canvas over an otherwise empty background), a 3D Tiles 1.1
- * tileset placed by staff renders in Dazhou, and clicking a BIM model (FZK-Haus IFC, placed on a
- * park) opens the picked element's IFC properties.
+ * 3D assets in real Chromium: every fixture 3D Tiles tileset streams its tiles into the 3D view and
+ * renders (pixels that change when only it is hidden), i3dm and cmpt through the renderable copies
+ * derived at upload; the 3D Tiles 1.1 tilesets placed by staff render in Dazhou; and clicking a BIM
+ * model (FZK-Haus IFC, placed on a park) opens the picked element's IFC properties.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,20 +92,19 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
    * One case per fixture tileset (../shared/fixtures/tiles3d, EXPECTED.md section 5). The 1.0
    * samples place themselves (Exton, PA: no carrier data there); the 1.1 samples have no
    * georeferencing and are placed by staff beside the demo park. `zoom` fits the tileset's size
-   * (the 1.1 implicit and multiple-contents samples are 1 m squares).
+   * (the 1.1 implicit and multiple-contents samples are 1 m squares). `ext`: a content request the
+   * view must make; `only`: every content request of the tileset must match it.
    */
-  /**
-   * `notRendered`: a documented expected failure — upload, validation, serving and the tile load
-   * are still asserted, and the pixel check asserts that nothing is drawn, so an upstream fix shows
-   * up as a failing case to flip.
-   */
-  const I3DM = 'deck.gl Tile3DLayer draws nothing for i3dm content (tile loads, ScenegraphLayer with 25 ECEF-placed instances renders no pixels)';
-  const CASES: { name: string; dir: string; ext: RegExp; zoom: number; place?: [number, number]; notRendered?: string; minChanged?: number }[] = [
+  const CASES: { name: string; dir: string; ext: RegExp; zoom: number; place?: [number, number]; minChanged?: number; only?: RegExp }[] = [
     { name: 'batched-b3dm', dir: '1.0/BatchedWithBatchTable', ext: /\.b3dm$/, zoom: 18 },
     { name: 'pointcloud-pnts', dir: '1.0/PointCloudRGB', ext: /\.pnts$/, zoom: 20 },
-    { name: 'instanced-i3dm', dir: '1.0/InstancedWithBatchTable', ext: /\.i3dm$/, zoom: 18, notRendered: I3DM },
-    { name: 'composite-cmpt', dir: '1.0/Composite', ext: /\.cmpt$/, zoom: 18, notRendered: 'deck.gl #6389: Tile3DLayer cannot render cmpt (composite) content' },
-    { name: 'tree-billboards-i3dm', dir: '1.0/TilesetWithTreeBillboards', ext: /\.i3dm$/, zoom: 18, notRendered: I3DM },
+    // i3dm and cmpt draw through the renderable copies derived at upload (instances baked as glTF
+    // nodes, composites split into their inner tiles): the view requests those, not the originals.
+    { name: 'instanced-i3dm', dir: '1.0/InstancedWithBatchTable', ext: /\.i3dm\.derived-0\.b3dm$/, zoom: 18 },
+    { name: 'composite-cmpt', dir: '1.0/Composite', ext: /\.cmpt\.derived-1\.b3dm$/, zoom: 18 },
+    { name: 'tree-billboards-i3dm', dir: '1.0/TilesetWithTreeBillboards', ext: /\.i3dm\.derived-0\.b3dm$/, zoom: 18 },
+    // From afar only the root tile loads: the billboards, whose KHR_techniques_webgl material the copy replaces by unlit PBR.
+    { name: 'tree-billboards-far', dir: '1.0/TilesetWithTreeBillboards', ext: /tree_billboard\.i3dm\.derived-0\.b3dm$/, zoom: 16, only: /tree_billboard/ },
     { name: 'request-volume-city-b3dm', dir: '1.0/TilesetWithRequestVolume_city', ext: /\.b3dm$/, zoom: 17 },
     { name: 'metadata-granularities-glb', dir: '1.1/MetadataGranularities', ext: /\.glb$/, zoom: 17.5, place: [0.004, 0.004] },
     // The sample is a 1 m square: at zoom 22 its 32 tiles draw ~120 pixels of small marks (looked at in the screenshot).
@@ -148,7 +147,7 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
   }
 
   for (const c of CASES) {
-    it(`uploads, serves and renders ${c.dir}`, async () => {
+    it(`uploads, serves and renders ${c.dir}${c.only ? ` (from afar: ${c.only.source} only)` : ''}`, async () => {
       let fields: Record<string, string> = {};
       if (c.place) {
         const [lon, lat] = await demoParkCentre();
@@ -165,6 +164,7 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
       await waitForTileset(t.id);
       const mine = contentRequests.filter((u) => u.includes(`/3dtiles/${t.id}/`));
       expect(mine.some((u) => c.ext.test(u)), mine.join(' ')).toBe(true);
+      if (c.only) expect(mine.every((u) => c.only!.test(u)), mine.join(' ')).toBe(true);
       const stats = await page.evaluate((id) => (window as any).__threeD.stats.byTileset[id], t.id);
       expect(stats.errors).toEqual([]);
 
@@ -179,7 +179,7 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
       }
       // Software GL under load can draw a freshly loaded tile a few frames late: measure up to 4 times.
       let changed = 0;
-      for (let attempt = 0; attempt < (c.notRendered ? 1 : 4); attempt++) {
+      for (let attempt = 0; attempt < 4; attempt++) {
         // Only this tileset, then none: other tilesets (e.g. copies of the same fixture uploaded by other
         // tests at the same place) must not hide its pixels.
         await page.evaluate((id) => (window as any).__threeD.showOnlyTilesets([id]), t.id);
@@ -193,8 +193,7 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
         if (changed > (c.minChanged ?? 150)) break;
       }
       console.log(`3D Tiles ${c.dir}: ${stats.tilesLoaded} tiles, ${changed} pixels changed`, consoleLog.splice(0).join('\n'));
-      if (c.notRendered) expect(changed, `expected failure: ${c.notRendered}`).toBeLessThanOrEqual(150);
-      else expect(changed).toBeGreaterThan(c.minChanged ?? 150);
+      expect(changed).toBeGreaterThan(c.minChanged ?? 150);
       expect(errors).toEqual([]);
     });
   }

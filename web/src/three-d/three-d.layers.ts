@@ -161,7 +161,8 @@ export class ThreeDAssets {
       const st = (this.stats.byTileset[t.id] ??= { loaded: false, tilesLoaded: 0, errors: [] });
       layers.push(new Tile3DLayer({
         id: `tileset-${t.id}`,
-        // loaders.gl 4.5 reads only `content`: the server splits 1.1 `contents` arrays for us.
+        // loaders.gl 4.5 reads only `content` and deck.gl draws neither i3dm nor cmpt: with this flag the
+        // server points the tileset at renderable copies made at upload and splits `contents` arrays.
         data: `${t.url}?compat=single-content`,
         loader: Tiles3DLoader,
         pointSize: 2,
