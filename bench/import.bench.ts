@@ -28,7 +28,10 @@ if (!url) {
   console.error('bench:import needs a real PostGIS: DATABASE_URL=postgres://… npm run bench:import');
   process.exit(2);
 }
-for (const tool of ['ogr2ogr', 'exiftool', 'vipsthumbnail']) {
+const which = process.argv[2] ?? 'all';
+// Only the tools of the parts that run: `bench:import parcels` needs GDAL alone.
+const tools = [...(which !== 'photos' ? ['ogr2ogr'] : []), ...(which !== 'parcels' ? ['exiftool', 'vipsthumbnail'] : [])];
+for (const tool of tools) {
   if (spawnSync('which', [tool]).status !== 0) {
     console.error(`bench:import needs ${tool} (apt-get install gdal-bin libimage-exiftool-perl libvips-tools)`);
     process.exit(2);
@@ -134,7 +137,6 @@ async function photos() {
 }
 
 try {
-  const which = process.argv[2] ?? 'all';
   if (which === 'all' || which === 'parcels') await parcels();
   if (which === 'all' || which === 'photos') await photos();
 } finally {

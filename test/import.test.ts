@@ -117,6 +117,52 @@ describe.runIf(hasFixtures())('survey import', () => {
     expect((await post(`/api/imports/${first.body.batch.id}/undo`)).body.batch.status).toBe('undone');
   });
 
+  it('checks every parcel of an upload in PostGIS: duplicate codes, wrong types, repairs, declared areas, updates by code, and undo restores', async () => {
+    const existing = (await pool.query(`SELECT code, name FROM carriers WHERE batch_id IS NULL ORDER BY id LIMIT 1`)).rows[0];
+    const square = (lon: number, lat: number, d = 0.002) => ({ type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] });
+    const features = [
+      { type: 'Feature', properties: { DKBH: 'CHK-1', DKMC: '甲' }, geometry: square(107.45, 31.2) },
+      { type: 'Feature', properties: { DKBH: 'CHK-1', DKMC: '甲 again' }, geometry: square(107.46, 31.2) },
+      // A bow tie: self-intersecting, repaired with a warning.
+      { type: 'Feature', properties: { DKBH: 'CHK-2' }, geometry: { type: 'Polygon', coordinates: [[[107.47, 31.2], [107.472, 31.202], [107.472, 31.2], [107.47, 31.202], [107.47, 31.2]]] } },
+      { type: 'Feature', properties: { DKBH: 'CHK-3', MJ: '1' }, geometry: square(107.48, 31.2) },
+      { type: 'Feature', properties: { DKBH: 'CHK-4' }, geometry: { type: 'Point', coordinates: [107.49, 31.2] } },
+      { type: 'Feature', properties: { DKBH: existing.code, DKMC: '更新后的名称' }, geometry: square(107.5, 31.2) },
+    ];
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'checks-')), 'checks.geojsonl');
+    fs.writeFileSync(file, features.map((f) => JSON.stringify(f)).join('\n') + '\n');
+    const { status, body } = await upload('land', [file]);
+    expect(status).toBe(201);
+    const id = body.batch.id;
+    expect(body.batch.summary).toMatchObject({ total: 6, rejected: 2, updates: 1 });
+    const { rows: items } = await pool.query(
+      `SELECT file_index, status, action, issues FROM import_items WHERE batch_id = $1 ORDER BY idx`, [id]);
+    const item = (i: number) => items.find((r) => r.file_index === i)!;
+    const messages = (i: number) => item(i).issues.map((x: { message: string }) => x.message).join(' | ');
+    expect(item(0)).toMatchObject({ status: 'valid', action: 'insert' });
+    expect(item(1)).toMatchObject({ status: 'rejected', action: null });
+    expect(item(1).issues).toContainEqual(expect.objectContaining({ file: 'checks.geojsonl', index: 1, field: 'code', value: 'CHK-1', severity: 'error' }));
+    expect(messages(1)).toContain('duplicate parcel code within this upload');
+    expect(item(2)).toMatchObject({ status: 'warning', action: 'insert' });
+    expect(item(2).issues).toContainEqual(expect.objectContaining({ field: 'geometry', value: expect.stringMatching(/Self-intersection/i), severity: 'warning' }));
+    expect(item(3)).toMatchObject({ status: 'warning', action: 'insert' });
+    expect(item(3).issues).toContainEqual(expect.objectContaining({ field: 'area', value: 1, severity: 'warning' }));
+    expect(item(4)).toMatchObject({ status: 'rejected', action: null });
+    expect(messages(4)).toContain('geometry type POINT does not fit this layer (needs polygon)');
+    expect(item(5)).toMatchObject({ status: 'valid', action: 'update' });
+
+    expect((await post(`/api/imports/${id}/commit`)).body.batch.status).toBe('committed');
+    const { rows: mine } = await pool.query(
+      `SELECT c.code, c.name, c.review_state FROM import_items i JOIN carriers c ON c.id = i.target_id WHERE i.batch_id = $1 ORDER BY c.code`, [id]);
+    expect(mine.map((r) => r.code)).toEqual(['CHK-1', 'CHK-2', 'CHK-3', existing.code].sort());
+    expect(mine.find((r) => r.code === existing.code)).toMatchObject({ name: '更新后的名称', review_state: 'draft' });
+    expect(mine.find((r) => r.code === 'CHK-1')!.name).toBe('甲');
+
+    expect((await post(`/api/imports/${id}/undo`)).body.batch.status).toBe('undone');
+    const { rows: after } = await pool.query(`SELECT code, name FROM carriers WHERE code = ANY($1) ORDER BY code`, [['CHK-1', 'CHK-2', 'CHK-3', existing.code]]);
+    expect(after).toEqual([existing]);
+  });
+
   it('rejects a zip without a .shp naming the file, and leaves no data behind', async () => {
     const before = (await pool.query('SELECT count(*) n FROM carriers')).rows[0].n;
     const { status, body } = await upload('land', [fixture('vector/shapefile/zip_without_shp.zip')]);

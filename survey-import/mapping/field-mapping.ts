@@ -95,9 +95,30 @@ for (const [target, aliases] of Object.entries(HEADER_ALIASES)) {
   for (const a of aliases) ALIAS_INDEX.set(a.toLowerCase(), target as CarrierColumn);
 }
 
+/** What a header means: its detected column (or null) and its unit. */
+interface HeaderInfo {
+  column: CarrierColumn | null;
+  unit: string;
+}
+
+/** Headers repeat on every row of a file: each is analysed once (bounded, for files with odd headers). */
+const HEADER_CACHE = new Map<string, HeaderInfo>();
+const HEADER_CACHE_MAX = 10_000;
+
+function headerInfo(header: string): HeaderInfo {
+  let info = HEADER_CACHE.get(header);
+  if (!info) {
+    const { key, unit } = splitHeader(header);
+    info = { column: ALIAS_INDEX.get(key) ?? null, unit };
+    if (HEADER_CACHE.size >= HEADER_CACHE_MAX) HEADER_CACHE.clear();
+    HEADER_CACHE.set(header, info);
+  }
+  return info;
+}
+
 /** Target column a header maps to by itself (no user mapping), or null. "plot_ratio" fills min and max. */
 export function detectColumn(header: string): CarrierColumn | null {
-  return ALIAS_INDEX.get(splitHeader(header).key) ?? null;
+  return headerInfo(header).column;
 }
 
 const ALL_TARGETS = new Set<string>([...Object.keys(HEADER_ALIASES), 'plot_ratio_min', 'plot_ratio_max']);
@@ -246,6 +267,9 @@ function normalizeUnit(u: string): string {
   return toHalfWidth(u).replace(/\s+/g, '').replace(/平方米|平米|m2|㎡/gi, 'm²').replace(/\*|×|·/g, '·');
 }
 
+/** Chinese land-use names, longest first, so 一类工业用地 wins over 工业用地. */
+const LAND_USE_NAMES = Object.keys(LAND_USE_WORDS).filter((k) => /[^\x00-\x7f]/.test(k)).sort((a, b) => b.length - a.length);
+
 /** Land-use code for a word, a code, or "M1 一类工业用地"-style combinations. */
 export function landUse(raw: string): { code: string; assumed?: boolean } | null {
   const s = toHalfWidth(raw).trim().replace(/\s+/g, '');
@@ -253,9 +277,7 @@ export function landUse(raw: string): { code: string; assumed?: boolean } | null
   if (direct) return direct;
   const code = /(?:^|[^A-Za-z])(M[123]|W1|B[12]|A35)(?![0-9])/i.exec(s);
   if (code) return { code: code[1]!.toUpperCase() };
-  // Longest contained name first, so 一类工业用地 wins over 工业用地.
-  const names = Object.keys(LAND_USE_WORDS).filter((k) => /[^\x00-\x7f]/.test(k)).sort((a, b) => b.length - a.length);
-  const hit = names.find((n) => s.includes(n));
+  const hit = LAND_USE_NAMES.find((n) => s.includes(n));
   return hit ? LAND_USE_WORDS[hit]! : null;
 }
 
@@ -286,7 +308,8 @@ export function mapCarrierAttributes(properties: Record<string, unknown>, ctx: M
       unmapped.push(field);
       continue;
     }
-    const target = (mapped as CarrierColumn | undefined) ?? detectColumn(field);
+    const header = headerInfo(field);
+    const target = (mapped as CarrierColumn | undefined) ?? header.column;
     if (!target) {
       unmapped.push(field);
       continue;
@@ -298,7 +321,7 @@ export function mapCarrierAttributes(properties: Record<string, unknown>, ctx: M
       continue;
     }
     const notes: string[] = [];
-    const problem = CONVERTERS[target](raw, splitHeader(field).unit, values, (m) => notes.push(m));
+    const problem = CONVERTERS[target](raw, header.unit, values, (m) => notes.push(m));
     if (problem) issues.push(issue(ctx.file, ctx.index, ctx.where, field, raw, `${field}: ${problem}`));
     else filledBy.set(key, field);
     for (const n of notes) issues.push(issue(ctx.file, ctx.index, ctx.where, field, raw, `${field}: ${n}`));

@@ -16,8 +16,12 @@ export function areaUnit(text: string): 'm2' | 'mu' | 'ha' | null {
   return null;
 }
 
+const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/;
+
 /** Full-width digits and punctuation → ASCII, so "１２．５" parses. */
 export function toHalfWidth(s: string): string {
+  // Most values have nothing to convert: one test instead of two replacements.
+  if (!FULL_WIDTH.test(s)) return s;
   return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
@@ -48,6 +52,17 @@ export interface Range {
   max: number | null;
 }
 
+const NUM = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
+/** The range forms parseRange accepts, compiled once. */
+const RANGE = {
+  between: new RegExp(`^${NUM}(?:-|~|—|–|至|到)${NUM}$`),
+  atLeast: new RegExp(`^(?:≥|>=|>|大于等于|不低于|不小于|大于|最低)${NUM}$`),
+  andAbove: new RegExp(`^${NUM}(?:以上|及以上)$`),
+  atMost: new RegExp(`^(?:≤|<=|<|小于等于|不高于|不大于|不超过|小于|最高)${NUM}$`),
+  andBelow: new RegExp(`^${NUM}(?:以下|及以下)$`),
+  single: new RegExp(`^${NUM}$`),
+};
+
 /**
  * Parses a range: "1.2-2.5", "1.2~2.5", "1.2～2.5", "1.2—2.5", "1.2至2.5", "≥1.2", ">=1.2",
  * "不低于1.2", "≤2.5", "不大于2.5", "1.2以上", "2.5以下", or a single number (min = max).
@@ -57,14 +72,13 @@ export function parseRange(raw: unknown): Range | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? { min: raw, max: raw } : null;
   if (typeof raw !== 'string') return null;
   const s = toHalfWidth(raw).replace(/\s+/g, '').replace(/%$/, '');
-  const num = '(\\d+(?:\\.\\d+)?|\\.\\d+)';
-  let m = new RegExp(`^${num}(?:-|~|—|–|至|到)${num}$`).exec(s);
+  let m = RANGE.between.exec(s);
   if (m) return { min: Number(m[1]), max: Number(m[2]) };
-  m = new RegExp(`^(?:≥|>=|>|大于等于|不低于|不小于|大于|最低)${num}$`).exec(s) ?? new RegExp(`^${num}(?:以上|及以上)$`).exec(s);
+  m = RANGE.atLeast.exec(s) ?? RANGE.andAbove.exec(s);
   if (m) return { min: Number(m[1]), max: null };
-  m = new RegExp(`^(?:≤|<=|<|小于等于|不高于|不大于|不超过|小于|最高)${num}$`).exec(s) ?? new RegExp(`^${num}(?:以下|及以下)$`).exec(s);
+  m = RANGE.atMost.exec(s) ?? RANGE.andBelow.exec(s);
   if (m) return { min: null, max: Number(m[1]) };
-  m = new RegExp(`^${num}$`).exec(s);
+  m = RANGE.single.exec(s);
   if (m) return { min: Number(m[1]), max: Number(m[1]) };
   return null;
 }

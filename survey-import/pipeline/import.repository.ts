@@ -2,15 +2,16 @@
  * Database side of the survey-import pipeline: batches, staged items, validation in PostGIS,
  * commit and undo. The only code that runs import SQL.
  */
+import type { Geometry } from 'geojson';
 import pg from 'pg';
 import { withTransaction } from '../../server/db/database.ts';
 import { loadQueries } from '../../server/db/sql.ts';
+import { toHexEwkb } from './ewkb.ts';
 
 const Q = loadQueries(import.meta.url, 'import.sql', [
   'findCommittedByFingerprint', 'insertBatch', 'getBatch', 'listBatches', 'setBatchStatus', 'clearItems', 'stageItems',
-  'validateCoordinates', 'validateGeometryType', 'repairInvalid', 'assignPlaces', 'markCarrierActions',
-  'rejectDuplicateCodes', 'checkDeclaredArea', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
-  'linkInsertedCarriers', 'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
+  'rejectDuplicateCodes', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
+  'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
   'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted',
 ] as const);
 
@@ -53,7 +54,15 @@ export interface StageRow {
   srid: number;
 }
 
-const CHUNK = 2000;
+/** What staging checks, by layer. */
+export interface StageOptions {
+  /** Geometry the layer needs. */
+  geometryFamily: 'polygon' | 'point' | 'any';
+  /** Carrier layer: declared area, insert or update by code, duplicate codes. */
+  carriers: boolean;
+  /** Items may lack a geometry (photos without GPS). */
+  allowNoGeometry?: boolean;
+}
 /** Statement timeout for import work (ms): large batches run long statements. */
 const IMPORT_STATEMENT_TIMEOUT_MS = 600_000;
 const CARRIER_KIND = { land: 'land', factories: 'factory', offices: 'office' } as const;
@@ -85,31 +94,46 @@ export class ImportRepository {
   }
 
   /**
-   * Stage items and validate them in PostGIS. Re-runnable: previous items of the batch are
-   * removed first, so a crash in the middle leaves nothing that a re-run would duplicate.
+   * Stage items and validate them in PostGIS, one statement per chunk: each item is written once,
+   * already reprojected, checked, repaired and placed (import.sql, stageItems). Chunks are
+   * pipelined: the next chunk is read and prepared while the database works on the previous one.
+   * Re-runnable: previous items of the batch are removed first, so a crash in the middle leaves
+   * nothing that a re-run would duplicate.
    */
-  async stage(batchId: number, rows: StageRow[], geometryFamily: 'polygon' | 'point' | 'any', carriers: boolean, allowNoGeometry = false): Promise<void> {
+  async stage(batchId: number, chunks: AsyncIterable<StageRow[]> | Iterable<StageRow[]>, opts: StageOptions): Promise<void> {
     const client = await this.pool.connect();
     const previous = (await client.query('SHOW statement_timeout')).rows[0].statement_timeout as string;
+    let pending: Promise<unknown> | null = null;
     try {
       await client.query(`SET statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
+      // The staging statement's cost estimate is high, so PostgreSQL would JIT-compile it for every
+      // chunk (~1.5 s each); PostGIS calls gain nothing from JIT.
+      await client.query('SET jit = off');
       await client.query(Q.clearItems, [batchId]);
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await client.query(Q.stageItems, [batchId, JSON.stringify(rows.slice(i, i + CHUNK))]);
+      const codes = new CodeCounter();
+      for await (const rows of chunks) {
+        if (!rows.length) continue;
+        if (opts.carriers) codes.add(rows);
+        const params = stageParams(batchId, rows, opts);
+        if (pending) await pending;
+        pending = client.query(Q.stageItems, params);
+        // Until settled, a failed statement must not surface as an unhandled rejection.
+        pending.catch(() => undefined);
       }
-      await client.query(Q.validateCoordinates, [batchId]);
-      await client.query(Q.validateGeometryType, [batchId, geometryFamily, allowNoGeometry]);
-      await client.query(Q.repairInvalid, [batchId]);
-      if (geometryFamily !== 'any') await client.query(Q.assignPlaces, [batchId]);
-      if (carriers) {
-        await client.query(Q.checkDeclaredArea, [batchId]);
-        await client.query(Q.rejectDuplicateCodes, [batchId]);
-        await client.query(Q.markCarrierActions, [batchId]);
-      }
+      if (pending) await pending;
+      pending = null;
+      const repeated = codes.repeated();
+      if (repeated.length) await client.query(Q.rejectDuplicateCodes, [batchId, repeated]);
     } finally {
-      await client.query(`SET statement_timeout = ${pg.escapeLiteral(previous)}`).catch(() => undefined);
+      await pending?.catch(() => undefined);
+      await client.query(`RESET jit; SET statement_timeout = ${pg.escapeLiteral(previous)}`).catch(() => undefined);
       client.release();
     }
+  }
+
+  /** Drop the staged items of a batch (a failed upload keeps none). */
+  async clearItems(batchId: number): Promise<void> {
+    await this.pool.query(Q.clearItems, [batchId]);
   }
 
   async summary(batchId: number): Promise<{ total: number; valid: number; warnings: number; rejected: number; updates: number }> {
@@ -124,16 +148,19 @@ export class ImportRepository {
     return (await this.pool.query(Q.issues, [batchId, limit])).rows;
   }
 
-  /** Copy the batch's valid items into the layer table: one transaction, all or nothing. */
-  async commit(batchId: number, layer: ImportLayer): Promise<void> {
+  /**
+   * Copy the batch's valid items into the layer table: one transaction, all or nothing.
+   * `updates` false (staging found no existing code) skips the two passes that update carriers.
+   */
+  async commit(batchId: number, layer: ImportLayer, updates = true): Promise<void> {
     await withTransaction(this.pool, async (client) => {
       // Imports are long statements by nature; the request timeout would cut big ones.
       await client.query(`SET LOCAL statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
+      await client.query('SET LOCAL jit = off');
       if (layer === 'land' || layer === 'factories' || layer === 'offices') {
-        await client.query(Q.rememberPrevious, [batchId]);
+        if (updates) await client.query(Q.rememberPrevious, [batchId]);
         await client.query(Q.insertCarriers, [batchId, CARRIER_KIND[layer]]);
-        await client.query(Q.linkInsertedCarriers, [batchId]);
-        await client.query(Q.updateCarriers, [batchId]);
+        if (updates) await client.query(Q.updateCarriers, [batchId]);
       } else if (layer === 'amenities') {
         await client.query(Q.insertAmenities, [batchId]);
       } else if (layer === 'tracks') {
@@ -167,5 +194,48 @@ export class ImportRepository {
   /** Set the review state of everything a batch imported; returns the number of features. */
   async setReviewState(batchId: number, state: 'verified' | 'published'): Promise<number> {
     return (await this.pool.query(Q.setReviewState, [batchId, state])).rows[0].n;
+  }
+}
+
+/** Parameters of stageItems for one chunk: one array per column, geometries as hex EWKB. */
+function stageParams(batchId: number, rows: StageRow[], opts: StageOptions): unknown[] {
+  const n = rows.length;
+  const idx = new Array<number>(n), file = new Array<string>(n), fileIndex = new Array<number | null>(n);
+  const location = new Array<string | null>(n), kind = new Array<string>(n), status = new Array<string>(n);
+  const geom = new Array<string | null>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    idx[i] = r.idx;
+    file[i] = r.file;
+    fileIndex[i] = r.file_index;
+    location[i] = r.location;
+    kind[i] = r.kind;
+    status[i] = r.status;
+    geom[i] = r.geom ? toHexEwkb(r.geom as Geometry, r.srid) : null;
+  }
+  return [
+    batchId, opts.geometryFamily, opts.allowNoGeometry ?? false, opts.carriers,
+    idx, file, fileIndex, location, kind, status,
+    JSON.stringify(rows.map((r) => r.issues)), JSON.stringify(rows.map((r) => r.mapped)), JSON.stringify(rows.map((r) => r.raw)),
+    geom,
+  ];
+}
+
+/** Counts parcel codes across the chunks of one upload, to find the ones that repeat. */
+class CodeCounter {
+  private readonly once = new Set<string>();
+  private readonly twice = new Set<string>();
+  add(rows: StageRow[]): void {
+    for (const r of rows) {
+      const value = r.mapped.code;
+      if (value === null || value === undefined) continue;
+      // As the database reads it back with mapped->>'code'.
+      const code = typeof value === 'string' ? value : JSON.stringify(value);
+      if (this.once.has(code)) this.twice.add(code);
+      else this.once.add(code);
+    }
+  }
+  repeated(): string[] {
+    return [...this.twice];
   }
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import { transformGeometry, gcj02ToWgs84, bd09ToWgs84 } from '../crs/gcj02.ts';
-import type { InputFile, ItemIssue, ReadItem, SourceCrs } from '../types.ts';
+import type { InputFile, ItemIssue, ReadResult, SourceCrs } from '../types.ts';
 import { ReadError } from '../types.ts';
 import type { BatchRow, ImportLayer, ImportRepository, StageRow } from './import.repository.ts';
 import { normalizeItems } from './normalize.ts';
@@ -45,10 +45,11 @@ export interface OriginalStore {
   put(bytes: Uint8Array, opts: { ext: string }): Promise<{ sha256: string; existed: boolean }>;
 }
 
-/** Reads survey files into items (format readers). */
-export type FileReader = (files: InputFile[], opts: { crs?: SourceCrs; encoding?: string }) => Promise<
-  { items: ReadItem[]; crs: SourceCrs; crsSource: string; warnings: ItemIssue[]; errors: ItemIssue[] }[]
->;
+/**
+ * Reads survey files into items (format readers), in parts: a big file may arrive in several
+ * parts, `part` 0 first (readers/index.ts readFileChunks).
+ */
+export type FileReader = (files: InputFile[], opts: { crs?: SourceCrs; encoding?: string }) => AsyncIterable<ReadResult & { part: number }>;
 
 /** A batch as the API shows it. */
 export interface BatchView {
@@ -136,6 +137,8 @@ export class ImportService {
       await this.process(id, layer, files, opts);
     } catch (err) {
       const message = err instanceof ReadError || err instanceof ImportError ? err.message : `import failed: ${(err as Error).message}`;
+      // Parts staged before the failure go: a failed upload keeps no items.
+      await this.repo.clearItems(id).catch(() => undefined);
       await this.repo.setStatus(id, 'failed', null, message);
       if (err instanceof ReadError) throw new ImportError('bad_request', message);
       throw err;
@@ -143,34 +146,50 @@ export class ImportService {
     return this.get(id);
   }
 
-  /** Read + normalize + stage + validate (re-runnable for a batch). */
+  /**
+   * Read + normalize + stage + validate (re-runnable for a batch). Files are read in parts and
+   * each part is staged as soon as it is normalized, so reading overlaps the database's work.
+   */
   private async process(id: number, layer: ImportLayer, files: InputFile[], opts: ImportOptions): Promise<void> {
-    const rows: StageRow[] = [];
     const fileIssues: ItemIssue[] = [];
-    let crsInfo: string[] = [];
-    if (layer === 'photos' || layer === 'panoramas') {
+    const crsInfo: string[] = [];
+    const carriers = layer === 'land' || layer === 'factories' || layer === 'offices';
+    const photos = layer === 'photos' || layer === 'panoramas';
+    let chunks: AsyncIterable<StageRow[]> | StageRow[][];
+    if (photos) {
       const staged = await this.photos.stage(id, files, layer === 'panoramas');
-      rows.push(...staged.rows);
       fileIssues.push(...staged.issues);
+      chunks = [staged.rows];
     } else {
-      const results = await this.readFiles(files, { crs: opts.crs, encoding: opts.encoding });
+      // Reading and staging run together from here on (the reader streams big files).
       await this.repo.setStatus(id, 'parsed');
-      for (const r of results) {
-        crsInfo.push(`${r.items[0]?.file ?? ''}: ${r.crs} (${r.crsSource})`);
-        fileIssues.push(...r.warnings.filter((w) => w.index === null), ...r.errors.filter((e) => e.index === null));
-        const normalized = normalizeItems(layer, r.items, r.errors, r.warnings, opts.mapping, id, rows.length);
-        for (const n of normalized) {
-          rows.push({ ...n, geom: n.geom ? toWgs84(n.geom as Geometry, r.crs) : null, srid: sridOf(r.crs) });
-        }
-      }
+      chunks = this.normalized(id, layer, files, opts, fileIssues, crsInfo);
     }
     try {
-      await this.repo.stage(id, rows, IMPORT_LAYERS[layer], layer === 'land' || layer === 'factories' || layer === 'offices', layer === 'photos' || layer === 'panoramas');
+      await this.repo.stage(id, chunks, { geometryFamily: IMPORT_LAYERS[layer], carriers, allowNoGeometry: photos });
     } catch (err) {
+      if (err instanceof ReadError || err instanceof ImportError) throw err;
       throw new ImportError('bad_request', `reprojection or validation failed in PostGIS: ${(err as Error).message}`);
     }
     const summary = { ...(await this.repo.summary(id)), fileIssues, crs: crsInfo };
     await this.repo.setStatus(id, 'validated', summary);
+  }
+
+  /** The rows to stage, part by part: read, map fields, convert GCJ-02/BD-09 in JS. */
+  private async *normalized(
+    id: number, layer: ImportLayer, files: InputFile[], opts: ImportOptions, fileIssues: ItemIssue[], crsInfo: string[],
+  ): AsyncGenerator<StageRow[]> {
+    let staged = 0;
+    for await (const r of this.readFiles(files, { crs: opts.crs, encoding: opts.encoding })) {
+      if (r.part === 0) crsInfo.push(`${r.items[0]?.file ?? ''}: ${r.crs} (${r.crsSource})`);
+      fileIssues.push(...r.warnings.filter((w) => w.index === null), ...r.errors.filter((e) => e.index === null));
+      const srid = sridOf(r.crs);
+      const rows: StageRow[] = normalizeItems(layer, r.items, r.errors, r.warnings, opts.mapping, id, staged).map((n) => ({
+        ...n, geom: n.geom ? toWgs84(n.geom as Geometry, r.crs) : null, srid,
+      }));
+      staged += rows.length;
+      yield rows;
+    }
   }
 
   /**
@@ -212,7 +231,8 @@ export class ImportService {
     const b = await this.get(id);
     if (b.status === 'committed') return b;
     if (b.status !== 'validated') throw new ImportError('conflict', `batch ${id} is ${b.status}; only a validated batch can be committed`);
-    await this.repo.commit(id, b.layer);
+    // The summary counts the items staging marked as updates of existing carriers.
+    await this.repo.commit(id, b.layer, Number(b.summary.updates ?? 1) > 0);
     if (b.layer === 'photos' || b.layer === 'panoramas') await this.photos.derive(id);
     await this.onChange();
     return this.get(id);

@@ -27,101 +27,132 @@ WHERE id = $1;
 DELETE FROM import_items WHERE batch_id = $1;
 
 -- name: stageItems
--- $2: JSON array of {idx, file, file_index, location, kind, status, issues, mapped, raw, geom (GeoJSON), srid}.
--- Geometries are reprojected to EPSG:4326 here, by PostGIS.
-INSERT INTO import_items (batch_id, idx, file, file_index, location, kind, status, issues, mapped, raw, geom)
-SELECT $1, r.idx, r.file, r.file_index, r.location, r.kind, r.status, r.issues, r.mapped, r.raw,
-       CASE WHEN r.geom IS NULL THEN NULL
-            ELSE ST_Transform(ST_SetSRID(ST_Force2D(ST_GeomFromGeoJSON(r.geom)), r.srid), 4326) END
-FROM jsonb_to_recordset($2::jsonb) AS r(idx int, file text, file_index int, location text, kind text, status text,
-     issues jsonb, mapped jsonb, raw jsonb, geom jsonb, srid int);
-
--- name: validateCoordinates
--- Reprojected coordinates must be on the globe.
-UPDATE import_items SET status = 'rejected',
-       issues = issues || jsonb_build_array(jsonb_build_object('file', file, 'index', file_index, 'where', location,
-         'field', 'geometry', 'value', ST_AsText(ST_Envelope(geom)),
-         'severity', 'error', 'message', 'coordinates outside -180..180 / -90..90 after reprojection: check the CRS (--crs)'))
-WHERE batch_id = $1 AND geom IS NOT NULL AND status <> 'rejected'
-  AND (ST_XMin(geom) < -180 OR ST_XMax(geom) > 180 OR ST_YMin(geom) < -90 OR ST_YMax(geom) > 90);
-
--- name: validateGeometryType
--- $2: allowed geometry type family: 'polygon', 'point' or 'any'; $3: items may lack a geometry
--- (photos without GPS are kept and reported, never dropped).
-UPDATE import_items SET status = 'rejected',
-       issues = issues || jsonb_build_array(jsonb_build_object('file', file, 'index', file_index, 'where', location,
-         'field', 'geometry', 'value', CASE WHEN geom IS NULL THEN NULL ELSE GeometryType(geom) END, 'severity', 'error',
-         'message', CASE WHEN geom IS NULL OR ST_IsEmpty(geom) THEN 'no geometry'
-                         ELSE 'geometry type ' || GeometryType(geom) || ' does not fit this layer (needs ' || $2 || ')' END))
-WHERE batch_id = $1 AND status <> 'rejected' AND NOT ($3::boolean AND geom IS NULL)
-  AND (geom IS NULL OR ST_IsEmpty(geom)
-       OR ($2 = 'polygon' AND GeometryType(geom) NOT IN ('POLYGON', 'MULTIPOLYGON'))
-       OR ($2 = 'point' AND GeometryType(geom) <> 'POINT'));
-
--- name: repairInvalid
--- Invalid polygons are repaired with ST_MakeValid (structure method keeps the outline) and a
--- warning names GEOS's reason; a repair that leaves no area rejects the item.
-WITH bad AS (
-  SELECT idx, ST_IsValidReason(geom) AS reason,
-         ST_Multi(ST_CollectionExtract(ST_MakeValid(geom, 'method=structure'), 3)) AS fixed
-  FROM import_items
-  WHERE batch_id = $1 AND status <> 'rejected' AND geom IS NOT NULL
-    AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON') AND NOT ST_IsValid(geom)
+-- One statement per chunk of items: unpack the column arrays, reproject to EPSG:4326 and run every
+-- per-item check, so each item is written once, with its final status and issues. The checks run
+-- in this order, each only on items not rejected by an earlier one, and append their issues in
+-- that order: coordinates on the globe → geometry type fits the layer → invalid polygons repaired
+-- with ST_MakeValid → county and park → declared area (carriers) → insert or update (carriers).
+-- Every step is a subquery with OFFSET 0, which keeps PostgreSQL from inlining it: its
+-- expressions (ST_Transform, ST_IsValid, the county lookup, the jsonb they build) then run once per
+-- item rather than once per later reference.
+-- $1 batch; $2 geometry family of the layer: 'polygon', 'point' or 'any'; $3 items may lack a
+-- geometry (photos without GPS are kept and reported, never dropped); $4 the layer is a carrier
+-- layer; $5..$14 one array per column: idx, file, file_index, location, kind, status (as read),
+-- then JSON arrays of issues, mapped and raw, then geometries as hex EWKB in the source CRS.
+-- An inserted carrier's id is taken from the carriers sequence now (target_id), so the commit
+-- writes it directly and undo knows it without a second pass.
+INSERT INTO import_items (batch_id, idx, file, file_index, location, kind, status, issues, mapped, raw, geom, action, target_id)
+WITH src AS (
+  SELECT u.idx, u.file, u.file_index, u.location, u.kind, u.status, u.issues, u.mapped, u.raw,
+         ST_Transform(u.ewkb::geometry, 4326) AS geom
+  FROM ROWS FROM (unnest($5::int[]), unnest($6::text[]), unnest($7::int[]), unnest($8::text[]), unnest($9::text[]),
+                  unnest($10::text[]), jsonb_array_elements($11::jsonb), jsonb_array_elements($12::jsonb),
+                  jsonb_array_elements($13::jsonb), unnest($14::text[]))
+       AS u(idx, file, file_index, location, kind, status, issues, mapped, raw, ewkb)
+  OFFSET 0
+), shaped AS (
+  -- Reprojected coordinates must be on the globe.
+  SELECT s.*, CASE WHEN s.geom IS NOT NULL THEN GeometryType(s.geom) END AS gtype,
+         s.status <> 'rejected' AND s.geom IS NOT NULL
+           AND (ST_XMin(s.geom) < -180 OR ST_XMax(s.geom) > 180 OR ST_YMin(s.geom) < -90 OR ST_YMax(s.geom) > 90) AS off_globe
+  FROM src s
+  OFFSET 0
+), typed AS (
+  -- The geometry type must fit the layer.
+  SELECT h.*, NOT h.off_globe AND h.status <> 'rejected' AND NOT ($3::boolean AND h.geom IS NULL)
+           AND (h.geom IS NULL OR ST_IsEmpty(h.geom)
+                OR ($2::text = 'polygon' AND h.gtype NOT IN ('POLYGON', 'MULTIPOLYGON'))
+                OR ($2::text = 'point' AND h.gtype <> 'POINT')) AS wrong_type
+  FROM shaped h
+  OFFSET 0
+), checked AS (
+  SELECT t.idx, t.file, t.file_index, t.location, t.kind, t.mapped, t.raw, t.geom, t.gtype,
+         CASE WHEN t.off_globe OR t.wrong_type THEN 'rejected' ELSE t.status END AS status,
+         t.issues || CASE
+           WHEN t.off_globe THEN jsonb_build_array(jsonb_build_object('file', t.file, 'index', t.file_index, 'where', t.location,
+             'field', 'geometry', 'value', ST_AsText(ST_Envelope(t.geom)),
+             'severity', 'error', 'message', 'coordinates outside -180..180 / -90..90 after reprojection: check the CRS (--crs)'))
+           WHEN t.wrong_type THEN jsonb_build_array(jsonb_build_object('file', t.file, 'index', t.file_index, 'where', t.location,
+             'field', 'geometry', 'value', t.gtype, 'severity', 'error',
+             'message', CASE WHEN t.geom IS NULL OR ST_IsEmpty(t.geom) THEN 'no geometry'
+                             ELSE 'geometry type ' || t.gtype || ' does not fit this layer (needs ' || $2::text || ')' END))
+           ELSE '[]'::jsonb END AS issues,
+         -- GEOS's reason for an invalid polygon (NULL when valid or not checked).
+         CASE WHEN NOT (t.off_globe OR t.wrong_type) AND t.status <> 'rejected' AND t.gtype IN ('POLYGON', 'MULTIPOLYGON')
+                   AND NOT ST_IsValid(t.geom) THEN ST_IsValidReason(t.geom) END AS reason
+  FROM typed t
+  OFFSET 0
+), repairs AS (
+  -- Invalid polygons are repaired with ST_MakeValid (structure method keeps the outline) and a
+  -- warning names GEOS's reason; a repair that leaves no area rejects the item.
+  SELECT c.*, CASE WHEN c.reason IS NOT NULL THEN ST_Multi(ST_CollectionExtract(ST_MakeValid(c.geom, 'method=structure'), 3)) END AS fixed
+  FROM checked c
+  OFFSET 0
+), repaired AS (
+  SELECT r.idx, r.file, r.file_index, r.location, r.kind, r.mapped, r.raw,
+         CASE WHEN r.reason IS NULL OR ST_IsEmpty(r.fixed) THEN r.geom ELSE r.fixed END AS geom,
+         CASE WHEN r.reason IS NULL THEN r.status WHEN ST_IsEmpty(r.fixed) THEN 'rejected' ELSE 'warning' END AS status,
+         CASE WHEN r.reason IS NULL THEN r.issues
+              ELSE r.issues || jsonb_build_array(jsonb_build_object('file', r.file, 'index', r.file_index, 'where', r.location,
+                'field', 'geometry', 'value', r.reason, 'severity', CASE WHEN ST_IsEmpty(r.fixed) THEN 'error' ELSE 'warning' END,
+                'message', CASE WHEN ST_IsEmpty(r.fixed) THEN 'invalid geometry (' || r.reason || ') cannot be repaired'
+                                ELSE 'invalid geometry (' || r.reason || ') repaired with ST_MakeValid' END)) END AS issues
+  FROM repairs r
+  OFFSET 0
+), located AS (
+  -- County (by the item's point on surface) and park; outside Dazhou is a warning, not an error.
+  SELECT r.*, CASE WHEN $2::text <> 'any' AND r.status <> 'rejected' AND r.geom IS NOT NULL THEN ST_PointOnSurface(r.geom) END AS pt
+  FROM repaired r
+  OFFSET 0
+), placed AS (
+  SELECT l.*,
+         (SELECT a.adcode FROM admin_areas a WHERE l.pt IS NOT NULL AND a.level = 'county' AND ST_Intersects(a.geom, l.pt) LIMIT 1) AS county,
+         (SELECT pk.id FROM parks pk WHERE l.pt IS NOT NULL AND ST_Intersects(pk.geom, l.pt) ORDER BY pk.id LIMIT 1) AS park
+  FROM located l
+  OFFSET 0
+), settled AS (
+  SELECT p.idx, p.file, p.file_index, p.location, p.kind, p.raw, p.geom,
+         CASE WHEN p.pt IS NULL THEN p.mapped
+              ELSE p.mapped || jsonb_build_object('county_adcode', COALESCE(p.mapped->>'county_adcode', p.county), 'park_id', p.park) END AS mapped,
+         CASE WHEN p.pt IS NOT NULL AND p.county IS NULL AND p.status = 'valid' THEN 'warning' ELSE p.status END AS status,
+         p.issues || CASE WHEN p.pt IS NOT NULL AND p.county IS NULL
+           THEN jsonb_build_array(jsonb_build_object('file', p.file, 'index', p.file_index, 'where', p.location,
+             'field', 'geometry', 'value', ST_AsText(p.pt), 'severity', 'warning', 'message', 'outside the 7 county-level units of Dazhou'))
+           ELSE '[]'::jsonb END AS issues
+  FROM placed p
+  OFFSET 0
+), measured AS (
+  -- A declared area (面积 / MJ …) that differs from the measured one by more than 5 % is worth a look.
+  SELECT s.*, (s.mapped->>'area_declared_m2')::float8 AS declared,
+         CASE WHEN $4::boolean AND s.status <> 'rejected' AND s.geom IS NOT NULL AND (s.mapped->>'area_declared_m2') IS NOT NULL
+                   AND GeometryType(s.geom) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Area(s.geom::geography) END AS area
+  FROM settled s
+  OFFSET 0
+), judged AS (
+  SELECT m.*, m.area > 0 AND abs(m.declared / m.area - 1) > 0.05 AS area_differs FROM measured m OFFSET 0
 )
-UPDATE import_items i SET
-  geom = CASE WHEN ST_IsEmpty(b.fixed) THEN i.geom ELSE b.fixed END,
-  status = CASE WHEN ST_IsEmpty(b.fixed) THEN 'rejected' ELSE 'warning' END,
-  issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-    'field', 'geometry', 'value', b.reason, 'severity', CASE WHEN ST_IsEmpty(b.fixed) THEN 'error' ELSE 'warning' END,
-    'message', CASE WHEN ST_IsEmpty(b.fixed) THEN 'invalid geometry (' || b.reason || ') cannot be repaired'
-                    ELSE 'invalid geometry (' || b.reason || ') repaired with ST_MakeValid' END))
-FROM bad b WHERE i.batch_id = $1 AND i.idx = b.idx;
-
--- name: assignPlaces
--- County (by the item's point on surface) and park; outside Dazhou is a warning, not an error.
-UPDATE import_items i SET
-  mapped = i.mapped || jsonb_build_object('county_adcode', COALESCE(i.mapped->>'county_adcode', p.county), 'park_id', p.park),
-  status = CASE WHEN p.county IS NULL AND i.status = 'valid' THEN 'warning' ELSE i.status END,
-  issues = i.issues || CASE WHEN p.county IS NULL
-    THEN jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-      'field', 'geometry', 'value', ST_AsText(p.pt), 'severity', 'warning', 'message', 'outside the 7 county-level units of Dazhou'))
-    ELSE '[]'::jsonb END
-FROM (
-  SELECT j.idx, j.pt,
-         (SELECT a.adcode FROM admin_areas a WHERE a.level = 'county' AND ST_Intersects(a.geom, j.pt) LIMIT 1) AS county,
-         (SELECT pk.id FROM parks pk WHERE ST_Intersects(pk.geom, j.pt) ORDER BY pk.id LIMIT 1) AS park
-  FROM (SELECT idx, ST_PointOnSurface(geom) AS pt FROM import_items
-        WHERE batch_id = $1 AND status <> 'rejected' AND geom IS NOT NULL) j
-) p
-WHERE i.batch_id = $1 AND i.idx = p.idx;
-
--- name: checkDeclaredArea
--- A declared area (面积 / MJ …) that differs from the measured one by more than 5 % is worth a look.
-UPDATE import_items i SET status = CASE WHEN i.status = 'valid' THEN 'warning' ELSE i.status END,
-  issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
-    'field', 'area', 'value', round((i.mapped->>'area_declared_m2')::numeric, 2), 'severity', 'warning',
-    'message', 'declared area ' || round((i.mapped->>'area_declared_m2')::numeric) || ' m² differs from the measured '
-               || round(ST_Area(i.geom::geography)::numeric) || ' m² by '
-               || round((abs((i.mapped->>'area_declared_m2')::float8 / ST_Area(i.geom::geography) - 1) * 100)::numeric, 1) || ' %'))
-WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.geom IS NOT NULL
-  AND GeometryType(i.geom) IN ('POLYGON', 'MULTIPOLYGON') AND (i.mapped->>'area_declared_m2') IS NOT NULL
-  AND ST_Area(i.geom::geography) > 0
-  AND abs((i.mapped->>'area_declared_m2')::float8 / ST_Area(i.geom::geography) - 1) > 0.05;
-
--- name: markCarrierActions
--- Same parcel code as an existing carrier → update, not a second row.
-UPDATE import_items i SET action = CASE WHEN m.carrier_id IS NULL THEN 'insert' ELSE 'update' END, target_id = m.carrier_id
-FROM (SELECT j.idx, c.id AS carrier_id FROM import_items j LEFT JOIN carriers c ON c.code = j.mapped->>'code'
-      WHERE j.batch_id = $1) m
-WHERE i.batch_id = $1 AND i.idx = m.idx AND i.status <> 'rejected';
+SELECT $1, j.idx, j.file, j.file_index, j.location, j.kind,
+       CASE WHEN j.area_differs AND j.status = 'valid' THEN 'warning' ELSE j.status END,
+       j.issues || CASE WHEN j.area_differs
+         THEN jsonb_build_array(jsonb_build_object('file', j.file, 'index', j.file_index, 'where', j.location,
+           'field', 'area', 'value', round((j.mapped->>'area_declared_m2')::numeric, 2), 'severity', 'warning',
+           'message', 'declared area ' || round((j.mapped->>'area_declared_m2')::numeric) || ' m² differs from the measured '
+                      || round(j.area::numeric) || ' m² by ' || round((abs(j.declared / j.area - 1) * 100)::numeric, 1) || ' %'))
+         ELSE '[]'::jsonb END,
+       j.mapped, j.raw, j.geom,
+       -- Same parcel code as an existing carrier → update, not a second row.
+       CASE WHEN $4::boolean AND j.status <> 'rejected' THEN CASE WHEN c.id IS NULL THEN 'insert' ELSE 'update' END END,
+       CASE WHEN $4::boolean AND j.status <> 'rejected' THEN COALESCE(c.id, nextval('carriers_id_seq')) END
+FROM judged j LEFT JOIN carriers c ON $4::boolean AND c.code = j.mapped->>'code';
 
 -- name: rejectDuplicateCodes
--- Two items of one batch with the same code: the later ones are rejected.
-UPDATE import_items i SET status = 'rejected',
+-- Two items of one batch with the same code: the later ones are rejected, and neither inserted
+-- nor updated. $2: the codes that occur more than once in the upload (the others cannot clash).
+UPDATE import_items i SET status = 'rejected', action = NULL, target_id = NULL,
   issues = i.issues || jsonb_build_array(jsonb_build_object('file', i.file, 'index', i.file_index, 'where', i.location,
     'field', 'code', 'value', i.mapped->>'code', 'severity', 'error', 'message', 'duplicate parcel code within this upload'))
 FROM (SELECT idx, row_number() OVER (PARTITION BY mapped->>'code' ORDER BY idx) AS n
-      FROM import_items WHERE batch_id = $1 AND status <> 'rejected') d
+      FROM import_items WHERE batch_id = $1 AND status <> 'rejected' AND mapped->>'code' = ANY($2::text[])) d
 WHERE i.batch_id = $1 AND i.idx = d.idx AND d.n > 1;
 
 -- name: summary
@@ -149,13 +180,13 @@ FROM carriers c
 WHERE i.batch_id = $1 AND i.action = 'update' AND i.status <> 'rejected' AND c.id = i.target_id;
 
 -- name: insertCarriers
--- $2 kind ('land' | 'factory' | 'office').
-INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, land_use, allowed_industries,
+-- $2 kind ('land' | 'factory' | 'office'). Ids were taken from the sequence while staging (target_id).
+INSERT INTO carriers (id, code, kind, name, park_id, county_adcode, status, review_state, land_use, allowed_industries,
                         price, price_unit, floors, floor_area_m2, floor_load_kn_m2, clear_height_m, building_height_m,
                         plot_ratio_min, plot_ratio_max, building_coefficient_pct, investment_intensity_wan_per_mu,
                         output_per_mu_wan, tax_per_mu_wan, power_kva, water_t_per_day, gas, ownership,
                         contact_name, contact_phone, available_from, description, geom, batch_id)
-  SELECT m.code, $2, COALESCE(m.name, m.code), m.park_id, m.county_adcode, COALESCE(m.status, 'available'), 'draft', m.land_use,
+  SELECT i.target_id, m.code, $2, COALESCE(m.name, m.code), m.park_id, m.county_adcode, COALESCE(m.status, 'available'), 'draft', m.land_use,
          COALESCE(ARRAY(SELECT jsonb_array_elements_text(i.mapped->'allowed_industries')), '{}'),
          m.price, m.price_unit, m.floors, m.floor_area_m2, m.floor_load_kn_m2, m.clear_height_m, m.building_height_m,
          m.plot_ratio_min, m.plot_ratio_max, m.building_coefficient_pct, m.investment_intensity_wan_per_mu,
@@ -168,14 +199,7 @@ INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_s
          investment_intensity_wan_per_mu float8, output_per_mu_wan float8, tax_per_mu_wan float8, power_kva float8,
          water_t_per_day float8, gas boolean, ownership text, contact_name text, contact_phone text,
          available_from date, description text)
-  WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert'
-  ORDER BY i.idx;
-
--- name: linkInsertedCarriers
--- Which carrier each inserted item became (codes are unique; the code index makes this a lookup).
-UPDATE import_items i SET target_id = c.id
-FROM carriers c
-WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert' AND c.code = i.mapped->>'code';
+  WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert';
 
 -- name: updateCarriers
 UPDATE carriers c SET

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { ReadError } from '../types.ts';
-import { crsFromMember, readGeoJson } from './geojson.reader.ts';
+import { crsFromMember, readGeoJson, readGeoJsonSeqChunks } from './geojson.reader.ts';
 import { FIXTURES, fixture, textFile } from './fixtures.test-helper.ts';
 
 const validity = fs.readdirSync(path.join(FIXTURES, 'vector/geojson-validity'));
@@ -104,5 +104,52 @@ describe('readGeoJson', () => {
   it('throws ReadError naming the file for text that is not JSON', () => {
     expect(() => readGeoJson(textFile('broken.geojson', '{"type": "FeatureCollection", '))).toThrow(ReadError);
     expect(() => readGeoJson(textFile('broken.geojson', '{"type": "FeatureCollection", '))).toThrow(/^broken\.geojson: not valid JSON/);
+  });
+});
+
+describe('readGeoJsonSeqChunks', () => {
+  const merged = (file: Parameters<typeof readGeoJson>[0], chunkItems: number) => {
+    const parts = [...readGeoJsonSeqChunks(file, {}, chunkItems)];
+    return {
+      parts: parts.map((p) => p.part),
+      items: parts.flatMap((p) => p.items),
+      errors: parts.flatMap((p) => p.errors),
+      warnings: parts.flatMap((p) => p.warnings),
+      crs: parts[0]!.crs,
+    };
+  };
+
+  it('gives, chunk by chunk, the items, positions and issues readGeoJson gives for the whole file', () => {
+    const lines = [
+      '\uFEFF{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[107.1,31.1]}}',
+      '',
+      '{"type":"Feature","properties":{"id":2},"geometry":{"type":"Point","coordinates":[107.2,31.2]',
+      '\x1e{"type":"Feature","properties":{"id":3},"geometry":{"type":"Polygon","coordinates":[[[107,31],[107.1,31],[107.1,31.1]]]}}',
+      '{"type":"Feature","properties":{"id":4},"geometry":{"type":"Point","coordinates":[1071.5,31.2]}}',
+      '{"type":"Feature","properties":{"id":5,"名称":"地块"},"geometry":{"type":"Point","coordinates":[107.5,31.5]}}',
+    ];
+    const file = textFile('big.geojsonl', lines.join('\r\n') + '\r\n');
+    const whole = readGeoJson(file);
+    const chunked = merged(file, 2);
+    expect(chunked.parts).toEqual([0, 1, 2]);
+    expect(chunked.items).toEqual(whole.items);
+    expect(chunked.errors).toEqual(whole.errors);
+    expect(chunked.warnings).toEqual(whole.warnings);
+    expect(chunked.crs).toBe(whole.crs);
+    expect(chunked.items.map((i) => i.where)).toEqual(['feature 1 (line 1)', 'feature 3 (line 4)', 'feature 4 (line 5)', 'feature 5 (line 6)']);
+  });
+
+  it('decodes a GBK sequence whole and reports the guess once, in the first part', () => {
+    // The key and value in GBK ("名称" C3FB B3C6, "达州地块" B4EF D6DD B5D8 BFE9); the rest is ASCII.
+    const gbk = Buffer.concat([
+      Buffer.from('{"type":"Feature","properties":{"'), Buffer.from([0xc3, 0xfb, 0xb3, 0xc6]), Buffer.from('":"'),
+      Buffer.from([0xb4, 0xef, 0xd6, 0xdd, 0xb5, 0xd8, 0xbf, 0xe9]),
+      Buffer.from('"},"geometry":{"type":"Point","coordinates":[107.5,31.2]}}\n'),
+    ]);
+    const file = { name: 'gbk.geojsonl', bytes: new Uint8Array(gbk) };
+    const chunked = merged(file, 1);
+    expect(chunked.items[0]!.properties).toEqual({ 名称: '达州地块' });
+    expect(chunked.warnings.map((w) => w.message)).toEqual(['file is not valid UTF-8; decoded as GBK']);
+    expect(chunked).toMatchObject({ items: readGeoJson(file).items, warnings: readGeoJson(file).warnings });
   });
 });

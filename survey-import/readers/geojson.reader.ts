@@ -10,7 +10,11 @@
  * Per feature: a null/invalid geometry or a bad coordinate is an error naming the feature, the
  * field and the value (the item is kept with geometry null); an unclosed polygon ring is closed
  * with a warning. Self-intersections are left for PostGIS.
+ *
+ * Big sequences are read in chunks (readGeoJsonSeqChunks) so an import never holds every feature
+ * of a file at once and can stage one chunk while it parses the next.
  */
+import { isUtf8 } from 'node:buffer';
 import { ReadError, type InputFile, type ItemIssue, type ReadItem, type ReadOptions, type ReadResult, type SourceCrs } from '../types.ts';
 import { decodeText, encodingLabel, extensionOf, isGeographic, issue } from './common.ts';
 import { checkGeometry } from './geometry-check.ts';
@@ -89,26 +93,118 @@ export function readGeoJson(file: InputFile, opts: ReadOptions = {}): ReadResult
     crs = found;
     crsSource = `crs member: ${JSON.stringify((declared as { properties?: unknown }).properties)}`;
   }
-  const geographic = isGeographic(crs);
-
   const items: ReadItem[] = [];
+  toItems(file.name, candidates, isGeographic(crs), items, errors, warnings);
+  return { items, crs, crsSource, warnings, errors };
+}
+
+/** Turns parsed candidates into items (and errors/warnings naming feature, field and value). */
+function toItems(fileName: string, candidates: Candidate[], geographic: boolean, items: ReadItem[], errors: ItemIssue[], warnings: ItemIssue[]): void {
   for (const c of candidates) {
     if (c.value === undefined) continue; // already reported as a JSON error
     const v = c.value as { type?: unknown; geometry?: unknown; properties?: unknown };
     const isFeature = v && typeof v === 'object' && v.type === 'Feature';
     if (v && typeof v === 'object' && !isFeature && typeof v.type === 'string' && !/^(Point|MultiPoint|LineString|MultiLineString|Polygon|MultiPolygon|GeometryCollection)$/.test(v.type)) {
-      errors.push(issue(file.name, c.index, c.where, 'type', v.type, `"${v.type}" is not a Feature or geometry`));
+      errors.push(issue(fileName, c.index, c.where, 'type', v.type, `"${v.type}" is not a Feature or geometry`));
       continue;
     }
     const rawGeometry = isFeature ? v.geometry : v;
     const props = isFeature && v.properties && typeof v.properties === 'object' ? { ...(v.properties as Record<string, unknown>) } : {};
     const checked = checkGeometry(rawGeometry, geographic);
     for (const p of checked.problems) {
-      (p.fatal ? errors : warnings).push(issue(file.name, c.index, c.where, p.field, p.value, p.message));
+      (p.fatal ? errors : warnings).push(issue(fileName, c.index, c.where, p.field, p.value, p.message));
     }
-    items.push({ file: file.name, index: c.index, where: c.where, geometry: checked.geometry, properties: props, kind: 'feature' });
+    items.push({ file: fileName, index: c.index, where: c.where, geometry: checked.geometry, properties: props, kind: 'feature' });
   }
-  return { items, crs, crsSource, warnings, errors };
+}
+
+/** One part of a file read in chunks; `part` 0 is the first (it carries the file-level issues). */
+export interface ReadChunk extends ReadResult {
+  part: number;
+}
+
+/** True when readGeoJsonSeqChunks should read `file` (a GeoJSONSeq by its extension). */
+export function isGeoJsonSeq(file: InputFile): boolean {
+  return GEOJSON_SEQ_EXTENSIONS.includes(extensionOf(file.name));
+}
+
+/**
+ * Reads a GeoJSON Text Sequence in chunks of at most `chunkItems` lines, with the same items,
+ * positions ("feature 3 (line 4)"), CRS and issues as readGeoJson gives for the whole file.
+ * UTF-8 files are decoded block by block; other encodings (an option, or the GBK guess) are
+ * decoded whole first.
+ */
+export function* readGeoJsonSeqChunks(file: InputFile, opts: ReadOptions = {}, chunkItems = 5000): Generator<ReadChunk> {
+  const crs: SourceCrs = opts.crs ?? 'EPSG:4326';
+  const crsSource = opts.crs ? 'option' : 'GeoJSON default (RFC 7946)';
+  const geographic = isGeographic(crs);
+  const fileIssues: ItemIssue[] = [];
+  let part = 0;
+  let lineNo = 0;
+  let count = 0;
+  let candidates: Candidate[] = [];
+  let errors: ItemIssue[] = [];
+  const flush = (): ReadChunk => {
+    const items: ReadItem[] = [];
+    const warnings: ItemIssue[] = part === 0 ? fileIssues : [];
+    toItems(file.name, candidates, geographic, items, errors, warnings);
+    const chunk = { items, crs, crsSource, warnings, errors, part: part++ };
+    candidates = [];
+    errors = [];
+    return chunk;
+  };
+  for (const block of textBlocks(file, opts, fileIssues)) {
+    const lines = block.split(/\r?\n/);
+    for (const line of lines) {
+      const i = lineNo++;
+      const l = (i === 0 ? line.replace(/^\uFEFF/, '') : line).replace(/^\x1e/, '').trim();
+      if (!l) continue;
+      const index = count++;
+      try {
+        candidates.push({ value: JSON.parse(l), where: `feature ${index + 1} (line ${i + 1})`, index });
+      } catch (err) {
+        errors.push(issue(file.name, index, `line ${i + 1}`, undefined, l.slice(0, 60), `not valid JSON (${(err as Error).message})`));
+        candidates.push({ value: undefined, where: `line ${i + 1}`, index });
+      }
+      if (candidates.length >= chunkItems) yield flush();
+    }
+  }
+  if (candidates.length || errors.length || part === 0) yield flush();
+}
+
+const NEWLINE = 0x0a;
+const BLOCK_BYTES = 1 << 20;
+const REPLACEMENT_UTF8 = Buffer.from('\uFFFD', 'utf8');
+
+/**
+ * The file's text in blocks that end at a line break (the last block may not). Valid UTF-8 is
+ * decoded block by block; anything else whole, with decodeText's GBK guess reported in `fileIssues`.
+ */
+function* textBlocks(file: InputFile, opts: ReadOptions, fileIssues: ItemIssue[]): Generator<string> {
+  const bytes = file.bytes;
+  const label = opts.encoding ? encodingLabel(opts.encoding) : null;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Valid UTF-8 without U+FFFD is exactly what decodeText would decode as UTF-8 without guessing.
+  const utf8 = label ? label === 'utf-8' : isUtf8(bytes) && buf.indexOf(REPLACEMENT_UTF8) < 0;
+  if (!utf8) {
+    const decoded = decodeText(bytes, label);
+    if (decoded.guessed) fileIssues.push(issue(file.name, null, undefined, undefined, undefined, 'file is not valid UTF-8; decoded as GBK'));
+    yield decoded.text;
+    return;
+  }
+  // The BOM is kept here and stripped from the first line only, as readGeoJson strips it from the text.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let start = 0;
+  while (start < bytes.length) {
+    let end = Math.min(start + BLOCK_BYTES, bytes.length);
+    if (end < bytes.length) {
+      const nl = buf.indexOf(NEWLINE, end);
+      end = nl < 0 ? bytes.length : nl;
+    }
+    yield decoder.decode(bytes.subarray(start, end));
+    // The newline at `end` separates this block from the next, so it is skipped.
+    start = end + 1;
+  }
 }
 
 function looksLikeSequence(text: string): boolean {

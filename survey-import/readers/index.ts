@@ -19,14 +19,14 @@
 import { ReadError, type InputFile, type ReadResult } from '../types.ts';
 import { basenameOf, extensionOf } from './common.ts';
 import { readCsv, type CsvOptions } from './csv.reader.ts';
-import { GEOJSON_SEQ_EXTENSIONS, readGeoJson } from './geojson.reader.ts';
+import { GEOJSON_SEQ_EXTENSIONS, isGeoJsonSeq, readGeoJson, readGeoJsonSeqChunks, type ReadChunk } from './geojson.reader.ts';
 import { readGpx } from './gpx.reader.ts';
 import { readKml } from './kml.reader.ts';
 import { readShapefile, SHAPEFILE_PARTS } from './shapefile.reader.ts';
 import { isZip, listZip } from './zip.ts';
 
 export { readCsv, readGeoJson, readGpx, readKml, readShapefile };
-export type { CsvOptions };
+export type { CsvOptions, ReadChunk };
 
 /** Extensions handled by the photo pipeline (survey-import/photos/), not by these readers. */
 export const PHOTO_EXTENSIONS = ['jpg', 'jpeg', 'tif', 'tiff', 'heic', 'heif', 'png'];
@@ -90,4 +90,25 @@ export async function readFiles(files: InputFile[], opts: CsvOptions = {}): Prom
     for (const group of groups.values()) results.push(...(await readShapefile(group, opts)));
   }
   return results;
+}
+
+/**
+ * readFiles for the import pipeline, in parts: a GeoJSONSeq file arrives in chunks of at most
+ * `chunkItems` features (read while the previous chunk is being staged), every other file as one
+ * part, read by readFiles after the sequences. `part` 0 is the first part of a file.
+ */
+export async function* readFileChunks(files: InputFile[], opts: CsvOptions = {}, chunkItems = 5000): AsyncGenerator<ReadChunk> {
+  const others: InputFile[] = [];
+  for (const file of files) {
+    if (isGeoJsonSeq(file)) {
+      for (const chunk of readGeoJsonSeqChunks(file, opts, chunkItems)) {
+        yield chunk;
+        // Let the socket flush the previous chunk's statement while this one is parsed.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } else {
+      others.push(file);
+    }
+  }
+  for (const r of others.length ? await readFiles(others, opts) : []) yield { ...r, part: 0 };
 }
