@@ -55,8 +55,8 @@ export async function start(config: Config, log: (msg: string) => void = console
     const sweeper = setInterval(() => auth.purgeExpired().catch(() => undefined), 3600_000);
     sweeper.unref();
     // Keeps site selection's stored nearest-amenity distances current (migration 007). Not on the
-    // embedded database: its socket interleaves concurrent queries around a long statement, and
-    // selection measures live without it.
+    // embedded database: PGlite runs one statement at a time, so the worker's batches would stall
+    // page requests; selection measures live there.
     const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: config.nearestBatch, log });
     if (db.engine === 'postgres') nearest.start();
     const server = app.listen(config.port, config.host);
