@@ -24,7 +24,8 @@ import { openApiDocument } from './http/openapi.ts';
 import { systemRoutes } from './http/system.route.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';
 import { TilesService } from '../tiles/tiles.service.ts';
-import { tileRoutes } from './tiles/tiles.route.ts';
+import { tileCacheHits, tileRoutes } from './tiles/tiles.route.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { importRoutes } from './imports/imports.route.ts';
 import { createImportService } from '../survey-import/pipeline/create.ts';
 import { OgcRepository } from './ogc/ogc.repository.ts';
@@ -54,10 +55,18 @@ export const VERSION = '0.1.0';
 /** The application and the services other entry points (CLI, tests) reuse. */
 export interface App {
   app: Express;
+  /** The HTTP request listener: cached public tiles first, then the Express app. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
   auth: AuthService;
   tiles: TilesService;
   imports: ReturnType<typeof createImportService>;
   routes: readonly RouteSpec[];
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
 }
 
 /** Create the HTTP application. */
@@ -97,9 +106,7 @@ export function createApp(db: Database, config: Config): App {
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    securityHeaders(res);
     if (config.logRequests) {
       const t0 = performance.now();
       res.on('finish', () => console.log(`${req.method} ${req.originalUrl} ${res.statusCode} ${(performance.now() - t0).toFixed(1)}ms`));
@@ -120,5 +127,12 @@ export function createApp(db: Database, config: Config): App {
     else res.status(503).type('text/plain').send('The web client is not built yet: run "npm run build:web".');
   });
   app.use(errorHandler);
-  return { app, auth, tiles, imports, routes };
+  // Cached public tiles are answered before Express (whose routing costs several times what a
+  // cache hit does); with request logging on, everything goes through the app and is logged.
+  const cacheHits = tileCacheHits(tiles, config);
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    securityHeaders(res);
+    if (config.logRequests || !cacheHits(req, res)) app(req, res);
+  };
+  return { app, listener, auth, tiles, imports, routes };
 }

@@ -3,6 +3,7 @@
  * set), applies migrations, creates the first admin, loads the demo data into an empty database
  * and serves the API and the web client.
  */
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { loadConfig, type Config } from './config.ts';
@@ -33,7 +34,7 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { app, auth, tiles, imports } = createApp(db, config);
+    const { listener, auth, tiles, imports } = createApp(db, config);
     const recovered = await imports.recoverInterrupted();
     if (recovered) log(`import batches interrupted by a stop marked failed: ${recovered}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
@@ -59,7 +60,7 @@ export async function start(config: Config, log: (msg: string) => void = console
     // page requests; selection measures live there.
     const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: config.nearestBatch, log });
     if (db.engine === 'postgres') nearest.start();
-    const server = app.listen(config.port, config.host);
+    const server = http.createServer(listener).listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

@@ -1,6 +1,8 @@
 /**
  * Vector tiles from the real database, decoded with @mapbox/vector-tile as an independent client.
  */
+import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type pg from 'pg';
@@ -10,7 +12,9 @@ import { findLayer } from '../layers/catalog.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';
 import { TilesService } from '../tiles/tiles.service.ts';
 import { lonLatToTile, type TileCoord } from '../tiles/tile-math.ts';
-import { api, testPool, userWithRole } from './helpers.ts';
+import { loadConfig } from '../server/config.ts';
+import { tileCacheHits } from '../server/tiles/tiles.route.ts';
+import { api, baseUrl, testPool, userWithRole } from './helpers.ts';
 
 let pool: pg.Pool;
 beforeAll(() => {
@@ -41,6 +45,24 @@ async function someParcel(state = 'published') {
 
 async function sleep(ms: number) {
   await new Promise((r) => setTimeout(r, ms));
+}
+
+/** GET with exactly these headers and the body as sent (fetch would add Accept-Encoding and decode). */
+function rawGet(pathname: string, headers: Record<string, string>, base = baseUrl()): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http.get(base + pathname, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** Ids and statuses of a decoded tile's land features. */
+function landFeatures(body: Uint8Array): Map<number | undefined, unknown> {
+  const layer = new VectorTile(new Pbf(new Uint8Array(body))).layers.land;
+  return new Map(Array.from({ length: layer?.length ?? 0 }, (_, i) => [layer.feature(i).id, layer.feature(i).properties.status]));
 }
 
 describe('vector tiles', () => {
@@ -174,6 +196,154 @@ describe('tile cache purge', () => {
   });
 });
 
+describe('tile cache purge of every coding', () => {
+  it('drops the gzip, brotli and identity bytes of a changed tile alike', async () => {
+    const { rows } = await pool.query(
+      `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat, status FROM carriers
+       WHERE kind = 'land' AND review_state = 'published' ORDER BY id DESC OFFSET 1 LIMIT 1`);
+    const p = rows[0];
+    const path = url('land', tileAt(p.lon, p.lat, 15));
+    const codings = { identity: {}, gzip: { 'accept-encoding': 'gzip' }, br: { 'accept-encoding': 'br' } };
+    const before: Record<string, string> = {};
+    for (const [name, headers] of Object.entries(codings)) before[name] = String((await rawGet(path, headers)).headers.etag);
+    for (const headers of Object.values(codings)) expect((await rawGet(path, headers)).headers['x-cache']).toBe('HIT');
+
+    const newStatus = p.status === 'available' ? 'reserved' : 'available';
+    await pool.query('UPDATE carriers SET status = $1, updated_at = now() WHERE id = $2', [newStatus, p.id]);
+    await sleep(1200); // the server reads the change log every TILE_SYNC_MS (1 s)
+
+    const gz = await rawGet(path, { ...codings.gzip, 'if-none-match': before.gzip });
+    expect(gz.status).toBe(200);
+    expect(gz.headers['x-cache']).toBe('MISS');
+    expect(landFeatures(gunzipSync(gz.body)).get(p.id)).toBe(newStatus);
+    const br = await rawGet(path, { ...codings.br, 'if-none-match': before.br });
+    expect(br.status).toBe(200);
+    expect(landFeatures(brotliDecompressSync(br.body)).get(p.id)).toBe(newStatus);
+    const identity = await rawGet(path, { 'if-none-match': before.identity });
+    expect(identity.status).toBe(200);
+    expect(landFeatures(identity.body).get(p.id)).toBe(newStatus);
+  });
+
+  it('drops a multi-layer tile holding the changed layer and keeps one without it', async () => {
+    const { rows } = await pool.query(
+      `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat, status FROM carriers
+       WHERE kind = 'land' AND review_state = 'published' ORDER BY id DESC OFFSET 2 LIMIT 1`);
+    const p = rows[0];
+    const t = tileAt(p.lon, p.lat, 14);
+    const withLand = url('parks,land', t);
+    const withoutLand = url('parks,amenities', t);
+    for (const path of [withLand, withoutLand]) await rawGet(path, { 'accept-encoding': 'gzip' });
+    for (const path of [withLand, withoutLand]) expect((await rawGet(path, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
+
+    const newStatus = p.status === 'available' ? 'reserved' : 'available';
+    await pool.query('UPDATE carriers SET status = $1, updated_at = now() WHERE id = $2', [newStatus, p.id]);
+    await sleep(1200);
+
+    const changed = await rawGet(withLand, { 'accept-encoding': 'gzip' });
+    expect(changed.headers['x-cache']).toBe('MISS');
+    expect(landFeatures(gunzipSync(changed.body)).get(p.id)).toBe(newStatus);
+    expect((await rawGet(withoutLand, { 'accept-encoding': 'gzip' })).headers['x-cache']).toBe('HIT');
+  });
+});
+
+describe('tile content codings', () => {
+  it('answer gzip and brotli that decode to exactly the identity tile', async () => {
+    const p = await someParcel();
+    const path = url('land', tileAt(p.lon, p.lat, 13));
+    const identity = await rawGet(path, { 'accept-encoding': 'identity' });
+    expect(identity.status).toBe(200);
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(landFeatures(identity.body).has(p.id)).toBe(true);
+
+    const gz = await rawGet(path, { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gz.headers.vary).toMatch(/Accept-Encoding/);
+    expect(Number(gz.headers['content-length'])).toBe(gz.body.byteLength);
+    expect(gz.body.byteLength).toBeLessThan(identity.body.byteLength);
+    expect(gunzipSync(gz.body).equals(identity.body)).toBe(true);
+
+    const br = await rawGet(path, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(identity.body)).toBe(true);
+  });
+
+  it('follow the client\'s q-values and fall back to identity for codings it refuses', async () => {
+    const p = await someParcel();
+    const path = url('land', tileAt(p.lon, p.lat, 13));
+    expect((await rawGet(path, { 'accept-encoding': 'br;q=0.5, gzip' })).headers['content-encoding']).toBe('gzip');
+    expect((await rawGet(path, { 'accept-encoding': 'gzip;q=0, br;q=0' })).headers['content-encoding']).toBeUndefined();
+    expect((await rawGet(path, { 'accept-encoding': '*' })).headers['content-encoding']).toBe('br');
+  });
+
+  it('give each coding its own ETag and answer 304 to the matching one', async () => {
+    const p = await someParcel();
+    const path = url('land', tileAt(p.lon, p.lat, 14));
+    const gz = await rawGet(path, { 'accept-encoding': 'gzip' });
+    const identity = await rawGet(path, {});
+    const gzEtag = String(gz.headers.etag);
+    expect(gzEtag).toMatch(/^".+"$/);
+    expect(gzEtag).not.toBe(identity.headers.etag);
+
+    const notModified = await rawGet(path, { 'accept-encoding': 'gzip', 'if-none-match': gzEtag });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body.byteLength).toBe(0);
+    expect(notModified.headers.etag).toBe(gzEtag);
+    expect(notModified.headers['cache-control']).toMatch(/public, max-age=\d+/);
+    expect((await rawGet(path, { 'accept-encoding': 'gzip', 'if-none-match': `"other", W/${gzEtag}` })).status).toBe(304);
+    // A client that no longer accepts gzip holds no copy of the identity bytes: it gets them.
+    expect((await rawGet(path, { 'if-none-match': gzEtag })).status).toBe(200);
+  });
+
+  it('count every stored coding of a tile against the cache budget', async () => {
+    const p = await someParcel();
+    const service = new TilesService(new TilesRepository(pool), {
+      encoder: inject('dbEngine') === 'postgres' ? 'native' : 'node', cacheBytes: 1 << 24, featureCap: 20000, syncIntervalMs: 1e9,
+    });
+    const tile = await service.tile(service.source('land'), tileAt(p.lon, p.lat, 13), 'public');
+    expect(tile.gzip && tile.br).toBeTruthy();
+    expect(service.cache.sizeBytes).toBe(tile.body.byteLength + tile.gzip!.body.byteLength + tile.br!.body.byteLength);
+    expect((await service.tile(service.source('land'), tileAt(p.lon, p.lat, 13), 'public')).hit).toBe(true);
+  });
+});
+
+describe('tile cache hits ahead of the app', () => {
+  it('answer a cached public tile like the route does and leave everything else to the app', async () => {
+    const service = new TilesService(new TilesRepository(pool), {
+      encoder: inject('dbEngine') === 'postgres' ? 'native' : 'node', cacheBytes: 1 << 24, featureCap: 20000, syncIntervalMs: 1e9,
+    });
+    await service.init();
+    const hits = tileCacheHits(service, loadConfig({ TILE_MAX_AGE_S: '77' }));
+    // What the hot path does not answer reaches the "app", here a 418 marker.
+    const server = http.createServer((req, res) => {
+      if (!hits(req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const p = await someParcel();
+      const t = tileAt(p.lon, p.lat, 13);
+      expect((await rawGet(url('land', t), {}, base)).status).toBe(418); // not cached yet
+
+      const tile = await service.tile(service.source('land'), t, 'public');
+      const gz = await rawGet(`${url('land', t)}?v=3`, { 'accept-encoding': 'gzip', cookie: 'theme=dark' }, base);
+      expect(gz.status).toBe(200);
+      expect(gz.headers).toMatchObject({ 'content-encoding': 'gzip', 'cache-control': 'public, max-age=77', 'x-cache': 'HIT', vary: 'Accept-Encoding, Cookie' });
+      expect(gunzipSync(gz.body).equals(Buffer.from(tile.body))).toBe(true);
+      expect((await rawGet(url('land', t), { 'accept-encoding': 'gzip', 'if-none-match': String(gz.headers.etag) }, base)).status).toBe(304);
+
+      // A session cookie, an unknown layer, a bad zoom, another method, a staff-only tile: the app's.
+      expect((await rawGet(url('land', t), { cookie: 'dz_session=abc' }, base)).status).toBe(418);
+      expect((await rawGet(url('volcanoes', t), {}, base)).status).toBe(418);
+      expect((await rawGet('/tiles/land/23/0/0.mvt', {}, base)).status).toBe(418);
+      const staffOnly = { ...t, x: t.x + 1 };
+      await service.tile(service.source('land'), staffOnly, 'staff');
+      expect((await rawGet(url('land', staffOnly), {}, base)).status).toBe(418);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('TileJSON', () => {
   it('describes bounds, zooms and the fields of each vector layer', async () => {
     const tj = await (await api('/tiles/land,amenities.json')).json();
@@ -199,8 +369,8 @@ describe.runIf(inject('dbEngine') === 'postgres')('both encoders', () => {
         for (const layerId of ['counties', 'parks', 'land', 'factories', 'offices', 'amenities']) {
           const layer = findLayer(layerId)!;
           if (z < layer.minzoom) continue;
-          const a = await native.tile([layer], t, 'public');
-          const b = await node.tile([layer], t, 'public');
+          const a = await native.tile(native.source(layerId), t, 'public');
+          const b = await node.tile(node.source(layerId), t, 'public');
           const la = a.body.byteLength ? new VectorTile(new Pbf(a.body)).layers[layerId] : undefined;
           const lb = b.body.byteLength ? new VectorTile(new Pbf(b.body)).layers[layerId] : undefined;
           const feats = (l: typeof la) => new Map(Array.from({ length: l?.length ?? 0 }, (_, i) => {

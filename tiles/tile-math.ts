@@ -18,12 +18,16 @@ export interface TileCoord {
 /** Thrown for a z/x/y that does not address a tile; names the bad value. */
 export class TileCoordError extends Error {}
 
+const DIGITS = /^\d{1,8}$/;
+
+function tileNumber(name: 'z' | 'x' | 'y', v: string): number {
+  if (!DIGITS.test(v)) throw new TileCoordError(`tile ${name} must be a non-negative integer, got "${v}"`);
+  return Number(v);
+}
+
 /** Parse and validate z/x/y strings (y may carry the `.mvt`/`.pbf` extension already stripped). */
 export function parseTile(z: string, x: string, y: string): TileCoord {
-  for (const [name, v] of [['z', z], ['x', x], ['y', y]] as const) {
-    if (!/^\d{1,8}$/.test(v)) throw new TileCoordError(`tile ${name} must be a non-negative integer, got "${v}"`);
-  }
-  const t = { z: Number(z), x: Number(x), y: Number(y) };
+  const t = { z: tileNumber('z', z), x: tileNumber('x', x), y: tileNumber('y', y) };
   if (t.z > MAX_ZOOM) throw new TileCoordError(`tile z must be within 0..${MAX_ZOOM}, got ${t.z}`);
   const n = 2 ** t.z;
   if (t.x >= n) throw new TileCoordError(`tile x must be within 0..${n - 1} at zoom ${t.z}, got ${t.x}`);

@@ -1,24 +1,30 @@
 /**
  * Vector tiles for every layer: chooses the encoder (native `ST_AsMVT` when PostGIS has protobuf,
- * the Node encoder otherwise), generalizes low zooms, caps features per tile, caches per audience,
- * purges exactly the tiles a change touches and versions layers for TileJSON.
+ * the Node encoder otherwise), generalizes low zooms, caps features per tile, caches per audience
+ * (each tile stored once with gzip and brotli copies, so a hit compresses nothing), purges exactly
+ * the tiles a change touches and versions layers for TileJSON.
  */
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { LAYERS, findLayer } from '../layers/catalog.ts';
 import type { LayerDefinition } from '../layers/definition.ts';
 import { encodeTileLayer } from './mvt-encoder.ts';
-import { TileCache, type Audience } from './tile-cache.ts';
+import { TileCache, type Audience, type CachedTile, type Representation } from './tile-cache.ts';
 import { tileToLonLat, type TileCoord } from './tile-math.ts';
 import { EXTENT, type FeatureChange, type TilesRepository } from './tiles.repository.ts';
 
 /** Which encoder produced a tile. */
 export type Encoder = 'native' | 'node';
 
+/** Content codings tiles are stored in besides identity. */
+export type TileCoding = 'br' | 'gzip';
+
 /** Options of the tile service. */
 export interface TilesOptions {
   /** Encoder to use; `native` needs PostGIS built with protobuf. */
   encoder: Encoder;
-  /** Upper bound of the in-memory cache in bytes. */
+  /** Upper bound of the in-memory cache in bytes, counting every stored encoding (0 disables it). */
   cacheBytes: number;
   /** Most features one layer may put in one tile. */
   featureCap: number;
@@ -26,11 +32,16 @@ export interface TilesOptions {
   syncIntervalMs: number;
 }
 
-/** A rendered (possibly multi-layer) tile. */
-export interface RenderedTile {
-  body: Uint8Array;
-  etag: string;
-  /** Every layer came from the cache. */
+/** The layers a tile URL names, resolved once per distinct id list. */
+export interface TileSource {
+  /** Cache key: the layer ids joined by commas. */
+  key: string;
+  layers: readonly LayerDefinition[];
+}
+
+/** A rendered (possibly multi-layer) tile with its compressed copies. */
+export interface RenderedTile extends CachedTile {
+  /** It came from the cache. */
   hit: boolean;
 }
 
@@ -41,11 +52,27 @@ export class UnknownLayerError extends Error {
   }
 }
 
-const etagOf = (parts: Uint8Array[]) => {
-  const h = createHash('sha1');
-  for (const p of parts) h.update(p);
-  return `"${h.digest('base64url').slice(0, 22)}"`;
-};
+/** Distinct layer lists remembered by `source` (URLs can name any list; the rest are resolved each time). */
+const MAX_SOURCES = 256;
+
+/**
+ * Brotli quality: 5 compresses a large tile several times faster than the default 11 and, on
+ * MVT, still smaller than gzip's level 6, so a miss stays cheap.
+ */
+const BROTLI_QUALITY = 5;
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+const hashOf = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('base64url').slice(0, 22);
+
+/** `body` in `coding`, kept only when it saves at least a tenth of the bytes. */
+async function compress(body: Uint8Array, coding: TileCoding, hash: string): Promise<Representation | undefined> {
+  const bytes = coding === 'gzip'
+    ? await gzipAsync(body)
+    : await brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.byteLength } });
+  return bytes.byteLength <= body.byteLength * 0.9 ? { body: bytes, etag: `"${hash}-${coding === 'gzip' ? 'gz' : 'br'}"` } : undefined;
+}
 
 /** Tile rules. */
 export class TilesService {
@@ -54,6 +81,9 @@ export class TilesService {
   private lastSync = 0;
   private versions = new Map<string, number>();
   private syncing: Promise<void> | null = null;
+  private readonly sources = new Map<string, TileSource>();
+  /** Renders under way, so concurrent misses of one tile query the database once. */
+  private readonly rendering = new Map<string, Promise<CachedTile>>();
 
   constructor(
     private readonly repo: TilesRepository,
@@ -71,6 +101,16 @@ export class TilesService {
       if (!l) throw new UnknownLayerError(id);
       return l;
     });
+  }
+
+  /** The tile source of a URL's layer ids, remembered so the hot path resolves nothing. */
+  source(ids: string): TileSource {
+    let s = this.sources.get(ids);
+    if (s) return s;
+    const layers = this.layers(ids);
+    s = { key: layers.map((l) => l.id).join(','), layers };
+    if (this.sources.size < MAX_SOURCES) this.sources.set(ids, s);
+    return s;
   }
 
   /** Read the change log once at start: versions, and where to continue from. */
@@ -110,39 +150,77 @@ export class TilesService {
     return this.versions.get(layerId) ?? 0;
   }
 
-  /** Render (or fetch from cache) one layer's tile. */
-  private async layerTile(layer: LayerDefinition, t: TileCoord, audience: Audience): Promise<{ body: Uint8Array; hit: boolean; etag: string }> {
-    if (t.z < layer.minzoom || t.z > layer.maxzoom) return { body: new Uint8Array(0), hit: true, etag: '' };
-    const cached = this.cache.get(audience, layer.id, t.z, t.x, t.y);
-    if (cached) return { body: cached.body, hit: true, etag: cached.etag };
+  /**
+   * The hot path: the cached tile, synchronously, or undefined when it has to be rendered or the
+   * change log is due to be read first (then call `tile`).
+   */
+  cached(source: TileSource, t: TileCoord, audience: Audience): CachedTile | undefined {
+    if (Date.now() - this.lastSync >= this.options.syncIntervalMs) return undefined;
+    return this.cache.get(audience, source.key, t.z, t.x, t.y);
+  }
+
+  /**
+   * A tile with one or more layers, from the cache or rendered (and then cached with its gzip and
+   * brotli copies). With the cache disabled only `want` is compressed, for this one answer.
+   */
+  async tile(source: TileSource, t: TileCoord, audience: Audience, want?: TileCoding): Promise<RenderedTile> {
+    await this.maybeSync();
+    const cached = this.cache.get(audience, source.key, t.z, t.x, t.y);
+    if (cached) return { ...cached, hit: true };
+    const key = `${audience}/${source.key}/${t.z}/${t.x}/${t.y}`;
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      const generation = this.cache.generation;
+      const codings: TileCoding[] = this.cache.enabled ? ['gzip', 'br'] : want ? [want] : [];
+      pending = this.render(source, t, audience, codings)
+        .then((tile) => {
+          this.cache.set(audience, source.key, t.z, t.x, t.y, tile, generation);
+          return tile;
+        })
+        .finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return { ...(await pending), hit: false };
+  }
+
+  /** Render every layer, join them (concatenated layer messages form a valid tile), hash and compress. */
+  private async render(source: TileSource, t: TileCoord, audience: Audience, codings: TileCoding[]): Promise<CachedTile> {
+    const parts = await Promise.all(source.layers.map((l) => this.layerBody(l, t, audience)));
+    // One standalone copy: pg hands out Buffers that are views into a shared pool, which decoders
+    // reading `buf.buffer` (pbf's DataView) would misread.
+    const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+    let at = 0;
+    for (const p of parts) {
+      body.set(p, at);
+      at += p.byteLength;
+    }
+    if (!body.byteLength) return { body, etag: '' };
+    const hash = hashOf(body);
+    const [gz, br] = await Promise.all([
+      codings.includes('gzip') ? compress(body, 'gzip', hash) : undefined,
+      codings.includes('br') ? compress(body, 'br', hash) : undefined,
+    ]);
+    const tile: CachedTile = { body, etag: `"${hash}"` };
+    if (gz) tile.gzip = gz;
+    if (br) tile.br = br;
+    return tile;
+  }
+
+  /** One layer's MVT message for the audience; empty outside the layer's zoom range. */
+  private async layerBody(layer: LayerDefinition, t: TileCoord, audience: Audience): Promise<Uint8Array> {
+    if (t.z < layer.minzoom || t.z > layer.maxzoom) return new Uint8Array(0);
     // Tile units on the ground at this tile's latitude: sub-pixel polygons are dropped.
     const lat = tileToLonLat(t.z, t.x + 0.5, t.y + 0.5)[1];
     const unitM = (40075016.68557849 / 2 ** t.z / EXTENT) * Math.cos((lat * Math.PI) / 180);
     const minAreaM2 = (layer.tiles.minAreaUnits ?? 0) * unitM * unitM;
     const q = { tile: t, seesUnpublished: audience === 'staff' || layer.visibility === 'public', cap: this.options.featureCap, minAreaM2 };
-    const body = this.options.encoder === 'native'
-      ? await this.repo.nativeTile(layer, q)
+    return this.options.encoder === 'native'
+      ? this.repo.nativeTile(layer, q)
       : encodeTileLayer({ name: layer.id, extent: EXTENT, features: await this.repo.clippedFeatures(layer, q) });
-    // A standalone copy: pg hands out Buffers that are views into a shared pool, which decoders
-    // reading `buf.buffer` (pbf's DataView) would misread.
-    const bytes = new Uint8Array(body);
-    const etag = etagOf([bytes]);
-    this.cache.set(audience, layer.id, t.z, t.x, t.y, { body: bytes, etag });
-    return { body: bytes, hit: false, etag };
-  }
-
-  /** A tile with one or more layers (concatenated layer messages form a valid tile). */
-  async tile(layers: LayerDefinition[], t: TileCoord, audience: Audience): Promise<RenderedTile> {
-    await this.maybeSync();
-    const parts = (await Promise.all(layers.map((l) => this.layerTile(l, t, audience)))).filter((p) => p.body.byteLength > 0);
-    const body = parts.length === 1 ? parts[0].body : Buffer.concat(parts.map((p) => p.body));
-    // The layers' own ETags (computed once, when rendered) identify the combination: no re-hashing of bodies per request.
-    const etag = parts.length === 1 ? parts[0].etag : etagOf(parts.map((p) => new TextEncoder().encode(p.etag)));
-    return { body, etag, hit: parts.every((p) => p.hit) };
   }
 
   /** TileJSON 3.0.0 for one or more layers. */
-  async tileJson(layers: LayerDefinition[], audience: Audience, baseUrl: string): Promise<Record<string, unknown>> {
+  async tileJson(layers: readonly LayerDefinition[], audience: Audience, baseUrl: string): Promise<Record<string, unknown>> {
     await this.maybeSync();
     const extents = await Promise.all(layers.map((l) => this.repo.layerExtent(l, audience === 'staff' || l.visibility === 'public')));
     const known = extents.filter((e): e is [number, number, number, number] => e !== null);
