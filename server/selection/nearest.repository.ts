@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { loadQueries } from '../db/sql.ts';
+import { withTransaction } from '../db/database.ts';
 
 const Q = loadQueries(import.meta.url, 'nearest.sql', [
   'lock', 'amenityChanges', 'affectedCarriers', 'refreshKind', 'deleteAmenityChanges', 'nextRange', 'missingInRange',
@@ -89,20 +90,11 @@ export class NearestRepository {
 
   /** Run `fn` as one step: a transaction holding the refresh lock, without JIT (short statements). */
   async step<T>(fn: (step: NearestStep) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await client.query('SET LOCAL jit = off');
       await client.query(Q.lock, [LOCK_KEY]);
-      const result = await fn(new NearestStep(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return fn(new NearestStep(client));
+    });
   }
 
   /** Queue every carrier id, so each carrier without a row gets one. */

@@ -7,6 +7,7 @@
  * Coordinates are glTF's: metres, y up, x east, -z north when the model is placed with an
  * east-north-up frame.
  */
+import { writeB3dmTile } from './tile-formats.ts';
 
 /** A material: base colour RGBA in 0..1. */
 export interface GlbMaterial {
@@ -156,25 +157,5 @@ export function readGlbJson(glb: Uint8Array): Record<string, unknown> {
  * properties (arrays of length `batchLength`).
  */
 export function writeB3dm(glb: Uint8Array, batchLength: number, batchTable: Record<string, unknown[]>): Uint8Array {
-  const enc = (v: unknown, align: number, headerBytes: number) => {
-    let s = JSON.stringify(v);
-    while ((headerBytes + new TextEncoder().encode(s).length) % align !== 0) s += ' ';
-    return new TextEncoder().encode(s);
-  };
-  const ft = enc({ BATCH_LENGTH: batchLength }, 8, 28);
-  const bt = enc(batchTable, 8, 28 + ft.length);
-  const total = 28 + ft.length + bt.length + glb.length;
-  const out = new Uint8Array(total);
-  const dv = new DataView(out.buffer);
-  out.set(new TextEncoder().encode('b3dm'), 0);
-  dv.setUint32(4, 1, true);
-  dv.setUint32(8, total, true);
-  dv.setUint32(12, ft.length, true);
-  dv.setUint32(16, 0, true);
-  dv.setUint32(20, bt.length, true);
-  dv.setUint32(24, 0, true);
-  out.set(ft, 28);
-  out.set(bt, 28 + ft.length);
-  out.set(glb, 28 + ft.length + bt.length);
-  return out;
+  return writeB3dmTile(glb, { BATCH_LENGTH: batchLength }, batchTable);
 }
