@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['server/**/*.test.ts', 'tiles/**/*.test.ts', 'layers/**/*.test.ts', 'survey-import/**/*.test.ts', 'assets/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'tiles/**/*.test.ts', 'layers/**/*.test.ts', 'survey-import/**/*.test.ts', 'assets/**/*.test.ts'],
         },
       },
       {

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type pg from 'pg';
-import { ROOT_DIR } from '../server/config.ts';
+import { ROOT_DIR } from '../core/config.ts';
 import { benchAmenities } from './bench-data.ts';
 
 /** Start `server/main.ts` with extra environment; resolves with its URL once it is ready. */

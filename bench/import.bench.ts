@@ -17,9 +17,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { loadConfig, ROOT_DIR } from '../server/config.ts';
-import { openDatabase } from '../server/db/database.ts';
-import { migrate } from '../server/db/migrate.ts';
+import { loadConfig, ROOT_DIR } from '../core/config.ts';
+import { openDatabase } from '../core/db/database.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { createImportService } from '../survey-import/pipeline/create.ts';
 import { BENCH_PARCELS, writeParcelsSeq } from './bench-data.ts';
 

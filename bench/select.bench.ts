@@ -16,9 +16,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig, ROOT_DIR } from '../server/config.ts';
-import { openDatabase } from '../server/db/database.ts';
-import { migrate } from '../server/db/migrate.ts';
+import { loadConfig, ROOT_DIR } from '../core/config.ts';
+import { openDatabase } from '../core/db/database.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
 import { insertBenchAmenities, startBenchServer } from './bench-server.ts';
 

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../server/config.ts';
+import { ROOT_DIR } from '../core/config.ts';
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { loadConfig, type Config } from './config.ts';
-import { openDatabase, type Database } from './db/database.ts';
-import { migrate } from './db/migrate.ts';
+import { loadConfig, type Config } from '../core/config.ts';
+import { openDatabase, type Database } from '../core/db/database.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { createApp } from './app.ts';
 import { DemoRepository } from './demo/demo.repository.ts';
 import { DemoService } from './demo/demo.service.ts';

@@ -14,10 +14,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../server/config.ts';
-import { openDatabase } from '../server/db/database.ts';
-import { socketInfoPath } from '../server/db/embedded.ts';
-import { migrate } from '../server/db/migrate.ts';
+import { loadConfig } from '../core/config.ts';
+import { openDatabase } from '../core/db/database.ts';
+import { socketInfoPath } from '../core/db/embedded.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { parseCrs } from './crs/crs-option.ts';
 import { createImportService } from './pipeline/create.ts';
 import type { InputFile } from './types.ts';

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { migrate } from '../server/db/migrate.ts';
+import { migrate } from '../core/db/migrate.ts';
 import { DemoRepository } from '../server/demo/demo.repository.ts';
 import { DemoService } from '../server/demo/demo.service.ts';
 import { testPool } from './helpers.ts';

@@ -14,7 +14,7 @@ import type pg from 'pg';
 import { OgcRepository } from '../server/ogc/ogc.repository.ts';
 import { ExportsService } from '../server/exports/exports.service.ts';
 import { PUBLIC_VIEWER } from '../server/auth/roles.ts';
-import { AppError } from '../server/http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { api, testPool, userWithRole } from './helpers.ts';
 
 const run = promisify(execFile);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT_DIR } from '../server/config.ts';
+import { ROOT_DIR } from '../core/config.ts';
 
 /** Root of the fixtures folder. */
 export const FIXTURES_DIR = process.env.FIXTURES_DIR ?? path.resolve(ROOT_DIR, '..', 'shared', 'fixtures');

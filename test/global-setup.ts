@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../server/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { start, type Running } from '../server/main.ts';
-import { socketInfoPath } from '../server/db/embedded.ts';
+import { socketInfoPath } from '../core/db/embedded.ts';
 
 /** Credentials of the accounts the tests use. */
 export const TEST_ADMIN = { username: 'admin', password: 'test-admin-password' };

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type pg from 'pg';
-import { ROOT_DIR } from '../server/config.ts';
+import { ROOT_DIR } from '../core/config.ts';
 import { fixture, hasFixtures } from './fixtures.ts';
 import { spawn } from 'node:child_process';
 import os from 'node:os';

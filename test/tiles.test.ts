@@ -12,7 +12,7 @@ import { findLayer } from '../layers/catalog.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';
 import { TilesService } from '../tiles/tiles.service.ts';
 import { lonLatToTile, type TileCoord } from '../tiles/tile-math.ts';
-import { loadConfig } from '../server/config.ts';
+import { loadConfig } from '../core/config.ts';
 import { tileCacheHits } from '../server/tiles/tiles.route.ts';
 import { api, baseUrl, testPool, userWithRole } from './helpers.ts';
 

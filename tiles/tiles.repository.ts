@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Geometry } from 'geojson';
 import type { LayerDefinition } from '../layers/definition.ts';
-import { loadQueries } from '../server/db/sql.ts';
+import { loadQueries } from '../core/db/sql.ts';
 import type { TileCoord } from './tile-math.ts';
 import type { TileFeature } from './mvt-encoder.ts';
 

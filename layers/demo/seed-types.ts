@@ -1,6 +1,6 @@
 /**
  * Shapes of the generated demo data, one per table. Field names are the table's column names
- * (see server/db/migrations/001_init.sql); geometries are GeoJSON in EPSG:4326 (WGS84).
+ * (see core/db/migrations/001_init.sql); geometries are GeoJSON in EPSG:4326 (WGS84).
  */
 import type { MultiPolygon, Point } from 'geojson';
 

@@ -2,7 +2,7 @@
  * Users and sessions in PostgreSQL. The only code that runs auth SQL.
  */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 import type { AccountRole, SessionUser } from './roles.ts';
 
 const Q = loadQueries(import.meta.url, 'auth.sql', [

@@ -2,7 +2,7 @@
  * Sign-in, sessions and the first admin. Holds the rules; knows nothing of HTTP.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { AuthRepository } from './auth.repository.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { ACCOUNT_ROLES, type AccountRole, type SessionUser } from './roles.ts';

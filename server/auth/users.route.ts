@@ -1,7 +1,7 @@
 /** /api/users: account administration (admins only). */
 import type { RouteSpec } from '../http/route.ts';
 import type { AuthService } from './auth.service.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** User administration routes. */
 export function userRoutes(auth: AuthService): RouteSpec[] {

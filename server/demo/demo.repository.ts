@@ -1,8 +1,8 @@
 /** Writes the generated demo data in one transaction. */
 import type pg from 'pg';
 import type { DemoData } from '../../layers/demo/seed-types.ts';
-import { withTransaction } from '../db/database.ts';
-import { loadQueries } from '../db/sql.ts';
+import { withTransaction } from '../../core/db/database.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'demo.sql', [
   'isEmpty', 'insertAdminAreas', 'linkAdminParents', 'insertParks', 'insertCarriers', 'insertAmenities', 'markSeeded',

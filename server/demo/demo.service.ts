@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FeatureCollection } from 'geojson';
-import { ROOT_DIR } from '../config.ts';
+import { ROOT_DIR } from '../../core/config.ts';
 import { generateDemoData } from '../../layers/demo/generate.ts';
 import type { DemoRepository } from './demo.repository.ts';
 

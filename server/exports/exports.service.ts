@@ -10,7 +10,7 @@ import { zipSync } from 'fflate';
 import type { LayerDefinition } from '../../layers/definition.ts';
 import type { Viewer } from '../auth/roles.ts';
 import { findLayer } from '../../layers/catalog.ts';
-import { AppError, BadParameterError, NotFoundError } from '../http/errors.ts';
+import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { toFeature } from '../features/features.service.ts';
 import type { ExportRow, OgcRepository } from '../ogc/ogc.repository.ts';
 import { parseFeatureQuery, viewerSeesAll } from '../ogc/ogc.service.ts';

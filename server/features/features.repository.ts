@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'features.sql', ['countFeatures', 'listFeatures', 'getFeature', 'setReviewState'] as const);
 

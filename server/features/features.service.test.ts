@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadParameterError } from '../http/errors.ts';
+import { BadParameterError } from '../../core/errors.ts';
 import { parseBBox, parseIntParam } from './features.service.ts';
 
 describe('parseBBox', () => {

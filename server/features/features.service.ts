@@ -6,7 +6,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import { LAYERS, findLayer } from '../../layers/catalog.ts';
 import type { LayerDefinition } from '../../layers/definition.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { BadParameterError, NotFoundError } from '../http/errors.ts';
+import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import type { BBox, FeatureRow, FeaturesRepository } from './features.repository.ts';
 
 /** Page size limits of the features endpoint. */

@@ -3,7 +3,7 @@
  * Each operation carries `x-access`: who may call it.
  */
 import type { RouteSpec } from './route.ts';
-import { ERROR_STATUS } from './errors.ts';
+import { ERROR_STATUS } from '../../core/errors.ts';
 
 const SCHEMAS = {
   Error: {

@@ -5,7 +5,7 @@
  */
 import type { Express, Request, Response } from 'express';
 import { allows, type Access, type Viewer } from '../auth/roles.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** One HTTP route. Handlers parse and serialize only; rules live in services. */
 export interface RouteSpec {

@@ -1,6 +1,6 @@
 /** Health, client configuration and the OpenAPI document. */
-import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
+import type { Config } from '../../core/config.ts';
+import type { Database } from '../../core/db/database.ts';
 import type { RouteSpec } from './route.ts';
 
 /** Extent of Dazhou (WGS84), used to fit the map on start. */

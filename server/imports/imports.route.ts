@@ -1,6 +1,6 @@
 /** /api/imports: survey uploads (staff), preview, commit, undo and review (reviewer). */
 import type { Request } from 'express';
-import { AppError, BadParameterError } from '../http/errors.ts';
+import { AppError, BadParameterError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { ImportError, type ImportOptions, type ImportService } from '../../survey-import/pipeline/import.service.ts';
 import type { SourceCrs } from '../../survey-import/types.ts';

@@ -4,7 +4,7 @@
  */
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { InputFile } from '../../survey-import/types.ts';
 
 /** Upload limits. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findLayer } from '../../layers/catalog.ts';
-import { BadParameterError } from '../http/errors.ts';
+import { BadParameterError } from '../../core/errors.ts';
 import { allOf, cql2ToSql, Cql2Error, parseCql2, propertyEquals, queryables } from './cql2.ts';
 
 const land = findLayer('land')!;

@@ -23,7 +23,7 @@
  */
 import pg from 'pg';
 import type { AttributeType, LayerDefinition } from '../../layers/definition.ts';
-import { AppError, BadParameterError } from '../http/errors.ts';
+import { AppError, BadParameterError } from '../../core/errors.ts';
 
 /** Longest filter text accepted, in characters. */
 export const CQL2_MAX_LENGTH = 8000;

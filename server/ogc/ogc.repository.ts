@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 import type { BBox, FeatureRow } from '../features/features.repository.ts';
 import { cql2ToSql, type Cql2Expr } from './cql2.ts';
 

@@ -8,7 +8,7 @@ import type { Feature } from 'geojson';
 import { LAYERS, findLayer } from '../../layers/catalog.ts';
 import type { LayerDefinition } from '../../layers/definition.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { BadParameterError, NotFoundError } from '../http/errors.ts';
+import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox, parseIntParam, toFeature } from '../features/features.service.ts';
 import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
 import type { FeatureQuery, OgcRepository } from './ogc.repository.ts';

@@ -1,6 +1,6 @@
 /** Data access for panoramas (rows of `photos` with is_panorama). The one place that decides visibility. */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'panoramas.sql', [
   'listPanoramas', 'getPanorama', 'nearbyPanoramas', 'carriersInView', 'photoAsset',

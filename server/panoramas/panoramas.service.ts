@@ -13,7 +13,7 @@
 import type { ReadStream } from 'node:fs';
 import type { AssetStore } from '../../assets/storage.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { AppError, BadParameterError, NotFoundError } from '../http/errors.ts';
+import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox, parseIntParam } from '../features/features.service.ts';
 import type { CarrierInViewRow, PanoramaRow, PanoramasRepository } from './panoramas.repository.ts';
 

@@ -34,7 +34,7 @@
  * height, plot ratio, price, land use, industry, gas) excludes carriers that do not record it.
  */
 import { AMENITY_KINDS, CARRIER_STATUS, LAND_USE } from '../../layers/catalog.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** 1 亩 in square metres (10000/15 ≈ 666.67). */
 export const MU_M2 = 10000 / 15;

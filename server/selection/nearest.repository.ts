@@ -4,8 +4,8 @@
  * transaction behind one advisory lock (`step`), so the workers of several servers take turns.
  */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
-import { withTransaction } from '../db/database.ts';
+import { loadQueries } from '../../core/db/sql.ts';
+import { withTransaction } from '../../core/db/database.ts';
 
 const Q = loadQueries(import.meta.url, 'nearest.sql', [
   'lock', 'amenityChanges', 'affectedCarriers', 'refreshKind', 'deleteAmenityChanges', 'nextRange', 'missingInRange',

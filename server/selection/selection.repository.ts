@@ -3,7 +3,7 @@
  * of one page of results. Visibility is fixed here: published carriers and amenities only.
  */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 import type { Brief } from './brief.ts';
 import { compileBrief } from './selection.query.ts';
 

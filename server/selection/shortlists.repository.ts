@@ -1,6 +1,6 @@
 /** Data access for shortlists and their share links. Only token hashes reach the database. */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'shortlists.sql', [
   'insertShortlist', 'updateShortlist', 'deleteItems', 'insertItems', 'publishedCarrierIds', 'deleteShortlist',

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import { AMENITY_KINDS } from '../../layers/catalog.ts';
 import type { SessionUser } from '../auth/roles.ts';
-import { AppError, NotFoundError } from '../http/errors.ts';
+import { AppError, NotFoundError } from '../../core/errors.ts';
 import { BriefError, LAYER_OF_KIND, MU_M2, parseBrief } from './brief.ts';
 import type { ItemInput, ShortlistsRepository } from './shortlists.repository.ts';
 

@@ -1,6 +1,6 @@
 /** Aggregates over carriers, parks and amenities. */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'stats.sql', ['summary', 'counties'] as const);
 

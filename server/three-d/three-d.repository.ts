@@ -4,7 +4,7 @@
  * attached to are published) for the service to check.
  */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'three-d.sql', [
   'insertTileset', 'insertTilesetEntries', 'listTilesets', 'getTileset', 'getTilesetEntry', 'setTilesetPlacement',

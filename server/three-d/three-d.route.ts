@@ -3,7 +3,7 @@
  * drafts only for staff) and /3dtiles/{id}/… (the files of a tileset, same visibility).
  */
 import type { Request } from 'express';
-import { BadParameterError, AppError } from '../http/errors.ts';
+import { BadParameterError, AppError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { readMultipart, type UploadLimits } from '../imports/multipart.ts';
 import { sendServedFile } from './send-file.ts';

@@ -23,7 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { AssetStore } from '../../assets/storage.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { AppError, NotFoundError } from '../http/errors.ts';
+import { AppError, NotFoundError } from '../../core/errors.ts';
 import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../tiles/3dtiles/safe-zip.ts';
 import { TilesetError, tilesetPrefix, validateTileset } from '../../tiles/3dtiles/tileset-validator.ts';
 import { checkPlacement, placementTransform, multiply4, type Placement } from '../../tiles/3dtiles/enu.ts';

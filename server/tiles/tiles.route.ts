@@ -6,10 +6,10 @@
  * or database round trip per request; `tileCacheHits` serves anonymous hits before Express runs.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from '../config.ts';
+import type { Config } from '../../core/config.ts';
 import { SESSION_COOKIE } from '../auth/auth.route.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { AppError, BadParameterError } from '../http/errors.ts';
+import { AppError, BadParameterError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { parseTile, TileCoordError, type TileCoord } from '../../tiles/tile-math.ts';
 import { UnknownLayerError, type TileCoding, type TilesService, type TileSource } from '../../tiles/tiles.service.ts';

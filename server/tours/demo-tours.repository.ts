@@ -1,6 +1,6 @@
 /** Data access of the demo-tour loader. */
 import type pg from 'pg';
-import { loadQueries } from '../db/sql.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'demo-tours.sql', ['demoState', 'parksByCode', 'upsertPanorama', 'tourExists', 'markToursSeeded'] as const);
 

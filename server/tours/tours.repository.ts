@@ -3,8 +3,8 @@
  * public gets published tours only and, inside them, published carriers and photos only.
  */
 import type pg from 'pg';
-import { withTransaction } from '../db/database.ts';
-import { loadQueries } from '../db/sql.ts';
+import { withTransaction } from '../../core/db/database.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'tours.sql', [
   'listTours', 'getTour', 'tourStops', 'stopCarriers', 'stopMedia', 'insertTour', 'updateTour', 'touchTour', 'setTourState',

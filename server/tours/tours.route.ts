@@ -3,7 +3,7 @@
  * (`POST /api/tours/{id}/review`). Visibility is applied in the repository.
  */
 import type { RouteSpec } from '../http/route.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../../core/errors.ts';
 import { sendImage } from '../panoramas/panoramas.route.ts';
 import type { PanoramasService } from '../panoramas/panoramas.service.ts';
 import { parseId, TOUR_STATES, type ToursService } from './tours.service.ts';

@@ -16,7 +16,7 @@
  */
 import type { Geometry } from 'geojson';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { AppError, BadParameterError, NotFoundError } from '../http/errors.ts';
+import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { CARRIER_LAYER } from '../panoramas/panoramas.service.ts';
 import { parseBBox } from '../features/features.service.ts';
 import { fitCamera, shortPathOrder, type LonLat } from './route-order.ts';

@@ -1,6 +1,6 @@
 /**
  * Maps raw parcel attributes (as read from DBF/GeoJSON/CSV, Chinese or pinyin headers) onto
- * the columns of `carriers` (server/db/migrations/001_init.sql), reporting every value it
+ * the columns of `carriers` (core/db/migrations/001_init.sql), reporting every value it
  * cannot use with the field and the value.
  *
  * Detection: a header is normalised (lower case, full-width → ASCII, no spaces) and its unit is

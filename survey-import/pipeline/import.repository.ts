@@ -4,8 +4,8 @@
  */
 import type { Geometry } from 'geojson';
 import pg from 'pg';
-import { withTransaction } from '../../server/db/database.ts';
-import { loadQueries } from '../../server/db/sql.ts';
+import { withTransaction } from '../../core/db/database.ts';
+import { loadQueries } from '../../core/db/sql.ts';
 import { toHexEwkb } from './ewkb.ts';
 
 const Q = loadQueries(import.meta.url, 'import.sql', [

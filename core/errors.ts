@@ -1,0 +1,52 @@
+/**
+ * The ground floor's error family: typed errors and the one table that maps them to HTTP statuses.
+ * Every layer (readers, importers, tiles, services, repositories) throws these; the error middleware
+ * (`server/http/error-handler.ts`) is the only place that turns an error into a response. Messages
+ * name the bad value: "bbox needs 4 numbers, got 3".
+ */
+
+/** Error codes and their HTTP statuses. */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unavailable: 503,
+  timeout: 504,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An error with a code from `ERROR_STATUS` and a message safe to show the caller. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra machine-readable detail, e.g. `{ parameter: 'bbox', value: '1,2' }`. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** 400 for a bad request parameter, naming the parameter and its value. */
+export class BadParameterError extends AppError {
+  constructor(parameter: string, value: unknown, reason: string) {
+    super('bad_request', `parameter "${parameter}" ${reason}, got ${JSON.stringify(value)}`, { parameter, value });
+  }
+}
+
+/** 404 for an unknown resource. */
+export class NotFoundError extends AppError {
+  constructor(what: string, id: unknown) {
+    super('not_found', `${what} ${JSON.stringify(id)} not found`, { id });
+  }
+}

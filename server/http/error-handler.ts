@@ -1,0 +1,26 @@
+/**
+ * The one error middleware: serializes the `AppError` family from `core/errors.ts` with its status
+ * from `ERROR_STATUS`, maps body-parser and PostgreSQL failures, hides internals of everything else.
+ */
+import type { ErrorRequestHandler } from 'express';
+import { AppError } from '../../core/errors.ts';
+
+/** Express error middleware: serializes `AppError`s, hides internals of everything else. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let appErr: AppError;
+  if (err instanceof AppError) {
+    appErr = err;
+  } else if (err?.type === 'entity.parse.failed') {
+    appErr = new AppError('bad_request', `request body is not valid JSON: ${err.message}`);
+  } else if (err?.type === 'entity.too.large') {
+    appErr = new AppError('payload_too_large', `request body exceeds ${err.limit} bytes`);
+  } else if (err?.code === '57014') {
+    // PostgreSQL query_canceled: the statement timeout fired.
+    appErr = new AppError('timeout', 'the database query took too long and was cancelled');
+  } else {
+    console.error(`${req.method} ${req.originalUrl} failed:`, err);
+    appErr = new AppError('internal', 'internal server error');
+  }
+  if (res.headersSent) return;
+  res.status(appErr.status).json({ error: { code: appErr.code, message: appErr.message, ...appErr.details } });
+};
