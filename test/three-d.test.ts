@@ -12,7 +12,7 @@ import { zipSync, strToU8 } from 'fflate';
 import type pg from 'pg';
 import { fixture, hasFixtures } from './fixtures.ts';
 import { api, testPool, userWithRole } from './helpers.ts';
-import { geodeticToEcef } from '../tiles/3dtiles/enu.ts';
+import { geodeticToEcef } from '../survey-import/three-d/enu.ts';
 
 let pool: pg.Pool;
 let staff: string;

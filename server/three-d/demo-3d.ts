@@ -1,12 +1,12 @@
 /**
  * Demo 3D assets, generated at first start after the demo data is loaded: a 3D Tiles tileset of the
- * demo park's factories and offices (extruded by `tiles/3dtiles/demo-tileset.ts`) and a BIM model
+ * demo park's factories and offices (extruded by `survey-import/three-d/demo-tileset.ts`) and a BIM model
  * of a standard factory (`survey-import/bim/demo-model.ts`) placed on one of its factories. Both
  * are published. Idempotent: does nothing once demo assets exist.
  */
 import type pg from 'pg';
 import type { AssetStore } from '../../assets/storage.ts';
-import { buildDemoTileset } from '../../tiles/3dtiles/demo-tileset.ts';
+import { buildDemoTileset } from '../../survey-import/three-d/demo-tileset.ts';
 import { buildDemoFactoryGlb } from '../../survey-import/bim/demo-model.ts';
 import { packageModel } from '../../survey-import/bim/model-package.ts';
 import { ThreeDRepository } from './three-d.repository.ts';

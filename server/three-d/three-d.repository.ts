@@ -61,7 +61,7 @@ export interface NewTileset {
   tileCount: number;
   /** The uploaded files (counted in `entry_count` and `total_bytes`). */
   entries: TilesetEntryRow[];
-  /** Files derived from them for the 3D view (`tiles/3dtiles/renderable-contents.ts`), stored and served beside them. */
+  /** Files derived from them for the 3D view (`survey-import/three-d/renderable-contents.ts`), stored and served beside them. */
   derivedEntries?: TilesetEntryRow[];
   reviewState: ReviewState;
   createdBy: number | null;

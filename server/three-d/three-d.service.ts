@@ -1,13 +1,13 @@
 /**
  * Rules for 3D assets: OGC 3D Tiles tilesets and BIM models.
  *
- * Tilesets: the uploaded zip is read with limits (`tiles/3dtiles/safe-zip.ts`), validated
- * (`tiles/3dtiles/tileset-validator.ts`), every file stored content-addressed in the asset store
+ * Tilesets: the uploaded zip is read with limits (`survey-import/three-d/safe-zip.ts`), validated
+ * (`survey-import/three-d/tileset-validator.ts`), every file stored content-addressed in the asset store
  * (with a gzip copy when that saves ≥ 10 %) and listed in `tileset_entries`. A tileset that does not
  * place itself gets a placement (staff's lon/lat/height/heading, else the park's or carrier's point)
  * and is served with `root.transform = ENU(lon, lat, height) · Rz(-heading)`. Contents deck.gl cannot
  * draw (i3dm, cmpt, `KHR_techniques_webgl` materials) get renderable copies at upload
- * (`tiles/3dtiles/renderable-contents.ts`), stored beside the originals and served to the 3D view
+ * (`survey-import/three-d/renderable-contents.ts`), stored beside the originals and served to the 3D view
  * through `?compat=single-content`; the uploaded files are served unchanged.
  *
  * Models: IFC is converted to GLB with an element property index (`survey-import/bim/`), glTF/GLB
@@ -24,10 +24,10 @@ import { createHash } from 'node:crypto';
 import type { AssetStore } from '../../assets/storage.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, NotFoundError } from '../../core/errors.ts';
-import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../tiles/3dtiles/safe-zip.ts';
-import { TilesetError, tilesetPrefix, validateTileset } from '../../tiles/3dtiles/tileset-validator.ts';
-import { checkPlacement, placementTransform, multiply4, type Placement } from '../../tiles/3dtiles/enu.ts';
-import { deriveRenderableContents, derivedTilesetPath } from '../../tiles/3dtiles/renderable-contents.ts';
+import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../survey-import/three-d/safe-zip.ts';
+import { TilesetError, tilesetPrefix, validateTileset } from '../../survey-import/three-d/tileset-validator.ts';
+import { checkPlacement, placementTransform, multiply4, type Placement } from '../../survey-import/three-d/enu.ts';
+import { deriveRenderableContents, derivedTilesetPath } from '../../survey-import/three-d/renderable-contents.ts';
 import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
 import type { InputFile } from '../../survey-import/types.ts';
 import { BimError, packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
@@ -274,7 +274,7 @@ export class ThreeDService {
    * with the placement's root transform. With `singleContent` (loaders.gl, hence deck.gl), a
    * tileset JSON is served as its renderable copy when the upload derived one (contents deck.gl
    * cannot draw — i3dm, cmpt, technique materials — replaced by derived copies,
-   * `tiles/3dtiles/renderable-contents.ts`), and 1.1 `contents` arrays are split.
+   * `survey-import/three-d/renderable-contents.ts`), and 1.1 `contents` arrays are split.
    */
   async tilesetFile(viewer: Viewer, id: number, path: string, opts: { singleContent?: boolean } = {}): Promise<ServedFile> {
     const t = await this.repo.getTileset(id);

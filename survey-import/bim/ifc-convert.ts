@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as WebIFC from 'web-ifc';
-import { writeGlb, type GlbMaterial, type GlbMesh } from '../../tiles/3dtiles/glb-writer.ts';
+import { writeGlb, type GlbMaterial, type GlbMesh } from '../three-d/glb-writer.ts';
 
 /** One element of the property index. */
 export interface IfcElement {

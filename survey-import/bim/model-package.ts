@@ -9,7 +9,7 @@
  */
 import { ifcSchemaOf, ifcSiteReference, type IfcSiteReference } from './ifc-georef.ts';
 import type { IfcElement, PropertyIndex } from './ifc-convert.ts';
-import { readGlbJson } from '../../tiles/3dtiles/glb-writer.ts';
+import { readGlbJson } from '../three-d/glb-writer.ts';
 
 export type { PropertyIndex, IfcElement };
 
