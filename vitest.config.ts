@@ -6,6 +6,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     // The embedded database serializes transactions; two workers are plenty on 2 cores.
     maxWorkers: 2,
+    // Says once how many tests were skipped because ../shared/fixtures is absent (test/fixtures.ts).
+    reporters: ['default', './test/fixture-skips.reporter.ts'],
     projects: [
       {
         extends: true,

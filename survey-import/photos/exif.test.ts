@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { jsonSafe, normalizeDegrees, parseExifDate, readPhotoMeta, toNumber } from './exif.ts';
-import { EXIFTOOL, fixture, fixturePath, hasExiftool } from './fixtures.test-helper.ts';
+import { EXIFTOOL, fixture, fixtureBytes, hasExiftool, itFx, hasFixtures } from '../../test/fixtures.ts';
 
 /** EXPECTED.md section 1, verbatim (null = "–"). */
 const EXPECTED = [
@@ -31,8 +31,8 @@ function near(actual: number | null, expected: number, tol: number) {
 }
 
 describe('readPhotoMeta on the EXPECTED.md photo table', () => {
-  it.each(EXPECTED)('$file', async (e) => {
-    const m = await readPhotoMeta(fixture(e.file), e.file);
+  itFx.each(EXPECTED)('$file', async (e) => {
+    const m = await readPhotoMeta(fixtureBytes(e.file), e.file);
     near(m.lat, e.lat, 1e-6 + 5e-7); // table values are rounded to 6 dp
     near(m.lon, e.lon, 1e-6 + 5e-7);
     near(m.altitude, e.alt, 0.01);
@@ -56,14 +56,14 @@ describe('readPhotoMeta on the EXPECTED.md photo table', () => {
 });
 
 describe('readPhotoMeta details', () => {
-  it('applies GPSAltitudeRef = below sea level: the Zenmuse XT photo is at -8.5 m', async () => {
-    const m = await readPhotoMeta(fixture('drone/dji_zenmuse_xt_flir_thermal.jpg'), 'xt.jpg');
+  itFx('applies GPSAltitudeRef = below sea level: the Zenmuse XT photo is at -8.5 m', async () => {
+    const m = await readPhotoMeta(fixtureBytes('drone/dji_zenmuse_xt_flir_thermal.jpg'), 'xt.jpg');
     expect(m.altitude).toBe(-8.5);
     expect(m.absoluteAltitude).toBe(-8.56);
   });
 
-  it('keeps EXIF Make/Model for the Mavic 2 Pro and records the different XMP tiff:Make/Model', async () => {
-    const m = await readPhotoMeta(fixture('drone/dji_mavic2pro_hasselblad_L1D-20c.jpg'), 'mavic.jpg');
+  itFx('keeps EXIF Make/Model for the Mavic 2 Pro and records the different XMP tiff:Make/Model', async () => {
+    const m = await readPhotoMeta(fixtureBytes('drone/dji_mavic2pro_hasselblad_L1D-20c.jpg'), 'mavic.jpg');
     expect([m.make, m.model, m.xmpMake, m.xmpModel]).toEqual(['Hasselblad', 'L1D-20c', 'DJI', 'Test_Pro']);
     expect(m.absoluteAltitude).toBe(1252.12);
     expect(m.gimbal).toEqual({ yaw: -127.1, pitch: 1, roll: 0 });
@@ -73,53 +73,53 @@ describe('readPhotoMeta details', () => {
     expect((m.raw.exif as any).exif.ExifImageWidth).toBe(5472);
   });
 
-  it('takes the heading from gimbal yaw, then flight yaw, then GPSImgDirection, as 0..360', async () => {
-    const mavic = await readPhotoMeta(fixture('drone/dji_mavic2pro_hasselblad_L1D-20c.jpg'), 'm.jpg');
+  itFx('takes the heading from gimbal yaw, then flight yaw, then GPSImgDirection, as 0..360', async () => {
+    const mavic = await readPhotoMeta(fixtureBytes('drone/dji_mavic2pro_hasselblad_L1D-20c.jpg'), 'm.jpg');
     expect(mavic.headingSource).toBe('gimbal-yaw');
     expect(mavic.heading).toBeCloseTo(232.9, 9);
-    const iphone = await readPhotoMeta(fixture('drone/phone/apple_iphone8_gps_guangdong.heic'), 'i.heic');
+    const iphone = await readPhotoMeta(fixtureBytes('drone/phone/apple_iphone8_gps_guangdong.heic'), 'i.heic');
     expect(iphone.headingSource).toBe('gps-img-direction');
     expect(iphone.heading).toBeCloseTo(25.27185089974293, 9);
-    const canon = await readPhotoMeta(fixture('drone/ebee_canon_s110_tiny_1.jpg'), 'c.jpg');
+    const canon = await readPhotoMeta(fixtureBytes('drone/ebee_canon_s110_tiny_1.jpg'), 'c.jpg');
     expect([canon.heading, canon.headingSource]).toEqual([null, null]);
   });
 
-  it('reads the iPhone HEIC (exifr reads HEIF boxes) including its pixel size from ispe', async () => {
-    const m = await readPhotoMeta(fixture('drone/phone/apple_iphone8_gps_guangdong.heic'), 'i.heic');
+  itFx('reads the iPhone HEIC (exifr reads HEIF boxes) including its pixel size from ispe', async () => {
+    const m = await readPhotoMeta(fixtureBytes('drone/phone/apple_iphone8_gps_guangdong.heic'), 'i.heic');
     expect(m.format).toBe('heif');
     expect([m.width, m.height]).toEqual([4032, 3024]);
     expect(m.lensModel).toBe('iPhone 8 back camera 3.99mm f/1.8');
   });
 
-  it('keeps the stated offset when OffsetTimeOriginal exists and invents none otherwise', async () => {
-    const pixel8 = await readPhotoMeta(fixture('drone/phone/google_pixel8pro_gps_8x8.jpg'), 'p.jpg');
+  itFx('keeps the stated offset when OffsetTimeOriginal exists and invents none otherwise', async () => {
+    const pixel8 = await readPhotoMeta(fixtureBytes('drone/phone/google_pixel8pro_gps_8x8.jpg'), 'p.jpg');
     expect(pixel8.capturedAt).toBe('2023-10-06T22:53:51+02:00');
-    const pixel = await readPhotoMeta(fixture('drone/phone/google_pixel_gps.jpg'), 'p.jpg');
+    const pixel = await readPhotoMeta(fixtureBytes('drone/phone/google_pixel_gps.jpg'), 'p.jpg');
     expect(pixel.capturedAt).toBe('2018-07-25T16:34:23');
   });
 
-  it('drops the 38 kB Pixel 8 HDR+ maker blob from the raw dump but keeps the tag', async () => {
-    const m = await readPhotoMeta(fixture('drone/phone/google_pixel8pro_gps_8x8.jpg'), 'p.jpg');
+  itFx('drops the 38 kB Pixel 8 HDR+ maker blob from the raw dump but keeps the tag', async () => {
+    const m = await readPhotoMeta(fixtureBytes('drone/phone/google_pixel8pro_gps_8x8.jpg'), 'p.jpg');
     const note = (m.raw.xmp as any).GCamera.HdrPlusMakernote;
     expect(note).toMatch(/^\[\d+ characters dropped\]$/);
     expect(JSON.stringify(m.raw).length).toBeLessThan(10_000);
   });
 
-  it.each(NO_GPS)('%s: lat/lon null (never 0,0), no throw', async (file) => {
-    const m = await readPhotoMeta(fixture(file), file);
+  itFx.each(NO_GPS)('%s: lat/lon null (never 0,0), no throw', async (file) => {
+    const m = await readPhotoMeta(fixtureBytes(file), file);
     expect(m.lat).toBeNull();
     expect(m.lon).toBeNull();
     expect(m.positionSource).toBeNull();
     expect(m.width).toBeGreaterThan(0);
   });
 
-  it('reads what the no-gps files do have', async () => {
-    const canon = await readPhotoMeta(fixture('drone/no-gps/canon_empty_gps_ifd_bad_irb.jpg'), 'c.jpg');
+  itFx('reads what the no-gps files do have', async () => {
+    const canon = await readPhotoMeta(fixtureBytes('drone/no-gps/canon_empty_gps_ifd_bad_irb.jpg'), 'c.jpg');
     expect([canon.make, canon.model, canon.width, canon.height, canon.capturedAt]).toEqual(['Canon', 'Canon EOS 30D', 600, 900, '2007-08-15T10:13:13']);
-    const m2ea = await readPhotoMeta(fixture('drone/no-gps/dji_m2ea_thermal_gps_stripped.jpg'), 'm.jpg');
+    const m2ea = await readPhotoMeta(fixtureBytes('drone/no-gps/dji_m2ea_thermal_gps_stripped.jpg'), 'm.jpg');
     expect([m2ea.make, m2ea.model, m2ea.width, m2ea.height, m2ea.capturedAt]).toEqual(['DJI', 'MAVIC2-ENTERPRISE-ADVANCED', 640, 512, '2021-02-04T17:10:53']);
     expect(m2ea.gimbal).toEqual({ yaw: null, pitch: null, roll: null });
-    const bare = await readPhotoMeta(fixture('drone/no-gps/no_exif_at_all.jpg'), 'b.jpg');
+    const bare = await readPhotoMeta(fixtureBytes('drone/no-gps/no_exif_at_all.jpg'), 'b.jpg');
     expect([bare.width, bare.height, bare.capturedAt]).toEqual([250, 188, null]);
   });
 
@@ -158,16 +158,16 @@ describe('value parsing helpers', () => {
   });
 });
 
-describe.skipIf(!hasExiftool)('cross-check against exiftool -n -json', () => {
-  it('agrees with exiftool on every photo fixture', async () => {
+describe.skipIf(!hasExiftool || !hasFixtures())('cross-check against exiftool -n -json', () => {
+  itFx('agrees with exiftool on every photo fixture', async () => {
     const files = [...EXPECTED.map((e) => e.file), ...NO_GPS];
     const tags = ['GPSLatitude', 'GPSLongitude', 'GPSAltitude', 'RelativeAltitude', 'GimbalYawDegree', 'GimbalPitchDegree', 'FlightYawDegree', 'DateTimeOriginal', 'Make', 'Model', 'ImageWidth', 'ImageHeight', 'FocalLength', 'FocalLengthIn35mmFormat'];
-    const out = execFileSync(EXIFTOOL, ['-n', '-json', ...tags.map((t) => `-${t}`), ...files.map(fixturePath)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(EXIFTOOL, ['-n', '-json', ...tags.map((t) => `-${t}`), ...files.map((f) => fixture(f))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const rows = JSON.parse(out) as Record<string, unknown>[];
     expect(rows).toHaveLength(files.length);
     const num = (v: unknown) => (v === undefined ? null : Number(v));
     for (const [i, row] of rows.entries()) {
-      const m = await readPhotoMeta(fixture(files[i]), files[i]);
+      const m = await readPhotoMeta(fixtureBytes(files[i]), files[i]);
       const ctx = files[i];
       // exiftool reports an empty GPS IFD as no GPSLatitude at all; so must we.
       if (row.GPSLatitude === undefined) expect(m.lat, ctx).toBeNull();

@@ -3,7 +3,7 @@ import type { Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { lookupSensor } from './camera-sensors.ts';
 import { readPhotoMeta } from './exif.ts';
-import { fixture } from './fixtures.test-helper.ts';
+import { fixtureBytes, itFx } from '../../test/fixtures.ts';
 import { computeFootprint, enuToLonLat, footprintFromMeta, lensFor, type FootprintInput } from './footprint.ts';
 
 const LAT = 31.2;
@@ -129,9 +129,9 @@ describe('sensor lookup', () => {
 });
 
 describe('footprints of the real fixtures', () => {
-  const read = (f: string) => readPhotoMeta(fixture(f), f);
+  const read = (f: string) => readPhotoMeta(fixtureBytes(f), f);
 
-  it('Zenmuse XT nadir at 62.5 m: 52.3 × 41.8 m around the drone', async () => {
+  itFx('Zenmuse XT nadir at 62.5 m: 52.3 × 41.8 m around the drone', async () => {
     const r = ok(footprintFromMeta(await read('drone/dji_zenmuse_xt_flir_thermal.jpg')));
     expect(r.kind).toBe('nadir');
     expect(r.sensor.source).toMatch(/640×512 17 µm/);
@@ -139,12 +139,12 @@ describe('footprints of the real fixtures', () => {
     expect(turf.booleanPointInPolygon([-74.4899133611111, 40.37750144444445], r.polygon)).toBe(true);
   });
 
-  it('XT2 TIFF nadir at 34.7 m: about 675 m²', async () => {
+  itFx('XT2 TIFF nadir at 34.7 m: about 675 m²', async () => {
     const r = ok(footprintFromMeta(await read('drone/dji_xt2_thermal.tiff')));
     expect(turf.area(r.polygon)).toBeCloseTo(((34.700001 * 10.88) / 13) * ((34.700001 * 8.704) / 13), -1);
   });
 
-  it.each([
+  itFx.each([
     ['drone/dji_mavic2pro_hasselblad_L1D-20c.jpg', 125.3], // pitch +1°: near edge ~307 m ahead, far edge capped
     ['drone/dji_zenmuse_h20t_thermal.jpg', 16.508], // pitch -10.5°
     ['drone/dji_xt2_thermal.jpg', 1.9], // pitch 0°, 1.9 m up
@@ -158,7 +158,7 @@ describe('footprints of the real fixtures', () => {
     expect(turf.booleanValid(r.polygon)).toBe(true);
   });
 
-  it('gives null with a reason when there is no RelativeAltitude or no position', async () => {
+  itFx('gives null with a reason when there is no RelativeAltitude or no position', async () => {
     expect(footprintFromMeta(await read('drone/ebee_canon_s110_tiny_1.jpg')).reason).toMatch(/no RelativeAltitude/);
     expect(footprintFromMeta(await read('drone/phone/google_pixel_gps.jpg')).reason).toMatch(/no RelativeAltitude/);
     expect(footprintFromMeta(await read('drone/no-gps/dji_m2ea_thermal_gps_stripped.jpg')).reason).toMatch(/no position/);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDemoPanorama } from './demo-panorama.ts';
 import { readPhotoMeta, type PhotoMeta } from './exif.ts';
-import { EXIFTOOL, fixture, hasExiftool } from './fixtures.test-helper.ts';
+import { EXIFTOOL, fixtureBytes, hasExiftool, itFx } from '../../test/fixtures.ts';
 import { detectPanorama, gpanoXmp } from './panorama.ts';
 import { probeImage, rasterizeSvg } from './thumbnail.ts';
 
@@ -41,9 +41,9 @@ describe('detectPanorama rules', () => {
     expect([r.heading, r.headingSource]).toEqual([81.3, 'gimbal-yaw']);
   });
 
-  it('does not call the real drone and phone photos panoramas', async () => {
+  itFx('does not call the real drone and phone photos panoramas', async () => {
     for (const f of ['drone/dji_mavic2pro_hasselblad_L1D-20c.jpg', 'drone/phone/apple_iphone8_gps_guangdong.heic', 'drone/dji_xt2_thermal.tiff']) {
-      expect(detectPanorama(await readPhotoMeta(fixture(f), f)).isPanorama, f).toBe(false);
+      expect(detectPanorama(await readPhotoMeta(fixtureBytes(f), f)).isPanorama, f).toBe(false);
     }
   });
 });

@@ -4,18 +4,18 @@ import { describe, expect, it } from 'vitest';
 import type { InputFile } from '../types.ts';
 import { renderDemoPanorama } from './demo-panorama.ts';
 import { parseDjiSrt } from './dji-srt.ts';
-import { fixture, fixturePath } from './fixtures.test-helper.ts';
+import { fixture, fixtureBytes, itFx, describeFx, hasFixtures } from '../../test/fixtures.ts';
 import { readPhotos } from './photo.reader.ts';
 
 /** Every file under drone/ (photos, phone photos, no-gps photos and the SRT). */
 function droneFiles(): InputFile[] {
   const walk = (rel: string): string[] =>
-    readdirSync(fixturePath(rel)).flatMap((n) => (statSync(fixturePath(`${rel}/${n}`)).isDirectory() ? walk(`${rel}/${n}`) : [`${rel}/${n}`]));
-  return walk('drone').map((rel) => ({ name: path.basename(rel), bytes: fixture(rel) }));
+    readdirSync(fixture(rel)).flatMap((n) => (statSync(fixture(`${rel}/${n}`)).isDirectory() ? walk(`${rel}/${n}`) : [`${rel}/${n}`]));
+  return walk('drone').map((rel) => ({ name: path.basename(rel), bytes: fixtureBytes(rel) }));
 }
 
-describe('readPhotos on the drone fixtures', async () => {
-  const files = droneFiles();
+describeFx('readPhotos on the drone fixtures', async () => {
+  const files = hasFixtures() ? droneFiles() : [];
   const r = await readPhotos(files);
   const byName = (n: string) => r.photos.find((p) => p.file === n)!;
 
@@ -62,8 +62,8 @@ describe('readPhotos on the drone fixtures', async () => {
 });
 
 describe('readPhotos error handling', () => {
-  it('reports a non-image and a truncated JPEG as errors naming the file, and keeps going', async () => {
-    const full = fixture('drone/phone/google_pixel_gps.jpg');
+  itFx('reports a non-image and a truncated JPEG as errors naming the file, and keeps going', async () => {
+    const full = fixtureBytes('drone/phone/google_pixel_gps.jpg');
     const r = await readPhotos([
       { name: 'notes.jpg', bytes: new TextEncoder().encode('this is not a photo') },
       { name: 'cut.jpg', bytes: full.slice(0, full.length >> 1) },

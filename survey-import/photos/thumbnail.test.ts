@@ -1,14 +1,14 @@
 // Test images are generated with sharp here; production code uses sharp only via thumbnail.ts.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fixture } from './fixtures.test-helper.ts';
+import { fixtureBytes, itFx } from '../../test/fixtures.ts';
 import { HEIC_WARNING, ImageDecodeError, makeDerivatives, probeImage, rasterizeSvg, verifyDecodable } from './thumbnail.ts';
 
 const isJpeg = (b: Uint8Array) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
 describe('makeDerivatives', () => {
-  it('makes a 320 px thumbnail and a preview that is never enlarged', async () => {
-    const d = await makeDerivatives(fixture('drone/phone/google_pixel_gps.jpg'), 'pixel.jpg');
+  itFx('makes a 320 px thumbnail and a preview that is never enlarged', async () => {
+    const d = await makeDerivatives(fixtureBytes('drone/phone/google_pixel_gps.jpg'), 'pixel.jpg');
     expect([d.thumbnail!.width, d.thumbnail!.height]).toEqual([320, 240]);
     expect([d.preview!.width, d.preview!.height]).toEqual([1012, 759]);
     expect(isJpeg(d.thumbnail!.bytes)).toBe(true);
@@ -33,8 +33,8 @@ describe('makeDerivatives', () => {
     expect((await sharp(d.thumbnail!.bytes).metadata()).orientation).toBeUndefined(); // metadata stripped
   });
 
-  it('turns the 16-bit thermal TIFF into a visible (contrast-stretched) greyscale JPEG', async () => {
-    const d = await makeDerivatives(fixture('drone/dji_xt2_thermal.tiff'), 'xt2.tiff');
+  itFx('turns the 16-bit thermal TIFF into a visible (contrast-stretched) greyscale JPEG', async () => {
+    const d = await makeDerivatives(fixtureBytes('drone/dji_xt2_thermal.tiff'), 'xt2.tiff');
     expect([d.thumbnail!.width, d.thumbnail!.height]).toEqual([320, 256]);
     const stats = await sharp(d.preview!.bytes).stats();
     // Raw counts 7534..8011 would be a flat black frame; stretched they span most of 0..255.
@@ -42,8 +42,8 @@ describe('makeDerivatives', () => {
     expect(stats.channels[0].stdev).toBeGreaterThan(20);
   });
 
-  it('reads HEIC headers; without an HEVC decoder it warns instead of failing', async () => {
-    const heic = fixture('drone/phone/apple_iphone8_gps_guangdong.heic');
+  itFx('reads HEIC headers; without an HEVC decoder it warns instead of failing', async () => {
+    const heic = fixtureBytes('drone/phone/apple_iphone8_gps_guangdong.heic');
     expect(await probeImage(heic, 'i.heic')).toMatchObject({ format: 'heif', width: 4032, height: 3024, compression: 'hevc' });
     const d = await makeDerivatives(heic, 'iphone.heic');
     if (d.thumbnail) {
@@ -55,9 +55,9 @@ describe('makeDerivatives', () => {
     }
   });
 
-  it('throws ImageDecodeError naming the file for garbage and for a truncated JPEG', async () => {
+  itFx('throws ImageDecodeError naming the file for garbage and for a truncated JPEG', async () => {
     await expect(makeDerivatives(new TextEncoder().encode('not an image'), 'notes.jpg')).rejects.toThrow(/^notes\.jpg: cannot read image: .*unsupported image format/);
-    const full = fixture('drone/phone/google_pixel_gps.jpg');
+    const full = fixtureBytes('drone/phone/google_pixel_gps.jpg');
     const cut = full.slice(0, Math.floor(full.length / 2));
     await expect(probeImage(cut, 'cut.jpg')).resolves.toMatchObject({ width: 1012 }); // header is intact…
     await expect(verifyDecodable(cut, 'cut.jpg')).rejects.toThrow(ImageDecodeError); // …pixels are not

@@ -3,13 +3,13 @@ import type { Point } from 'geojson';
 import { readCsv } from './csv.reader.ts';
 import { parseCoordinate } from './dms.ts';
 import { encodeGbk } from './testdata/make-dazhou-parcels.ts';
-import { fixture, textFile } from './fixtures.test-helper.ts';
+import { fixtureFile, itFx, textFile } from '../../test/fixtures.ts';
 
 const xy = (g: unknown) => (g as Point).coordinates;
 
 describe('readCsv', () => {
-  it('dji_flightlog: 92 rows from Latitude/Longitude headers; the trailing blank line is not a row', () => {
-    const r = readCsv(fixture('gps/dji_flightlog_2020-12-02.csv'));
+  itFx('dji_flightlog: 92 rows from Latitude/Longitude headers; the trailing blank line is not a row', () => {
+    const r = readCsv(fixtureFile('gps/dji_flightlog_2020-12-02.csv'));
     expect(r.items).toHaveLength(92);
     expect(r.errors).toEqual([]);
     expect(xy(r.items[0]!.geometry)).toEqual([170.42456545, -44.69009395]);
@@ -18,19 +18,19 @@ describe('readCsv', () => {
     expect(r.items[0]!.where).toBe('row 1');
   });
 
-  it('latlon_degrees_dms: 23°N,26°W → lon -26, lat 23', () => {
-    const r = readCsv(fixture('gps/latlon_degrees_dms.csv'));
+  itFx('latlon_degrees_dms: 23°N,26°W → lon -26, lat 23', () => {
+    const r = readCsv(fixtureFile('gps/latlon_degrees_dms.csv'));
     expect(xy(r.items[0]!.geometry)).toEqual([-26, 23]);
   });
 
-  it("latlon_minutes_dms: 40° 11′ / 40° 11' 15\" → lat 40.183333, lon 40.1875", () => {
-    const [lon, lat] = xy(readCsv(fixture('gps/latlon_minutes_dms.csv')).items[0]!.geometry);
+  itFx("latlon_minutes_dms: 40° 11′ / 40° 11' 15\" → lat 40.183333, lon 40.1875", () => {
+    const [lon, lat] = xy(readCsv(fixtureFile('gps/latlon_minutes_dms.csv')).items[0]!.geometry);
     expect(lat).toBeCloseTo(40.183333, 6);
     expect(lon).toBeCloseTo(40.1875, 6);
   });
 
-  it('latlon_bad_coord: the row foo,2,3 is an error naming the row, the column and the value', () => {
-    const r = readCsv(fixture('gps/latlon_bad_coord.csv'));
+  itFx('latlon_bad_coord: the row foo,2,3 is an error naming the row, the column and the value', () => {
+    const r = readCsv(fixtureFile('gps/latlon_bad_coord.csv'));
     expect(r.items[0]!.geometry).toBeNull();
     expect(r.errors).toEqual([{ file: 'latlon_bad_coord.csv', index: 0, where: 'row 1', field: 'lat', value: 'foo', message: 'row 1: lat "foo" is not a number or degrees-minutes-seconds' }]);
   });

@@ -4,22 +4,22 @@ import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
 import { ReadError } from '../types.ts';
 import { crsFromMember, readGeoJson, readGeoJsonSeqChunks } from './geojson.reader.ts';
-import { FIXTURES, fixture, textFile } from './fixtures.test-helper.ts';
+import { FIXTURES_DIR, fixtureFile, itFx, textFile, hasFixtures } from '../../test/fixtures.ts';
 
-const validity = fs.readdirSync(path.join(FIXTURES, 'vector/geojson-validity'));
+const validity = hasFixtures() ? fs.readdirSync(path.join(FIXTURES_DIR, 'vector/geojson-validity')) : ['(fixtures absent)'];
 
 describe('readGeoJson', () => {
-  it.each(validity)('reads %s without errors (validity is checked later, in PostGIS)', (name) => {
-    const r = readGeoJson(fixture(`vector/geojson-validity/${name}`));
+  itFx.each(validity)('reads %s without errors (validity is checked later, in PostGIS)', (name) => {
+    const r = readGeoJson(fixtureFile(`vector/geojson-validity/${name}`));
     expect(r.errors).toEqual([]);
     expect(r.items).toHaveLength(1);
     expect(r.crs).toBe('EPSG:4326');
     expect(r.items[0]!.geometry?.type).toMatch(/Polygon/);
   });
 
-  it('counts the vertices GEOS counts, reading bare geometries and Features alike', () => {
+  itFx('counts the vertices GEOS counts, reading bare geometries and Features alike', () => {
     const n = (name: string) => {
-      const g = readGeoJson(fixture(`vector/geojson-validity/${name}`)).items[0]!.geometry!;
+      const g = readGeoJson(fixtureFile(`vector/geojson-validity/${name}`)).items[0]!.geometry!;
       const rings = g.type === 'Polygon' ? g.coordinates : g.type === 'MultiPolygon' ? g.coordinates.flat() : [];
       return rings.reduce((s, r) => s + r.length, 0);
     };
@@ -29,11 +29,11 @@ describe('readGeoJson', () => {
     expect(n('hourglass.geojson')).toBe(5);
     expect(n('multipolygons_overlap.geojson')).toBe(15);
     expect(n('VALID_polygon_internal_hole.geojson')).toBe(10);
-    expect(readGeoJson(fixture('vector/geojson-validity/self_intersecting_real_parcel_issue2627.geojson')).items[0]!.where).toBe('geometry');
+    expect(readGeoJson(fixtureFile('vector/geojson-validity/self_intersecting_real_parcel_issue2627.geojson')).items[0]!.where).toBe('geometry');
   });
 
-  it('closes the unclosed ring of not_closing_ring.geojson (4 positions) with a warning', () => {
-    const r = readGeoJson(fixture('vector/geojson-validity/not_closing_ring.geojson'));
+  itFx('closes the unclosed ring of not_closing_ring.geojson (4 positions) with a warning', () => {
+    const r = readGeoJson(fixtureFile('vector/geojson-validity/not_closing_ring.geojson'));
     const ring = (r.items[0]!.geometry as Polygon).coordinates[0]!;
     expect(ring).toHaveLength(5);
     expect(ring[4]).toEqual(ring[0]);
@@ -41,8 +41,8 @@ describe('readGeoJson', () => {
     expect(r.warnings[0]!.message).toMatch(/^feature 1: ring 1 is not closed/);
   });
 
-  it('reads the 25 generated Dazhou reference parcels in WGS84', () => {
-    const r = readGeoJson(fixture('vector/generated/dazhou_parcels_wgs84_reference.geojson'));
+  itFx('reads the 25 generated Dazhou reference parcels in WGS84', () => {
+    const r = readGeoJson(fixtureFile('vector/generated/dazhou_parcels_wgs84_reference.geojson'));
     expect(r.items).toHaveLength(25);
     expect(r.errors).toEqual([]);
     expect(r.items[0]!.properties).toEqual({ DKBH: 'DZ-1000', YDXZ: '工业用地', MJ_MU: 42 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LineString, MultiLineString, Position } from 'geojson';
 import type { ReadItem } from '../types.ts';
-import { fixture, textFile } from './fixtures.test-helper.ts';
+import { fixtureFile, itFx, textFile } from '../../test/fixtures.ts';
 import { readGpx } from './gpx.reader.ts';
 
 const positions = (i: ReadItem): Position[] =>
@@ -22,8 +22,8 @@ const table: [string, number, number, number, number, number, number, [number, n
 ];
 
 describe('readGpx', () => {
-  it.each(table)('%s: %i trk, %i trkseg, %i trkpt, %i rte / %i rtept, %i wpt', (name, trk, seg, trkpt, rte, rtept, wpt, first, range) => {
-    const r = readGpx(fixture(`gps/${name}`));
+  itFx.each(table)('%s: %i trk, %i trkseg, %i trkpt, %i rte / %i rtept, %i wpt', (name, trk, seg, trkpt, rte, rtept, wpt, first, range) => {
+    const r = readGpx(fixtureFile(`gps/${name}`));
     expect(r.errors).toEqual([]);
     expect(r.crs).toBe('EPSG:4326');
     const tracks = r.items.filter((i) => i.kind === 'track');
@@ -45,26 +45,26 @@ describe('readGpx', () => {
     }
   });
 
-  it.each([
+  itFx.each([
     ['apple_watch_route.gpx', 14.547609, 14.801034],
     ['garmin_connect_run.gpx', 25.6, 82.8],
     ['strava_run_heartrate.gpx', 11.2, 13.4],
     ['garmin_mapsource_multitrack.gpx', 149.6223145, 319.7756348],
   ])('%s: elevation range %f–%f m', (name, lo, hi) => {
-    const tracks = readGpx(fixture(`gps/${name}`)).items;
+    const tracks = readGpx(fixtureFile(`gps/${name}`)).items;
     expect(Math.min(...tracks.map((t) => Number(t.properties.minEle)))).toBeCloseTo(lo, 2);
     expect(Math.max(...tracks.map((t) => Number(t.properties.maxEle)))).toBeCloseTo(hi, 2);
     expect(positions(tracks[0]!)[0]).toHaveLength(3);
   });
 
-  it('osm_trace_dc (GPX 1.0) has no elevation, so its tracks are 2D', () => {
-    const r = readGpx(fixture('gps/osm_trace_dc.gpx'));
+  itFx('osm_trace_dc (GPX 1.0) has no elevation, so its tracks are 2D', () => {
+    const r = readGpx(fixtureFile('gps/osm_trace_dc.gpx'));
     expect(r.crsSource).toMatch(/GPX 1\.0/);
     expect(r.items.every((t) => t.properties.minEle === null && positions(t)[0]!.length === 2)).toBe(true);
   });
 
-  it('bad_coords.gpx: flags every "undefined"/"x" coordinate instead of making POINT (0 0)', () => {
-    const r = readGpx(fixture('gps/bad_coords.gpx'));
+  itFx('bad_coords.gpx: flags every "undefined"/"x" coordinate instead of making POINT (0 0)', () => {
+    const r = readGpx(fixtureFile('gps/bad_coords.gpx'));
     expect(r.items.every((i) => i.geometry === null)).toBe(true);
     const points = r.errors.filter((e) => /^(trkpt|wpt|rtept)/.test(e.where ?? ''));
     expect(points.map((e) => [e.where, e.field, e.value])).toEqual([
@@ -78,8 +78,8 @@ describe('readGpx', () => {
     expect(r.errors.filter((e) => e.field === 'geometry').map((e) => e.where)).toEqual(['track 1', 'route 1']);
   });
 
-  it('garmin_sample.tcx: 1 activity with 19 trackpoints becomes one track (GDAL cannot read TCX)', () => {
-    const r = readGpx(fixture('gps/garmin_sample.tcx'));
+  itFx('garmin_sample.tcx: 1 activity with 19 trackpoints becomes one track (GDAL cannot read TCX)', () => {
+    const r = readGpx(fixtureFile('gps/garmin_sample.tcx'));
     expect(r.items).toHaveLength(1);
     const t = r.items[0]!;
     expect(t.kind).toBe('track');

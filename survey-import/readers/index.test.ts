@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { fixture, textFile } from './fixtures.test-helper.ts';
+import { fixtureFile, itFx, textFile } from '../../test/fixtures.ts';
 import { isPhoto, readFiles } from './index.ts';
 
 describe('readFiles', () => {
-  it('routes each format to its reader and returns one result per logical file', async () => {
+  itFx('routes each format to its reader and returns one result per logical file', async () => {
     const results = await readFiles([
-      fixture('gps/gx_track.kml'),
-      fixture('gps/capitals.kmz'),
-      fixture('gps/waypoints_only.gpx'),
-      fixture('gps/garmin_sample.tcx'),
-      fixture('gps/dji_flightlog_2020-12-02.csv'),
-      fixture('vector/geojson-validity/hourglass.geojson'),
-      fixture('vector/shapefile/utf8_attributes.zip'),
+      fixtureFile('gps/gx_track.kml'),
+      fixtureFile('gps/capitals.kmz'),
+      fixtureFile('gps/waypoints_only.gpx'),
+      fixtureFile('gps/garmin_sample.tcx'),
+      fixtureFile('gps/dji_flightlog_2020-12-02.csv'),
+      fixtureFile('vector/geojson-validity/hourglass.geojson'),
+      fixtureFile('vector/shapefile/utf8_attributes.zip'),
     ]);
     expect(results.map((r) => [r.items[0]!.file, r.items.length])).toEqual([
       ['gx_track.kml', 1], ['capitals.kmz', 5], ['waypoints_only.gpx', 40], ['garmin_sample.tcx', 1],
@@ -19,24 +19,24 @@ describe('readFiles', () => {
     ]);
   });
 
-  it('groups loose Shapefile parts by base name', async () => {
+  itFx('groups loose Shapefile parts by base name', async () => {
     const dir = 'vector/shapefile/';
     const results = await readFiles([
-      ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => fixture(`${dir}codepage_cp1250/codepage.${e}`)),
-      ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => fixture(`${dir}lga_2013_aust_gda94/LGA_2013_AUST.${e}`)),
+      ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => fixtureFile(`${dir}codepage_cp1250/codepage.${e}`)),
+      ...['shp', 'shx', 'dbf', 'prj', 'cpg'].map((e) => fixtureFile(`${dir}lga_2013_aust_gda94/LGA_2013_AUST.${e}`)),
     ]);
     expect(results.map((r) => [r.crs, r.items.length])).toEqual([['EPSG:4326', 2], ['EPSG:4283', 13]]);
   });
 
-  it('leaves photos to the photo pipeline', async () => {
+  itFx('leaves photos to the photo pipeline', async () => {
     expect(isPhoto('DJI_0001.JPG')).toBe(true);
     expect(isPhoto('IMG_1.heic')).toBe(true);
     expect(isPhoto('parcels.shp')).toBe(false);
-    expect(await readFiles([fixture('drone/no-gps/no_exif_at_all.jpg')])).toEqual([]);
+    expect(await readFiles([fixtureFile('drone/no-gps/no_exif_at_all.jpg')])).toEqual([]);
   });
 
-  it('recognises content when the extension says nothing', async () => {
-    const [r] = await readFiles([{ ...fixture('gps/gx_track.kml'), name: 'export.xml' }]);
+  itFx('recognises content when the extension says nothing', async () => {
+    const [r] = await readFiles([{ ...fixtureFile('gps/gx_track.kml'), name: 'export.xml' }]);
     expect(r!.items[0]!.kind).toBe('track');
   });
 
@@ -44,7 +44,7 @@ describe('readFiles', () => {
     await expect(readFiles([textFile('plan.dwg', 'AC1027')])).rejects.toThrow(/^plan\.dwg: unsupported file type "\.dwg"; supported: \.geojson .*\.kml .*\.csv/);
   });
 
-  it('passes the zip-without-shp error through', async () => {
-    await expect(readFiles([fixture('vector/shapefile/zip_without_shp.zip')])).rejects.toThrow('zip_without_shp.zip: no .shp file (found counties.dbf, counties.sbn)');
+  itFx('passes the zip-without-shp error through', async () => {
+    await expect(readFiles([fixtureFile('vector/shapefile/zip_without_shp.zip')])).rejects.toThrow('zip_without_shp.zip: no .shp file (found counties.dbf, counties.sbn)');
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LineString, Polygon } from 'geojson';
-import { fixture, textFile } from './fixtures.test-helper.ts';
+import { fixtureFile, itFx, textFile } from '../../test/fixtures.ts';
 import { readKml } from './kml.reader.ts';
 
 describe('readKml', () => {
-  it('gx_track.kml: one track of 7 gx:coord "lon lat alt" with its time range', () => {
-    const r = readKml(fixture('gps/gx_track.kml'));
+  itFx('gx_track.kml: one track of 7 gx:coord "lon lat alt" with its time range', () => {
+    const r = readKml(fixtureFile('gps/gx_track.kml'));
     expect(r.items).toHaveLength(1);
     const t = r.items[0]!;
     expect(t.kind).toBe('track');
@@ -15,8 +15,8 @@ describe('readKml', () => {
     expect(t.properties).toMatchObject({ coordCount: 7, startTime: '2010-05-28T02:02:09Z', endTime: '2010-05-28T02:02:56Z' });
   });
 
-  it('google_location_history.kml: 15 placemarks, 9 gx:coord in all; those without coordinates are errors', () => {
-    const r = readKml(fixture('gps/google_location_history.kml'));
+  itFx('google_location_history.kml: 15 placemarks, 9 gx:coord in all; those without coordinates are errors', () => {
+    const r = readKml(fixtureFile('gps/google_location_history.kml'));
     expect(r.items).toHaveLength(15);
     expect(r.items.reduce((s, i) => s + Number(i.properties.coordCount ?? 0), 0)).toBe(9);
     expect(r.items[0]!.properties.folder).toBe('Location history from 2015-08-01 to 2015-08-08');
@@ -26,8 +26,8 @@ describe('readKml', () => {
     expect(r.errors[0]!.message).toBe('placemark 1 "In transit": has no coordinates');
   });
 
-  it('polygon_with_hole.kml: one polygon with an outer and one inner ring', () => {
-    const r = readKml(fixture('gps/polygon_with_hole.kml'));
+  itFx('polygon_with_hole.kml: one polygon with an outer and one inner ring', () => {
+    const r = readKml(fixtureFile('gps/polygon_with_hole.kml'));
     expect(r.items).toHaveLength(1);
     const p = r.items[0]!.geometry as Polygon;
     expect(p.coordinates).toHaveLength(2);
@@ -35,8 +35,8 @@ describe('readKml', () => {
     expect(r.items[0]!.properties.name).toBe('hollow box');
   });
 
-  it('bad_coords.kml: all 3 placemarks with "no" coordinates are reported (GDAL keeps 1)', () => {
-    const r = readKml(fixture('gps/bad_coords.kml'));
+  itFx('bad_coords.kml: all 3 placemarks with "no" coordinates are reported (GDAL keeps 1)', () => {
+    const r = readKml(fixtureFile('gps/bad_coords.kml'));
     expect(r.items).toHaveLength(3);
     expect(r.items.every((i) => i.geometry === null)).toBe(true);
     expect(r.errors.map((e) => [e.index, e.field, e.value])).toEqual([
@@ -47,16 +47,16 @@ describe('readKml', () => {
     expect(r.errors[1]!.message).toBe('placemark 2 "unextruded": LineString coordinates "no,no,0": longitude "no" is not a number');
   });
 
-  it('capitals.kmz: doc.kml with 5 points', () => {
-    const r = readKml(fixture('gps/capitals.kmz'));
+  itFx('capitals.kmz: doc.kml with 5 points', () => {
+    const r = readKml(fixtureFile('gps/capitals.kmz'));
     expect(r.items).toHaveLength(5);
     expect(r.items.every((i) => i.kind === 'point' && i.geometry?.type === 'Point')).toBe(true);
     expect(r.items[0]!.properties.folder).toBe('capitali-europee');
     expect(r.crsSource).toMatch(/KMZ/);
   });
 
-  it('etna_groundoverlay.kmz: a GroundOverlay becomes an overlay item with its LatLonBox, href and rotation', () => {
-    const r = readKml(fixture('gps/etna_groundoverlay.kmz'));
+  itFx('etna_groundoverlay.kmz: a GroundOverlay becomes an overlay item with its LatLonBox, href and rotation', () => {
+    const r = readKml(fixtureFile('gps/etna_groundoverlay.kmz'));
     expect(r.items).toHaveLength(1);
     const o = r.items[0]!;
     expect(o.kind).toBe('overlay');

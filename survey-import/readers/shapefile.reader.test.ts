@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ReadError } from '../types.ts';
-import { fixture } from './fixtures.test-helper.ts';
+import { fixtureFile, itFx } from '../../test/fixtures.ts';
 import { readShapefile } from './shapefile.reader.ts';
 
-const parts = (dir: string, base: string, exts: string[]) => exts.map((e) => fixture(`vector/shapefile/${dir}/${base}.${e}`));
+const parts = (dir: string, base: string, exts: string[]) => exts.map((e) => fixtureFile(`vector/shapefile/${dir}/${base}.${e}`));
 
 describe('readShapefile', () => {
-  it('reads the MA senate zip: 40 polygons in EPSG:26986 with its fields', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/ma_senate_epsg26986.zip')]);
+  itFx('reads the MA senate zip: 40 polygons in EPSG:26986 with its fields', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/ma_senate_epsg26986.zip')]);
     expect(r!.items).toHaveLength(40);
     expect(r!.crs).toBe('EPSG:26986');
     expect(r!.errors).toEqual([]);
@@ -18,8 +18,8 @@ describe('readShapefile', () => {
     expect(nbm?.geometry?.type).toMatch(/Polygon/);
   });
 
-  it('reads 361 train stations, FID 0 "RIVER WORKS" at its exact projected position', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/ma_train_stations_epsg26986.zip')]);
+  itFx('reads 361 train stations, FID 0 "RIVER WORKS" at its exact projected position', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/ma_train_stations_epsg26986.zip')]);
     expect(r!.items).toHaveLength(361);
     expect(r!.crs).toBe('EPSG:26986');
     expect(r!.crsSource).toContain('NAD83 / Massachusetts Mainland');
@@ -31,31 +31,31 @@ describe('readShapefile', () => {
     expect(y).toBeCloseTo(911165.749999505, 6);
   });
 
-  it('decodes a .cpg "ANSI 1250" DBF as windows-1250', async () => {
+  itFx('decodes a .cpg "ANSI 1250" DBF as windows-1250', async () => {
     const [r] = await readShapefile(parts('codepage_cp1250', 'codepage', ['shp', 'shx', 'dbf', 'prj', 'cpg']));
     expect(r!.crs).toBe('EPSG:4326');
     expect(r!.items.map((i) => i.properties.field)).toEqual(['??', 'Hněvošický háj']);
   });
 
-  it('decodes UTF-8 attributes including an astral-plane emoji', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/utf8_attributes.zip')]);
+  itFx('decodes UTF-8 attributes including an astral-plane emoji', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/utf8_attributes.zip')]);
     expect(r!.items.map((i) => i.properties.field)).toEqual(['💩', 'Hněvošický háj']);
   });
 
-  it('assumes EPSG:4326 with a warning when there is no .prj but every coordinate is lon/lat', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/ma_counties_no_prj.zip')]);
+  itFx('assumes EPSG:4326 with a warning when there is no .prj but every coordinate is lon/lat', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/ma_counties_no_prj.zip')]);
     expect(r!.items).toHaveLength(14);
     expect(r!.crs).toBe('EPSG:4326');
     expect(r!.warnings.map((w) => w.message).join()).toMatch(/no \.prj/);
   });
 
-  it('takes the CRS from the option over everything else', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/ma_counties_no_prj.zip')], { crs: 'EPSG:4269' });
+  itFx('takes the CRS from the option over everything else', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/ma_counties_no_prj.zip')], { crs: 'EPSG:4269' });
     expect(r!.crs).toBe('EPSG:4269');
     expect(r!.warnings).toEqual([]);
   });
 
-  it('reports each of the 12 NULL shapes of LGA_2013_AUST and keeps the 13 records (GDA94)', async () => {
+  itFx('reports each of the 12 NULL shapes of LGA_2013_AUST and keeps the 13 records (GDA94)', async () => {
     const [r] = await readShapefile(parts('lga_2013_aust_gda94', 'LGA_2013_AUST', ['shp', 'shx', 'dbf', 'prj', 'cpg']));
     expect(r!.crs).toBe('EPSG:4283');
     expect(r!.items).toHaveLength(13);
@@ -66,21 +66,21 @@ describe('readShapefile', () => {
     expect(Object.keys(polygons[0]!.properties)).toEqual(['LGA_CODE13', 'LGA_NAME13', 'STE_CODE11', 'STE_NAME11', 'AREA_SQKM']);
   });
 
-  it('finds a layer in a sub-folder of the zip (nested_dir_empty_dbf.zip) and its 0-field DBF', async () => {
-    const [r] = await readShapefile([fixture('vector/shapefile/nested_dir_empty_dbf.zip')]);
+  itFx('finds a layer in a sub-folder of the zip (nested_dir_empty_dbf.zip) and its 0-field DBF', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/shapefile/nested_dir_empty_dbf.zip')]);
     expect(r!.items).toHaveLength(2);
     expect(r!.crs).toBe('EPSG:4326');
     expect(r!.items.every((i) => i.geometry?.type === 'Polygon' && Object.keys(i.properties).length === 0)).toBe(true);
   });
 
-  it('rejects a zip without .shp, listing what it found', async () => {
-    await expect(readShapefile([fixture('vector/shapefile/zip_without_shp.zip')])).rejects.toThrow(
+  itFx('rejects a zip without .shp, listing what it found', async () => {
+    await expect(readShapefile([fixtureFile('vector/shapefile/zip_without_shp.zip')])).rejects.toThrow(
       new ReadError('zip_without_shp.zip', 'no .shp file (found counties.dbf, counties.sbn)'),
     );
   });
 
-  it('reads the generated Dazhou parcels in CGCS2000 GK zone 36 (EPSG:4524, false easting 36 500 000)', async () => {
-    const [r] = await readShapefile([fixture('vector/generated/dazhou_parcels_cgcs2000_gk_zone36_epsg4524.zip')]);
+  itFx('reads the generated Dazhou parcels in CGCS2000 GK zone 36 (EPSG:4524, false easting 36 500 000)', async () => {
+    const [r] = await readShapefile([fixtureFile('vector/generated/dazhou_parcels_cgcs2000_gk_zone36_epsg4524.zip')]);
     expect(r!.items).toHaveLength(25);
     expect(r!.crs).toBe('EPSG:4524');
     const xs = r!.items.flatMap((i) => (i.geometry as { coordinates: number[][][] }).coordinates[0]!.map((p) => p[0]!));
@@ -89,8 +89,8 @@ describe('readShapefile', () => {
     expect(r!.items[0]!.properties).toEqual({ DKBH: 'DZ-1000', YDXZ: '工业用地', MJ_MU: 42 });
   });
 
-  it('refuses projected coordinates without .prj, asking for --crs', async () => {
-    const senate = fixture('vector/shapefile/ma_senate_epsg26986.zip');
+  itFx('refuses projected coordinates without .prj, asking for --crs', async () => {
+    const senate = fixtureFile('vector/shapefile/ma_senate_epsg26986.zip');
     const { unzipSync } = await import('fflate');
     const files = Object.entries(unzipSync(senate.bytes))
       .filter(([n]) => /\.(shp|shx|dbf)$/.test(n))
@@ -98,7 +98,7 @@ describe('readShapefile', () => {
     await expect(readShapefile(files)).rejects.toThrow(/senate\.shp: no \.prj and coordinates such as \(.*\) are not longitude\/latitude; pass --crs/);
   });
 
-  it('refuses an unknown .prj, quoting its name', async () => {
+  itFx('refuses an unknown .prj, quoting its name', async () => {
     const files = parts('codepage_cp1250', 'codepage', ['shp', 'shx', 'dbf']);
     files.push({ name: 'codepage.prj', bytes: new TextEncoder().encode('PROJCS["Mars_Equirectangular",GEOGCS["GCS_Mars_2000",DATUM["D_Mars_2000",SPHEROID["Mars",3396190,169.89]],PRIMEM["Reference_Meridian",0],UNIT["Degree",0.0174532925199433]],PROJECTION["Equidistant_Cylindrical"],PARAMETER["Central_Meridian",0],UNIT["Meter",1]]') });
     await expect(readShapefile(files)).rejects.toThrow(/codepage\.shp: \.prj "Mars_Equirectangular" is not a recognised CRS; pass --crs/);
