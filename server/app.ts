@@ -49,6 +49,9 @@ import { panoramaRoutes } from './panoramas/panoramas.route.ts';
 import { ToursRepository } from './tours/tours.repository.ts';
 import { ToursService } from './tours/tours.service.ts';
 import { tourRoutes } from './tours/tours.route.ts';
+import { EnquiriesRepository } from './enquiries/enquiries.repository.ts';
+import { EnquiriesService } from './enquiries/enquiries.service.ts';
+import { enquiryRoutes } from './enquiries/enquiries.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -100,6 +103,7 @@ export function createApp(db: Database, config: Config): App {
     ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
+    ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
   );
 
   const app = express();
@@ -114,6 +118,8 @@ export function createApp(db: Database, config: Config): App {
     }
     next();
   });
+  // The public enquiry form gets a small body limit of its own (the later parser skips a parsed body).
+  app.use('/api/enquiries', express.json({ limit: '16kb' }));
   app.use('/api', express.json({ limit: '1mb' }));
   app.use(['/api', '/tiles', '/ogc', '/3dtiles'], sessionMiddleware(auth));
   mount(app, routes);
