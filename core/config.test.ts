@@ -26,6 +26,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reduces PUBLIC_BASE_URL and ALLOWED_ORIGINS to origins, and refuses what is not an http(s) URL', () => {
+    const c = loadConfig({ PUBLIC_BASE_URL: 'https://gis.example.cn/map/', ALLOWED_ORIGINS: ' https://a.example.cn , http://b.example.cn:8080/x ' });
+    expect(c.publicBaseUrl).toBe('https://gis.example.cn');
+    expect(c.allowedOrigins).toEqual(['https://a.example.cn', 'http://b.example.cn:8080']);
+    expect(loadConfig({}).publicBaseUrl).toBe('');
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'gis.example.cn' })).toThrow(/PUBLIC_BASE_URL .*"gis.example.cn"/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'ftp://x.cn' })).toThrow(/ALLOWED_ORIGINS must use http or https/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });

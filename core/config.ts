@@ -30,10 +30,23 @@ export interface Config {
   /** First admin, created on first start when no admin exists. */
   adminUser: string;
   adminPassword: string;
-  /** Session lifetime in hours. */
+  /** Absolute session lifetime in hours: a session ends this long after sign-in, however active. */
   sessionHours: number;
-  /** Set the `Secure` flag on the session cookie (behind HTTPS). */
+  /** Idle timeout in minutes: a session unused this long ends. */
+  sessionIdleMinutes: number;
+  /** Set the `Secure` flag on the session cookie and send HSTS (the site is served over HTTPS). */
   cookieSecure: boolean;
+  /** Public origin of the site (`https://gis.example.cn`), used for share links and as an allowed Origin; empty → the address the request came in on. */
+  publicBaseUrl: string;
+  /** Extra origins allowed to make state-changing requests (comma-separated), besides PUBLIC_BASE_URL and same-origin. */
+  allowedOrigins: readonly string[];
+  /** Express `trust proxy` value (`loopback`, `1`, a subnet list); empty → X-Forwarded-* headers are ignored. */
+  trustProxy: string;
+  /** Sign-in throttling: failures per account, failures per client address, within the window, then locked. */
+  loginMaxFailures: number;
+  loginIpMaxFailures: number;
+  loginWindowMinutes: number;
+  loginLockoutMinutes: number;
   /** Load the generated Dazhou demo data into an empty database on start. */
   seedDemo: boolean;
   /** Optional raster basemap tile URL template (e.g. 天地图 WMTS with its key); empty → offline basemap. */
@@ -50,6 +63,10 @@ export interface Config {
   tileCacheMb: number;
   /** Most features one layer may put in one tile. */
   tileFeatureCap: number;
+  /** Most distinct layers one tile URL may name (400 beyond). */
+  tileMaxLayers: number;
+  /** Tiles rendered at once; further misses wait in a queue (other requests never wait for it). */
+  tileRenderConcurrency: number;
   /** Cache-Control max-age (s) of public tiles. */
   tileMaxAgeS: number;
   /** How often (ms) the change log is read to purge changed tiles. */
@@ -76,7 +93,16 @@ const DEFAULTS = {
   ADMIN_USER: 'admin',
   ADMIN_PASSWORD: '',
   SESSION_HOURS: '12',
+  SESSION_IDLE_MINUTES: '120',
   COOKIE_SECURE: 'false',
+  // Security (server/http/security.ts, server/auth/login-throttle.ts).
+  PUBLIC_BASE_URL: '',
+  ALLOWED_ORIGINS: '',
+  TRUST_PROXY: '',
+  LOGIN_MAX_FAILURES: '5',
+  LOGIN_IP_MAX_FAILURES: '30',
+  LOGIN_WINDOW_MINUTES: '15',
+  LOGIN_LOCKOUT_MINUTES: '15',
   SEED_DEMO: 'true',
   BASEMAP_URL: '',
   BASEMAP_ATTRIBUTION: '',
@@ -85,6 +111,8 @@ const DEFAULTS = {
   TILE_ENCODER: 'auto',
   TILE_CACHE_MB: '128',
   TILE_FEATURE_CAP: '20000',
+  TILE_MAX_LAYERS: '16',
+  TILE_RENDER_CONCURRENCY: '4',
   TILE_MAX_AGE_S: '60',
   TILE_SYNC_MS: '1000',
   UPLOAD_MAX_FILE_MB: '200',
@@ -126,6 +154,19 @@ function str(env: NodeJS.ProcessEnv, key: Key): string {
   return String(env[key] ?? DEFAULTS[key]);
 }
 
+/** An origin (`scheme://host[:port]`, no path) or a base URL reduced to its origin; empty stays empty. */
+function origin(key: Key, raw: string): string {
+  if (!raw) return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} must be an http(s) URL such as https://gis.example.cn, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${key} must use http or https, got "${raw}"`);
+  return url.origin;
+}
+
 /** Parse a configuration from an environment (defaults to `process.env`). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const dbSchema = str(env, 'DB_SCHEMA');
@@ -144,7 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     adminUser: str(env, 'ADMIN_USER'),
     adminPassword: str(env, 'ADMIN_PASSWORD'),
     sessionHours: int(env, 'SESSION_HOURS', 1, 24 * 90),
+    sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 1, 60 * 24 * 90),
     cookieSecure: bool(env, 'COOKIE_SECURE'),
+    publicBaseUrl: origin('PUBLIC_BASE_URL', str(env, 'PUBLIC_BASE_URL').trim()),
+    allowedOrigins: Object.freeze(str(env, 'ALLOWED_ORIGINS').split(',').map((o) => o.trim()).filter(Boolean).map((o) => origin('ALLOWED_ORIGINS', o))),
+    trustProxy: str(env, 'TRUST_PROXY').trim(),
+    loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 1, 1000),
+    loginIpMaxFailures: int(env, 'LOGIN_IP_MAX_FAILURES', 1, 100_000),
+    loginWindowMinutes: int(env, 'LOGIN_WINDOW_MINUTES', 1, 24 * 60),
+    loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 1, 24 * 60),
     seedDemo: bool(env, 'SEED_DEMO'),
     basemapUrl: str(env, 'BASEMAP_URL'),
     basemapAttribution: str(env, 'BASEMAP_ATTRIBUTION'),
@@ -153,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     tileEncoder: oneOf(env, 'TILE_ENCODER', ['auto', 'native', 'node'] as const),
     tileCacheMb: int(env, 'TILE_CACHE_MB', 0, 65536),
     tileFeatureCap: int(env, 'TILE_FEATURE_CAP', 1, 1_000_000),
+    tileMaxLayers: int(env, 'TILE_MAX_LAYERS', 1, 256),
+    tileRenderConcurrency: int(env, 'TILE_RENDER_CONCURRENCY', 1, 256),
     tileMaxAgeS: int(env, 'TILE_MAX_AGE_S', 0, 31_536_000),
     tileSyncMs: int(env, 'TILE_SYNC_MS', 0, 3_600_000),
     uploadMaxFileMb: int(env, 'UPLOAD_MAX_FILE_MB', 1, 100_000),

@@ -23,6 +23,7 @@ import { errorHandler } from './http/error-handler.ts';
 import { mount, type RouteSpec } from './http/route.ts';
 import { openApiDocument } from './http/openapi.ts';
 import { systemRoutes } from './http/system.route.ts';
+import { originCheck, securityHeaders as securityHeadersFor, trustProxySetting } from './http/security.ts';
 import { TilesRepository } from '../tiles/tiles.repository.ts';
 import { TilesService } from '../tiles/tiles.service.ts';
 import { tileCacheHits, tileRoutes } from './tiles/tiles.route.ts';
@@ -67,21 +68,20 @@ export interface App {
   routes: readonly RouteSpec[];
 }
 
-function securityHeaders(res: ServerResponse): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-}
-
 /** Create the HTTP application. */
 export function createApp(db: Database, config: Config): App {
-  const auth = new AuthService(new AuthRepository(db.pool), config.sessionHours);
+  const auth = new AuthService(new AuthRepository(db.pool), {
+    sessionHours: config.sessionHours, sessionIdleMinutes: config.sessionIdleMinutes,
+    loginMaxFailures: config.loginMaxFailures, loginIpMaxFailures: config.loginIpMaxFailures,
+    loginWindowMinutes: config.loginWindowMinutes, loginLockoutMinutes: config.loginLockoutMinutes,
+  });
   const features = new FeaturesService(new FeaturesRepository(db.pool));
   const stats = new StatsService(new StatsRepository(db.pool));
   const encoder = config.tileEncoder === 'auto' ? (db.hasMvt ? 'native' : 'node') : config.tileEncoder;
   if (encoder === 'native' && !db.hasMvt) throw new Error('TILE_ENCODER=native needs PostGIS with protobuf (ST_AsMVT); this database has none');
   const tiles = new TilesService(new TilesRepository(db.pool), {
     encoder, cacheBytes: config.tileCacheMb * 1024 * 1024, featureCap: config.tileFeatureCap, syncIntervalMs: config.tileSyncMs,
+    maxLayers: config.tileMaxLayers, renderConcurrency: config.tileRenderConcurrency,
   });
 
   const imports = createImportService(db.pool, config.dataDir, () => tiles.sync());
@@ -99,16 +99,17 @@ export function createApp(db: Database, config: Config): App {
     ...ogcRoutes(new OgcService(new OgcRepository(db.pool))),
     ...exportRoutes(new ExportsService(new OgcRepository(db.pool))),
     ...importRoutes(imports, uploadLimits),
-    ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool))),
+    ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),
     ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
   );
 
+  const securityHeaders = securityHeadersFor(config);
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.set('query parser', 'simple');
   app.use((req, res, next) => {
     securityHeaders(res);
@@ -118,6 +119,7 @@ export function createApp(db: Database, config: Config): App {
     }
     next();
   });
+  app.use(originCheck(config));
   // The public enquiry form gets a small body limit of its own (the later parser skips a parsed body).
   app.use('/api/enquiries', express.json({ limit: '16kb' }));
   app.use('/api', express.json({ limit: '1mb' }));

@@ -9,7 +9,9 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { LAYERS, findLayer } from '../layers/catalog.ts';
 import type { LayerDefinition } from '../layers/definition.ts';
+import { BadParameterError } from '../core/errors.ts';
 import { encodeTileLayer } from './mvt-encoder.ts';
+import { RenderQueue } from './render-queue.ts';
 import { TileCache, type Audience, type CachedTile, type Representation } from './tile-cache.ts';
 import { tileToLonLat, type TileCoord } from './tile-math.ts';
 import { EXTENT, type FeatureChange, type TilesRepository } from './tiles.repository.ts';
@@ -30,6 +32,10 @@ export interface TilesOptions {
   featureCap: number;
   /** How often (ms) the change log is read to purge tiles changed by other writers or servers. */
   syncIntervalMs: number;
+  /** Most distinct layers one tile may name (default 16). */
+  maxLayers?: number;
+  /** Layer renders (database queries) running at once; further ones queue (default 4). */
+  renderConcurrency?: number;
 }
 
 /** The layers a tile URL names, resolved once per distinct id list. */
@@ -51,6 +57,11 @@ export class UnknownLayerError extends Error {
     super(`layer "${layerId}" not found`);
   }
 }
+
+/** Default most distinct layers per tile URL (the catalog has fewer, so the map never meets it). */
+const DEFAULT_MAX_LAYERS = 16;
+/** Default layer renders at once: half the default pool of 8 connections. */
+const DEFAULT_RENDER_CONCURRENCY = 4;
 
 /** Distinct layer lists remembered by `source` (URLs can name any list; the rest are resolved each time). */
 const MAX_SOURCES = 256;
@@ -84,18 +95,30 @@ export class TilesService {
   private readonly sources = new Map<string, TileSource>();
   /** Renders under way, so concurrent misses of one tile query the database once. */
   private readonly rendering = new Map<string, Promise<CachedTile>>();
+  /** Bounds the layer queries running at once, so a burst of misses leaves connections for other requests. */
+  readonly renderQueue: RenderQueue;
 
   constructor(
     private readonly repo: TilesRepository,
     readonly options: TilesOptions,
   ) {
     this.cache = new TileCache(options.cacheBytes);
+    const limit = options.renderConcurrency ?? DEFAULT_RENDER_CONCURRENCY;
+    this.renderQueue = new RenderQueue(limit, Math.max(256, limit * 64));
   }
 
-  /** Resolve layer ids ("land" or "land,factories"), rejecting unknown ones. */
+  /**
+   * Resolve layer ids ("land" or "land,factories"): repeated ids count once (in first-seen order),
+   * unknown ones are rejected, and more than `maxLayers` distinct ids is a 400 naming the limit.
+   */
   layers(ids: string): LayerDefinition[] {
-    const list = ids.split(',').filter(Boolean);
+    const list = [...new Set(ids.split(',').filter(Boolean))];
     if (!list.length) throw new UnknownLayerError(ids);
+    const max = this.options.maxLayers ?? DEFAULT_MAX_LAYERS;
+    if (list.length > max) {
+      throw new BadParameterError('layers', list.length > 3 ? `${list.slice(0, 3).join(',')},… (${list.length} layers)` : ids,
+        `names ${list.length} distinct layers; one tile may combine at most ${max}`);
+    }
     return list.map((id) => {
       const l = findLayer(id);
       if (!l) throw new UnknownLayerError(id);
@@ -214,9 +237,9 @@ export class TilesService {
     const unitM = (40075016.68557849 / 2 ** t.z / EXTENT) * Math.cos((lat * Math.PI) / 180);
     const minAreaM2 = (layer.tiles.minAreaUnits ?? 0) * unitM * unitM;
     const q = { tile: t, seesUnpublished: audience === 'staff' || layer.visibility === 'public', cap: this.options.featureCap, minAreaM2 };
-    return this.options.encoder === 'native'
+    return this.renderQueue.run(async () => this.options.encoder === 'native'
       ? this.repo.nativeTile(layer, q)
-      : encodeTileLayer({ name: layer.id, extent: EXTENT, features: await this.repo.clippedFeatures(layer, q) });
+      : encodeTileLayer({ name: layer.id, extent: EXTENT, features: await this.repo.clippedFeatures(layer, q) }));
   }
 
   /** TileJSON 3.0.0 for one or more layers. */

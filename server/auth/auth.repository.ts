@@ -7,8 +7,20 @@ import type { AccountRole, SessionUser } from './roles.ts';
 
 const Q = loadQueries(import.meta.url, 'auth.sql', [
   'findUserByUsername', 'insertUser', 'countAdmins', 'touchLogin',
-  'insertSession', 'findSession', 'deleteSession', 'deleteExpiredSessions',
+  'insertSession', 'findSession', 'deleteSession', 'deleteExpiredSessions', 'touchSession', 'deleteUserSessions',
+  'countAttempt', 'lockKey', 'forgiveAttempt', 'uncountAttempt', 'deleteStaleThrottles', 'insertAuthEvent',
 ] as const);
+
+/** Kinds of audited sign-in events (migration 009). */
+export type AuthEventKind = 'login_ok' | 'login_failed' | 'login_refused' | 'locked' | 'logout_all' | 'password_rejected';
+
+/** A throttling key's state after an attempt was counted. */
+export interface ThrottleState {
+  key: string;
+  failures: number;
+  lockedUntil: Date | null;
+  locked: boolean;
+}
 
 /** A user row including its password hash (never leaves the auth service). */
 export interface UserRecord extends SessionUser {
@@ -48,17 +60,51 @@ export class AuthRepository {
     await this.pool.query(Q.insertSession, [tokenSha256, userId, hours]);
   }
 
-  async findSession(tokenSha256: string): Promise<SessionUser | null> {
-    const { rows } = await this.pool.query(Q.findSession, [tokenSha256]);
-    return rows.length ? toUser(rows[0]) : null;
+  /** The user of a live session (absolute expiry and idle timeout); `stale` when its last use should be written. */
+  async findSession(tokenSha256: string, idleMinutes: number): Promise<{ user: SessionUser; stale: boolean } | null> {
+    const { rows } = await this.pool.query(Q.findSession, [tokenSha256, idleMinutes]);
+    return rows.length ? { user: toUser(rows[0]), stale: rows[0].stale } : null;
+  }
+  /** Record a session's use now (idle timeout). */
+  async touchSession(tokenSha256: string): Promise<void> {
+    await this.pool.query(Q.touchSession, [tokenSha256]);
+  }
+  /** End every session of a user; returns how many ended. */
+  async deleteUserSessions(userId: number): Promise<number> {
+    return (await this.pool.query(Q.deleteUserSessions, [userId])).rowCount ?? 0;
+  }
+  /** Count a sign-in attempt against each key within a window of `windowMinutes`. */
+  async countAttempt(keys: string[], windowMinutes: number): Promise<ThrottleState[]> {
+    const { rows } = await this.pool.query(Q.countAttempt, [keys, windowMinutes]);
+    return rows.map((r) => ({ key: r.key, failures: r.failures, lockedUntil: r.locked_until, locked: r.locked === true }));
+  }
+  /** Lock a key for `minutes`; returns when the lock ends. */
+  async lockKey(key: string, minutes: number): Promise<Date> {
+    return (await this.pool.query(Q.lockKey, [key, minutes])).rows[0].locked_until;
+  }
+  /** After a successful sign-in: clear the account's count, take the address's attempt back. */
+  async forgiveAttempt(accountKey: string, addressKey: string): Promise<void> {
+    await this.pool.query(Q.forgiveAttempt, [accountKey, addressKey]);
+  }
+  /** Take back an attempt that was refused without checking it. */
+  async uncountAttempt(keys: string[]): Promise<void> {
+    await this.pool.query(Q.uncountAttempt, [keys]);
+  }
+  /** Drop counters whose window and lock are over. */
+  async deleteStaleThrottles(windowMinutes: number): Promise<number> {
+    return (await this.pool.query(Q.deleteStaleThrottles, [windowMinutes])).rowCount ?? 0;
+  }
+  /** Append to the sign-in audit log. */
+  async insertAuthEvent(kind: AuthEventKind, username: string | null, userId: number | null, address: string | null, detail: Record<string, unknown> = {}): Promise<void> {
+    await this.pool.query(Q.insertAuthEvent, [kind, username, userId, address, JSON.stringify(detail)]);
   }
 
   async deleteSession(tokenSha256: string): Promise<void> {
     await this.pool.query(Q.deleteSession, [tokenSha256]);
   }
 
-  async deleteExpiredSessions(): Promise<number> {
-    const r = await this.pool.query(Q.deleteExpiredSessions);
+  async deleteExpiredSessions(idleMinutes: number): Promise<number> {
+    const r = await this.pool.query(Q.deleteExpiredSessions, [idleMinutes]);
     return r.rowCount ?? 0;
   }
 }

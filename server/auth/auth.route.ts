@@ -1,5 +1,6 @@
 /** Sign-in routes and the session middleware. */
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import { AppError } from '../../core/errors.ts';
 import { PUBLIC_VIEWER, type Viewer } from './roles.ts';
 import type { AuthService } from './auth.service.ts';
 import type { RouteSpec } from '../http/route.ts';
@@ -42,16 +43,25 @@ const userSchema = {
   properties: { username: { type: 'string' }, role: { type: 'string' }, displayName: { type: 'string' } },
 };
 
+/** The client address sign-ins are counted against (X-Forwarded-For only under TRUST_PROXY). */
+function clientAddress(req: Request): string {
+  return (req.ip ?? req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+}
+
 /** /api/auth routes. */
 export function authRoutes(auth: AuthService, opts: { sessionHours: number; cookieSecure: boolean }): RouteSpec[] {
   return [
     {
       method: 'post', path: '/api/auth/login', access: 'public', tag: 'auth',
-      summary: 'Sign in with {username, password}; sets an httpOnly SameSite session cookie',
+      summary: 'Sign in with {username, password}; sets an httpOnly SameSite session cookie. Too many failures lock the account '
+        + 'or the client address for a while: 429 with Retry-After, even for the right password',
       body: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } },
       response: { status: 200, type: 'application/json', schema: { type: 'object', properties: { user: userSchema } } },
       async handler(req, res) {
-        const { user, token } = await auth.login(req.body?.username, req.body?.password);
+        const { user, token } = await auth.login(req.body?.username, req.body?.password, clientAddress(req)).catch((err: unknown) => {
+          if (err instanceof AppError && err.code === 'too_many_requests') res.setHeader('Retry-After', String(err.details?.retryAfterS ?? 60));
+          throw err;
+        });
         setSessionCookie(res, token, opts.sessionHours, opts.cookieSecure);
         res.json({ user: { username: user.username, role: user.role, displayName: user.displayName } });
       },
@@ -64,6 +74,16 @@ export function authRoutes(auth: AuthService, opts: { sessionHours: number; cook
         await auth.logout(readCookie(req.headers.cookie, SESSION_COOKIE));
         res.clearCookie(SESSION_COOKIE, { path: '/' });
         res.status(204).end();
+      },
+    },
+    {
+      method: 'post', path: '/api/auth/logout-all', access: 'signed-in', tag: 'auth',
+      summary: 'Sign out everywhere: end every session of the signed-in user (this one too) → {ended}',
+      response: { status: 200, type: 'application/json' },
+      async handler(req, res, viewer) {
+        const ended = await auth.logoutEverywhere(viewer.user!, clientAddress(req));
+        res.clearCookie(SESSION_COOKIE, { path: '/' });
+        res.json({ ended });
       },
     },
     {

@@ -49,6 +49,7 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       'x-access': r.access,
       parameters: [...pathParams, ...queryParams],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      ...(r.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object' } } } } } : {}),
       responses: {
         [ok.status]: ok.status === 204 ? { description: 'No content' } : { description: 'OK', content: { [ok.type]: { schema: ok.schema ?? {} } } },
         default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

@@ -6,6 +6,7 @@
 import type { Express, Request, Response } from 'express';
 import { allows, type Access, type Viewer } from '../auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
+import { checkBodyType } from './security.ts';
 
 /** One HTTP route. Handlers parse and serialize only; rules live in services. */
 export interface RouteSpec {
@@ -19,6 +20,8 @@ export interface RouteSpec {
   query?: { name: string; description: string; schema: Record<string, unknown> }[];
   /** Request body schema for the OpenAPI document. */
   body?: Record<string, unknown>;
+  /** The route reads a multipart/form-data upload; every other route takes a JSON body or none (415 otherwise). */
+  multipart?: boolean;
   /** Media type and schema reference of the success response. */
   response?: { status: number; type: string; schema?: Record<string, unknown> };
   handler: (req: Request, res: Response, viewer: Viewer) => Promise<void> | void;
@@ -29,7 +32,7 @@ export function viewerOf(res: Response): Viewer {
   return res.locals.viewer as Viewer;
 }
 
-/** Register routes on the app, each behind its access check. */
+/** Register routes on the app, each behind its access check and the check of its body type. */
 export function mount(app: Express, routes: readonly RouteSpec[]): void {
   for (const r of routes) {
     app[r.method](r.path, async (req, res) => {
@@ -39,6 +42,7 @@ export function mount(app: Express, routes: readonly RouteSpec[]): void {
           ? new AppError('forbidden', `role "${viewer.role}" may not ${r.method.toUpperCase()} ${r.path}`)
           : new AppError('unauthenticated', `sign in to ${r.method.toUpperCase()} ${r.path}`);
       }
+      checkBodyType(req, r);
       await r.handler(req, res, viewer);
     });
   }

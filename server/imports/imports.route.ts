@@ -56,6 +56,7 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
   return [
     {
       method: 'post', path: '/api/imports', access: ['staff'], tag: 'imports',
+      multipart: true,
       summary: 'Upload survey files (multipart field "file", repeatable; fields layer, crs, encoding, mapping) → a validated batch with a preview',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {

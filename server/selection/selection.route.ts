@@ -4,18 +4,16 @@
  * no account: the token in the URL is the credential. Staff and reviewers work on drafts and do
  * not pick sites for clients, so they get 403.
  */
-import type { Request } from 'express';
 import type { AccountRole } from '../auth/roles.ts';
 import type { RouteSpec } from '../http/route.ts';
+import { publicBaseUrl } from '../http/security.ts';
 import type { SelectionService } from './selection.service.ts';
 import { parseId, type ShortlistsService } from './shortlists.service.ts';
 
 const OFFICERS: readonly AccountRole[] = ['officer'];
 
-const origin = (req: Request) => `${req.protocol}://${req.get('host')}`;
-
-/** Site-selection and shortlist routes. */
-export function selectionRoutes(selection: SelectionService, shortlists: ShortlistsService): RouteSpec[] {
+/** Site-selection and shortlist routes. Share links are built on `config.publicBaseUrl` (never the request's Host). */
+export function selectionRoutes(selection: SelectionService, shortlists: ShortlistsService, config: { publicBaseUrl: string }): RouteSpec[] {
   return [
     {
       method: 'post', path: '/api/site-selection', access: OFFICERS, tag: 'selection',
@@ -29,10 +27,10 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     },
     {
       method: 'get', path: '/api/shortlists', access: OFFICERS, tag: 'selection',
-      summary: 'Every shortlist, most recently updated first',
+      summary: 'Every shortlist, most recently updated first, with its owner and whether the caller may edit it',
       response: { status: 200, type: 'application/json' },
-      async handler(_req, res) {
-        res.json({ shortlists: await shortlists.list() });
+      async handler(_req, res, viewer) {
+        res.json({ shortlists: await shortlists.list(viewer) });
       },
     },
     {
@@ -46,46 +44,46 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     },
     {
       method: 'get', path: '/api/shortlists/:id', access: OFFICERS, tag: 'selection',
-      summary: 'One shortlist with its sites and share links',
+      summary: 'One shortlist with its sites and share links (any officer may read it)',
       response: { status: 200, type: 'application/json' },
-      async handler(req, res) {
-        res.json(await shortlists.get(parseId(String(req.params.id))));
+      async handler(req, res, viewer) {
+        res.json(await shortlists.get(parseId(String(req.params.id)), viewer));
       },
     },
     {
       method: 'patch', path: '/api/shortlists/:id', access: OFFICERS, tag: 'selection',
-      summary: 'Update {clientName?, notes?, brief?, items?} of a shortlist (items replace the list)',
+      summary: 'Update {clientName?, notes?, brief?, items?} of a shortlist (items replace the list); its owner or an admin only',
       body: { type: 'object' },
       response: { status: 200, type: 'application/json' },
-      async handler(req, res) {
-        res.json(await shortlists.update(parseId(String(req.params.id)), req.body));
+      async handler(req, res, viewer) {
+        res.json(await shortlists.update(parseId(String(req.params.id)), req.body, viewer));
       },
     },
     {
       method: 'delete', path: '/api/shortlists/:id', access: OFFICERS, tag: 'selection',
-      summary: 'Delete a shortlist and its share links',
+      summary: 'Delete a shortlist and its share links; its owner or an admin only',
       response: { status: 204, type: 'application/json' },
-      async handler(req, res) {
-        await shortlists.delete(parseId(String(req.params.id)));
+      async handler(req, res, viewer) {
+        await shortlists.delete(parseId(String(req.params.id)), viewer);
         res.status(204).end();
       },
     },
     {
       method: 'post', path: '/api/shortlists/:id/share', access: OFFICERS, tag: 'selection',
-      summary: 'Create a read-only share link {expiresInDays} → {url, token, expiresAt}; the token is shown only now',
+      summary: 'Create a read-only share link {expiresInDays} → {url, token, expiresAt} (URL on PUBLIC_BASE_URL); the token is shown only now; owner or admin only',
       body: { type: 'object', properties: { expiresInDays: { type: 'number', default: 30 } } },
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
-        res.status(201).json(await shortlists.share(parseId(String(req.params.id)), req.body, viewer.user, origin(req)));
+        res.status(201).json(await shortlists.share(parseId(String(req.params.id)), req.body, viewer, publicBaseUrl(req, config)));
       },
     },
     {
       method: 'post', path: '/api/shortlists/:id/share/revoke', access: OFFICERS, tag: 'selection',
-      summary: 'Revoke the share link {token}, or every live link of the shortlist when no token is given',
+      summary: 'Revoke the share link {token}, or every live link of the shortlist when no token is given; owner or admin only',
       body: { type: 'object', properties: { token: { type: 'string' } } },
       response: { status: 200, type: 'application/json' },
-      async handler(req, res) {
-        res.json(await shortlists.revoke(parseId(String(req.params.id)), req.body));
+      async handler(req, res, viewer) {
+        res.json(await shortlists.revoke(parseId(String(req.params.id)), req.body, viewer));
       },
     },
     {

@@ -12,6 +12,9 @@ export interface ShortlistSummaryRow {
   id: number;
   client_name: string;
   created_by: string | null;
+  /** The officer who may change it (migration 009); null when that account is gone (admins only then). */
+  owner_id: number | null;
+  owner: string | null;
   created_at: Date;
   updated_at: Date;
   item_count: number;

@@ -4,11 +4,15 @@
  * link counts a view; an expired, revoked or unknown link gets the same 404. The shared view shows
  * published sites only (a site unpublished since the link was made disappears from it), never the
  * shortlist's internal notes, and never anything of another shortlist.
+ *
+ * Ownership: the officer who creates a shortlist owns it. Only the owner (or an admin) may change,
+ * delete, share it or revoke its links; other officers may read it (colleagues cover for each
+ * other), and every answer says who owns it and whether the caller may edit (`canEdit`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import { AMENITY_KINDS } from '../../layers/catalog.ts';
-import type { SessionUser } from '../auth/roles.ts';
+import type { SessionUser, Viewer } from '../auth/roles.ts';
 import { AppError, NotFoundError } from '../../core/errors.ts';
 import { BriefError, LAYER_OF_KIND, MU_M2, parseBrief } from './brief.ts';
 import type { ItemInput, ShortlistsRepository } from './shortlists.repository.ts';
@@ -25,6 +29,11 @@ const INDICATORS = [
   'floor_area_m2', 'floor_load_kn_m2', 'clear_height_m', 'building_height_m', 'plot_ratio_min', 'plot_ratio_max',
   'investment_intensity_wan_per_mu', 'output_per_mu_wan', 'available_from',
 ] as const;
+
+/** Whether `viewer` may change a shortlist owned by `ownerId`: its owner, or an admin. */
+export function canEdit(ownerId: number | null, viewer: Viewer): boolean {
+  return viewer.role === 'admin' || (viewer.user !== null && ownerId !== null && viewer.user.id === ownerId);
+}
 
 /** Parse a path id. */
 export function parseId(raw: string): number {
@@ -83,38 +92,55 @@ export class ShortlistsService {
     const brief = this.brief(body.brief) ?? {};
     const items = await this.items(body.items ?? []);
     const id = await this.repo.create(clientName, brief, notes, user?.id ?? null, items);
-    return this.get(id);
+    return this.get(id, user ? { user, role: user.role } : { user: null, role: 'public' });
   }
 
-  /** Update any of clientName, notes, brief, items (items replace the list). */
-  async update(id: number, body: unknown) {
+  /** The shortlist, if `viewer` may change it: 404 when it does not exist, 403 naming the owner otherwise. */
+  private async editable(id: number, viewer: Viewer, action: string) {
+    const s = await this.repo.get(id);
+    if (!s) throw new NotFoundError('shortlist', id);
+    if (!canEdit(s.owner_id, viewer)) {
+      throw new AppError('forbidden', `shortlist ${id} belongs to ${s.owner ? `"${s.owner}"` : 'a removed account'}; only its owner or an admin may ${action} it`,
+        { owner: s.owner });
+    }
+    return s;
+  }
+
+  /** Update any of clientName, notes, brief, items (items replace the list); owner or admin only. */
+  async update(id: number, body: unknown, viewer: Viewer) {
     if (!isObject(body)) throw new BriefError('shortlist', body, 'must be a JSON object');
+    await this.editable(id, viewer, 'change');
     const clientName = text('clientName', body.clientName, SHORTLIST_LIMITS.clientName, false);
     if (clientName === '') throw new BriefError('clientName', body.clientName, 'must not be empty');
     const notes = text('notes', body.notes, SHORTLIST_LIMITS.notes, false);
     const brief = this.brief(body.brief);
     const items = body.items === undefined ? null : await this.items(body.items);
     if (!(await this.repo.update(id, clientName, brief, notes, items))) throw new NotFoundError('shortlist', id);
-    return this.get(id);
+    return this.get(id, viewer);
   }
 
-  async delete(id: number): Promise<void> {
+  /** Delete a shortlist and its links; owner or admin only. */
+  async delete(id: number, viewer: Viewer): Promise<void> {
+    await this.editable(id, viewer, 'delete');
     if (!(await this.repo.delete(id))) throw new NotFoundError('shortlist', id);
   }
 
-  async list() {
+  /** Every shortlist (officers read each other's), with its owner and whether `viewer` may edit it. */
+  async list(viewer: Viewer) {
     return (await this.repo.list()).map((r) => ({
-      id: r.id, clientName: r.client_name, itemCount: r.item_count, createdBy: r.created_by, createdAt: r.created_at, updatedAt: r.updated_at,
+      id: r.id, clientName: r.client_name, itemCount: r.item_count, createdBy: r.created_by, owner: r.owner, canEdit: canEdit(r.owner_id, viewer),
+      createdAt: r.created_at, updatedAt: r.updated_at,
     }));
   }
 
   /** One shortlist with its items and links (officer view). */
-  async get(id: number) {
+  async get(id: number, viewer: Viewer) {
     const s = await this.repo.get(id);
     if (!s) throw new NotFoundError('shortlist', id);
     const [items, shares] = await Promise.all([this.repo.items(id), this.repo.shares(id)]);
     return {
-      id: s.id, clientName: s.client_name, notes: s.notes, brief: s.brief, createdBy: s.created_by, createdAt: s.created_at, updatedAt: s.updated_at,
+      id: s.id, clientName: s.client_name, notes: s.notes, brief: s.brief, createdBy: s.created_by, owner: s.owner, canEdit: canEdit(s.owner_id, viewer),
+      createdAt: s.created_at, updatedAt: s.updated_at,
       items: items.map((i) => i.published
         ? {
             carrierId: i.carrier_id, position: i.position, note: i.note, published: true, layer: LAYER_OF_KIND[i.kind!], name: i.name,
@@ -127,8 +153,8 @@ export class ShortlistsService {
     };
   }
 
-  /** Make a share link valid for `expiresInDays` (default 30). `origin` builds the URL. */
-  async share(id: number, body: unknown, user: SessionUser | null, origin: string) {
+  /** Make a share link valid for `expiresInDays` (default 30); owner or admin only. `baseUrl` (the configured public one) builds the URL. */
+  async share(id: number, body: unknown, viewer: Viewer, baseUrl: string) {
     const b = body ?? {};
     if (!isObject(b)) throw new BriefError('share', b, 'must be a JSON object {expiresInDays}');
     const { min, max } = SHORTLIST_LIMITS.shareDays;
@@ -136,18 +162,18 @@ export class ShortlistsService {
     if (typeof days !== 'number' || !Number.isFinite(days) || days < min || days > max) {
       throw new BriefError('expiresInDays', days, `must be a number of days within ${Number(min.toFixed(4))}..${max}`);
     }
-    if (!(await this.repo.get(id))) throw new NotFoundError('shortlist', id);
+    await this.editable(id, viewer, 'share');
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = await this.repo.insertShare(sha256(token), id, days, user?.id ?? null);
-    return { url: `${origin}/select.html#shared=${token}`, token, expiresAt };
+    const expiresAt = await this.repo.insertShare(sha256(token), id, days, viewer.user?.id ?? null);
+    return { url: `${baseUrl}/select.html#shared=${token}`, token, expiresAt };
   }
 
-  /** Revoke the link with `token`, or every live link of the shortlist when no token is given. */
-  async revoke(id: number, body: unknown) {
+  /** Revoke the link with `token`, or every live link of the shortlist when no token is given; owner or admin only. */
+  async revoke(id: number, body: unknown, viewer: Viewer) {
     const b = body ?? {};
     if (!isObject(b)) throw new BriefError('revoke', b, 'must be a JSON object {token?}');
     if (b.token !== undefined && typeof b.token !== 'string') throw new BriefError('token', b.token, 'must be a share token string');
-    if (!(await this.repo.get(id))) throw new NotFoundError('shortlist', id);
+    await this.editable(id, viewer, 'revoke links of');
     const revoked = await this.repo.revoke(id, typeof b.token === 'string' ? sha256(b.token) : null);
     if (typeof b.token === 'string' && !revoked.length) throw new NotFoundError('live share link of shortlist', id);
     return { revoked };

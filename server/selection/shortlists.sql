@@ -2,9 +2,9 @@
 -- Share tokens are never stored: only their SHA-256 (hex). Values are $n parameters.
 
 -- name: insertShortlist
--- $1 client name, $2 brief jsonb, $3 notes, $4 user id.
-INSERT INTO shortlists (client_name, brief, notes, created_by)
-VALUES ($1, $2::jsonb, $3, $4)
+-- $1 client name, $2 brief jsonb, $3 notes, $4 user id (creator and owner).
+INSERT INTO shortlists (client_name, brief, notes, created_by, owner_id)
+VALUES ($1, $2::jsonb, $3, $4, $4)
 RETURNING id;
 
 -- name: updateShortlist
@@ -34,16 +34,18 @@ SELECT id FROM carriers WHERE id = ANY ($1::bigint[]) AND review_state = 'publis
 DELETE FROM shortlists WHERE id = $1 RETURNING id;
 
 -- name: listShortlists
-SELECT s.id, s.client_name, s.created_at, s.updated_at, u.username AS created_by,
+SELECT s.id, s.client_name, s.created_at, s.updated_at, u.username AS created_by, s.owner_id, o.username AS owner,
        (SELECT count(*) FROM shortlist_items i WHERE i.shortlist_id = s.id)::int AS item_count
 FROM shortlists s
 LEFT JOIN users u ON u.id = s.created_by
+LEFT JOIN users o ON o.id = s.owner_id
 ORDER BY s.updated_at DESC, s.id DESC;
 
 -- name: getShortlist
-SELECT s.id, s.client_name, s.brief, s.notes, s.created_at, s.updated_at, u.username AS created_by
+SELECT s.id, s.client_name, s.brief, s.notes, s.created_at, s.updated_at, u.username AS created_by, s.owner_id, o.username AS owner
 FROM shortlists s
 LEFT JOIN users u ON u.id = s.created_by
+LEFT JOIN users o ON o.id = s.owner_id
 WHERE s.id = $1;
 
 -- name: shortlistItems

@@ -37,6 +37,7 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
   return [
     {
       method: 'post', path: '/api/tilesets', access: ['staff'], tag: '3d',
+      multipart: true,
       summary: 'Upload an OGC 3D Tiles tileset: multipart "file" (zip with tileset.json), optional name, parkId, carrierId, lon, lat, height, heading → {id, url}',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
@@ -91,6 +92,7 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
     },
     {
       method: 'post', path: '/api/models', access: ['staff'], tag: '3d',
+      multipart: true,
       summary: 'Upload a BIM model: multipart "file" (.ifc, .glb or .gltf), carrierId or parkId and/or lon, lat, height, heading, optional name → {id, gltfUrl, propertiesUrl}',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {

@@ -172,7 +172,8 @@ export function tileRoutes(tiles: TilesService, config: Config): RouteSpec[] {
       response: { status: 200, type: 'application/json' },
       async handler(req, res, viewer) {
         const { layers } = sourceOf(tiles, String(req.params.layers));
-        const base = `${req.protocol}://${req.get('host')}`;
+        // Answered to the requester only (no-cache): its own Host is fine unless a public URL is configured.
+        const base = config.publicBaseUrl || `${req.protocol}://${req.host}`;
         res.setHeader('Cache-Control', 'no-cache');
         res.json(await tiles.tileJson(layers, audienceOf(viewer), base));
       },
