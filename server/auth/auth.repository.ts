@@ -73,10 +73,14 @@ export class AuthRepository {
   async deleteUserSessions(userId: number): Promise<number> {
     return (await this.pool.query(Q.deleteUserSessions, [userId])).rowCount ?? 0;
   }
-  /** Count a sign-in attempt against each key within a window of `windowMinutes`. */
+  /** Count a sign-in attempt against each key within a window of `windowMinutes` (one statement per key). */
   async countAttempt(keys: string[], windowMinutes: number): Promise<ThrottleState[]> {
-    const { rows } = await this.pool.query(Q.countAttempt, [keys, windowMinutes]);
-    return rows.map((r) => ({ key: r.key, failures: r.failures, lockedUntil: r.locked_until, locked: r.locked === true }));
+    const states: ThrottleState[] = [];
+    for (const key of keys) {
+      const r = (await this.pool.query(Q.countAttempt, [key, windowMinutes])).rows[0];
+      states.push({ key: r.key, failures: r.failures, lockedUntil: r.locked_until, locked: r.locked === true });
+    }
+    return states;
   }
   /** Lock a key for `minutes`; returns when the lock ends. */
   async lockKey(key: string, minutes: number): Promise<Date> {
@@ -84,11 +88,12 @@ export class AuthRepository {
   }
   /** After a successful sign-in: clear the account's count, take the address's attempt back. */
   async forgiveAttempt(accountKey: string, addressKey: string): Promise<void> {
-    await this.pool.query(Q.forgiveAttempt, [accountKey, addressKey]);
+    await this.pool.query(Q.forgiveAttempt, [accountKey, true]);
+    await this.pool.query(Q.forgiveAttempt, [addressKey, false]);
   }
   /** Take back an attempt that was refused without checking it. */
   async uncountAttempt(keys: string[]): Promise<void> {
-    await this.pool.query(Q.uncountAttempt, [keys]);
+    for (const key of keys) await this.pool.query(Q.uncountAttempt, [key]);
   }
   /** Drop counters whose window and lock are over. */
   async deleteStaleThrottles(windowMinutes: number): Promise<number> {

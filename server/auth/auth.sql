@@ -41,12 +41,13 @@ UPDATE sessions SET last_seen_at = now() WHERE token_sha256 = $1;
 DELETE FROM sessions WHERE user_id = $1 RETURNING user_id;
 
 -- name: countAttempt
--- Sign-in throttling: count an attempt against each key ($1: 'account:<name>', 'address:<ip>')
+-- Sign-in throttling: count an attempt against key $1 ('account:<name>' or 'address:<ip>')
 -- before the password is checked, so concurrent guesses cannot all pass a check made before any
 -- of them is counted. A key whose window ($2 minutes) has passed starts again at 1; a locked key
--- is not counted further. Returns each key's count and lock.
+-- is not counted further. Returns the key's count and lock. One row per statement: statements
+-- that lock several rows in different orders deadlock under concurrent sign-ins (PostgreSQL 40P01).
 INSERT INTO login_throttle AS t (key, failures, window_start)
-SELECT k, 1, now() FROM unnest($1::text[]) AS k
+VALUES ($1, 1, now())
 ON CONFLICT (key) DO UPDATE SET
   failures = CASE WHEN t.locked_until > now() THEN t.failures
                   WHEN t.window_start < now() - make_interval(mins => $2) THEN 1
@@ -63,15 +64,16 @@ WHERE key = $1
 RETURNING locked_until;
 
 -- name: forgiveAttempt
--- A successful sign-in: the account's counter is cleared, the address's attempt is taken back.
+-- A successful sign-in: $1 the key, $2 true to clear it (the account), false to take one attempt
+-- back (the address). One row per statement, so concurrent sign-ins never deadlock.
 UPDATE login_throttle
-SET failures = CASE WHEN key = $1 THEN 0 ELSE greatest(failures - 1, 0) END
-WHERE key IN ($1, $2) AND (locked_until IS NULL OR locked_until <= now());
+SET failures = CASE WHEN $2::boolean THEN 0 ELSE greatest(failures - 1, 0) END
+WHERE key = $1 AND (locked_until IS NULL OR locked_until <= now());
 
 -- name: uncountAttempt
--- An attempt refused unchecked (too many at once) is taken back from each key ($1).
+-- An attempt refused unchecked is taken back from key $1 (unless it is locked).
 UPDATE login_throttle SET failures = greatest(failures - 1, 0)
-WHERE key = ANY ($1::text[]) AND (locked_until IS NULL OR locked_until <= now());
+WHERE key = $1 AND (locked_until IS NULL OR locked_until <= now());
 
 -- name: deleteStaleThrottles
 -- Counters whose window and lock are both over.
