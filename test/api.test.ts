@@ -276,7 +276,7 @@ describe('statistics', () => {
       const cell = body.rows.find((x: { county: string; layer: string; status: string }) => x.county === r.county_adcode && x.layer === layerOf[r.kind] && x.status === r.status);
       expect(cell, `${r.county_adcode}/${r.kind}/${r.status}`).toBeDefined();
       expect(cell.count).toBe(Number(r.n));
-      expect(cell.area_m2).toBeCloseTo(Number(r.a), 0);
+      expect(cell.areaM2).toBeCloseTo(Number(r.a), 0);
     }
     const total = body.rows.filter((x: { layer: string }) => x.layer in { land: 1, factories: 1, offices: 1 }).reduce((s: number, x: { count: number }) => s + x.count, 0);
     expect(total).toBe(rows.reduce((s, r) => s + Number(r.n), 0));

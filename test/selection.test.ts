@@ -702,14 +702,14 @@ describe('shortlists shared with a client', () => {
     for (const [items, message] of [
       [[{ carrierId: Number(draft) }], `items[0].carrierId must be a published carrier, got ${Number(draft)}`],
       [[ok.id, ok.id], `items[1].carrierId is listed twice, got ${ok.id}`],
-      [[{ carrierId: 'x' }], 'items[0].carrierId must be a carrier id, got "x"'],
+      [[{ carrierId: 'x' }], 'field "items[0].carrierId" must be an integer, got "x"'],
     ] as const) {
       const res = await api('/api/shortlists', { method: 'POST', cookie: officer, body: JSON.stringify({ clientName: 'X', items }) });
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toContain(message);
     }
     const res = await api('/api/shortlists', { method: 'POST', cookie: officer, body: JSON.stringify({ items: [] }) });
-    expect((await res.json()).error.message).toContain('clientName is required');
+    expect((await res.json()).error.message).toContain('field "clientName" is required');
   });
 
   it('opens a share link without an account: the client\'s sites with indicators, park and nearest amenities', async () => {

@@ -1,6 +1,14 @@
 /** /api/layers: the layer catalog and each layer's features as GeoJSON. */
-import type { RouteSpec } from '../http/route.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { FEATURE_LIMIT, type FeaturesService } from './features.service.ts';
+
+/** Query of `GET /api/layers/{id}/features`. */
+const PAGE_QUERY = s.object({
+  bbox: s.string({ description: 'minLon,minLat,maxLon,maxLat (EPSG:4326); features intersecting it' }),
+  limit: s.integer({ minimum: 1, maximum: FEATURE_LIMIT.max, default: FEATURE_LIMIT.default, description: `page size, 1..${FEATURE_LIMIT.max}` }),
+  offset: s.integer({ minimum: 0, maximum: 1_000_000_000, default: 0, description: 'features to skip' }),
+});
 
 const GEOJSON = 'application/geo+json';
 
@@ -10,6 +18,7 @@ export function featureRoutes(features: FeaturesService): RouteSpec[] {
     {
       method: 'get', path: '/api/layers', access: 'public', tag: 'layers',
       summary: 'Layer catalog: definitions (attributes with zh/en labels and units, style, zoom range) and feature counts',
+      query: s.object({}),
       response: { status: 200, type: 'application/json', schema: { $ref: '#/components/schemas/LayerCatalog' } },
       async handler(_req, res, viewer) {
         res.json({ layers: await features.catalog(viewer) });
@@ -18,15 +27,11 @@ export function featureRoutes(features: FeaturesService): RouteSpec[] {
     {
       method: 'get', path: '/api/layers/:id/features', access: 'public', tag: 'layers',
       summary: 'Features of a layer as a GeoJSON FeatureCollection with numberMatched/numberReturned and paging links',
-      query: [
-        { name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)', schema: { type: 'string' } },
-        { name: 'limit', description: `page size, 1..${FEATURE_LIMIT.max}`, schema: { type: 'integer', default: FEATURE_LIMIT.default } },
-        { name: 'offset', description: 'features to skip', schema: { type: 'integer', default: 0 } },
-      ],
+      query: PAGE_QUERY,
       response: { status: 200, type: GEOJSON, schema: { $ref: '#/components/schemas/FeatureCollection' } },
-      async handler(req, res, viewer) {
+      async handler(req, res, viewer, { query }: { query: { bbox?: string; limit: number; offset: number } }) {
         const base = `${req.protocol}://${req.get('host')}${req.baseUrl}${req.path}`;
-        const page = await features.page(String(req.params.id), viewer, req.query as Record<string, unknown>, base);
+        const page = await features.page(String(req.params.id), viewer, query, base);
         res.type(GEOJSON).send(JSON.stringify(page));
       },
     },
@@ -42,7 +47,7 @@ export function featureRoutes(features: FeaturesService): RouteSpec[] {
     {
       method: 'post', path: '/api/layers/:id/features/:fid/review', access: ['reviewer'], tag: 'layers',
       summary: 'Reviewer (校核): set {state: "draft"|"verified"|"published"} of one feature',
-      body: { type: 'object', required: ['state'], properties: { state: { enum: ['draft', 'verified', 'published'] } } },
+      body: s.object({ state: s.enum(['draft', 'verified', 'published']) }, { required: ['state'] }),
       response: { status: 200, type: GEOJSON },
       async handler(req, res) {
         const f = await features.review(String(req.params.id), String(req.params.fid), req.body?.state);

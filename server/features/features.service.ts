@@ -72,12 +72,11 @@ export class FeaturesService {
     );
   }
 
-  /** One page of a layer's features as GeoJSON. `baseUrl` is the request URL without query. */
-  async page(layerId: string, viewer: Viewer, query: Record<string, unknown>, baseUrl: string): Promise<FeaturePage> {
+  /** One page of a layer's features as GeoJSON (`query` validated at the route). `baseUrl` is the request URL without query. */
+  async page(layerId: string, viewer: Viewer, query: { bbox?: string; limit: number; offset: number }, baseUrl: string): Promise<FeaturePage> {
     const layer = this.layer(layerId);
     const bbox = parseBBox(query.bbox);
-    const limit = parseIntParam('limit', query.limit, FEATURE_LIMIT.default, 1, FEATURE_LIMIT.max);
-    const offset = parseIntParam('offset', query.offset, 0, 0, 1e9);
+    const { limit, offset } = query;
     const sees = this.sees(layer, viewer);
     const [matched, rows] = await Promise.all([
       this.repo.count(layer, sees, bbox),

@@ -6,11 +6,24 @@
  */
 import type { AccountRole } from '../auth/roles.ts';
 import type { RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { publicBaseUrl } from '../http/security.ts';
 import type { SelectionService } from './selection.service.ts';
-import { parseId, type ShortlistsService } from './shortlists.service.ts';
+import { parseId, SHORTLIST_LIMITS, type ShortlistsService } from './shortlists.service.ts';
 
 const OFFICERS: readonly AccountRole[] = ['officer'];
+
+/** A shortlisted site: a carrier id, or `{carrierId, note}` (the service checks it is published and listed once). */
+const SHORTLIST_ITEM = s.oneOf(
+  s.integer({ minimum: 1, description: 'carrier id' }),
+  s.object({ carrierId: s.integer({ minimum: 1 }), note: s.nullable(s.string({ maxLength: SHORTLIST_LIMITS.itemNote })) }, { required: ['carrierId'] }),
+);
+const SHORTLIST_FIELDS = {
+  clientName: s.string({ minLength: 1, maxLength: SHORTLIST_LIMITS.clientName, description: 'the client the sites are for' }),
+  notes: s.nullable(s.string({ maxLength: SHORTLIST_LIMITS.notes, description: 'internal notes (never shown on the share link)' })),
+  brief: s.nullable(s.any({ type: 'object', description: 'the brief the sites were chosen with (as POST /api/site-selection takes it)' })),
+  items: s.array(SHORTLIST_ITEM, { maxItems: SHORTLIST_LIMITS.items }),
+};
 
 /** Site-selection and shortlist routes. Share links are built on `config.publicBaseUrl` (never the request's Host). */
 export function selectionRoutes(selection: SelectionService, shortlists: ShortlistsService, config: { publicBaseUrl: string }): RouteSpec[] {
@@ -19,7 +32,7 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
       method: 'post', path: '/api/site-selection', access: OFFICERS, tag: 'selection',
       summary: 'Rank published sites against a brief: hard constraints (layers, counties, parks, status, area, price, land use, industry, '
         + 'utilities, building, plot ratio, 标准地, maximum distances to amenities, drawn area or point+radius) and weighted criteria',
-      body: { type: 'object', description: 'the brief; see server/selection/brief.ts for every field' },
+      body: { type: 'object', title: 'brief', description: 'the brief; see server/selection/brief.ts for every field (checked there, each error naming the field)' },
       response: { status: 200, type: 'application/json' },
       async handler(req, res) {
         res.json(await selection.select(req.body));
@@ -36,7 +49,7 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     {
       method: 'post', path: '/api/shortlists', access: OFFICERS, tag: 'selection',
       summary: 'Save a shortlist {clientName, notes?, brief?, items: [{carrierId, note?}]} of published sites',
-      body: { type: 'object', required: ['clientName'] },
+      body: s.object(SHORTLIST_FIELDS, { required: ['clientName'] }),
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
         res.status(201).json(await shortlists.create(req.body, viewer.user));
@@ -53,7 +66,7 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     {
       method: 'patch', path: '/api/shortlists/:id', access: OFFICERS, tag: 'selection',
       summary: 'Update {clientName?, notes?, brief?, items?} of a shortlist (items replace the list); its owner or an admin only',
-      body: { type: 'object' },
+      body: s.object(SHORTLIST_FIELDS),
       response: { status: 200, type: 'application/json' },
       async handler(req, res, viewer) {
         res.json(await shortlists.update(parseId(String(req.params.id)), req.body, viewer));
@@ -71,7 +84,9 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     {
       method: 'post', path: '/api/shortlists/:id/share', access: OFFICERS, tag: 'selection',
       summary: 'Create a read-only share link {expiresInDays} → {url, token, expiresAt} (URL on PUBLIC_BASE_URL); the token is shown only now; owner or admin only',
-      body: { type: 'object', properties: { expiresInDays: { type: 'number', default: 30 } } },
+      body: s.object({
+        expiresInDays: s.number({ default: SHORTLIST_LIMITS.shareDays.default, description: `days the link stays valid, ${Number(SHORTLIST_LIMITS.shareDays.min.toFixed(4))}..${SHORTLIST_LIMITS.shareDays.max}` }),
+      }),
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
         res.status(201).json(await shortlists.share(parseId(String(req.params.id)), req.body, viewer, publicBaseUrl(req, config)));
@@ -80,7 +95,7 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
     {
       method: 'post', path: '/api/shortlists/:id/share/revoke', access: OFFICERS, tag: 'selection',
       summary: 'Revoke the share link {token}, or every live link of the shortlist when no token is given; owner or admin only',
-      body: { type: 'object', properties: { token: { type: 'string' } } },
+      body: s.object({ token: s.string({ description: 'the link to revoke; every live link when absent' }) }),
       response: { status: 200, type: 'application/json' },
       async handler(req, res, viewer) {
         res.json(await shortlists.revoke(parseId(String(req.params.id)), req.body, viewer));

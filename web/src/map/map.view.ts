@@ -287,7 +287,7 @@ export class MapView {
     const countiesLayer = this.layers.find((l) => l.group === 'admin');
     const fromLayer = countiesLayer ? this.labels.get(countiesLayer.id)?.features ?? [] : [];
     this.counties = fromSummary.length > 0 ? fromSummary : fromLayer.map((f) => ({
-      adcode: String(f.properties?.adcode ?? f.id), name_zh: String(f.properties?.name ?? ''), name_en: String(f.properties?.name_en ?? f.properties?.name ?? ''),
+      adcode: String(f.properties?.adcode ?? f.id), name: { zh: String(f.properties?.name ?? ''), en: String(f.properties?.name_en ?? f.properties?.name ?? '') },
     }));
     this.topBar.update({ counties: this.counties });
   }
@@ -301,7 +301,7 @@ export class MapView {
 
   private countyName(adcode: string): string | undefined {
     const c = this.counties.find((x) => x.adcode === adcode);
-    return c ? (getLang() === 'en' ? c.name_en : c.name_zh) : undefined;
+    return c ? (getLang() === 'en' ? c.name.en : c.name.zh) : undefined;
   }
 
   private whenIdle(): Promise<void> {

@@ -61,7 +61,7 @@ export class TopBarComponent {
       onchange: (e: Event) => this.handlers.onCounty((e.target as HTMLSelectElement).value || null),
     },
     h('option', { value: '', selected: s.county === null }, t('allCounties')),
-    s.counties.map((c) => h('option', { value: c.adcode, selected: s.county === c.adcode }, en ? c.name_en : c.name_zh)));
+    s.counties.map((c) => h('option', { value: c.adcode, selected: s.county === c.adcode }, en ? c.name.en : c.name.zh)));
 
     const summary = h('div', { id: 'summary', class: 'summary', 'aria-live': 'polite' },
       h('span', { class: 'summary-label' }, t('available')),

@@ -66,14 +66,14 @@ export interface SummaryRow {
   layer: string;
   status: string;
   count: number;
-  area_m2: number;
+  areaM2: number | null;
+  floorAreaM2: number | null;
 }
 
 /** A county as listed by the summary. */
 export interface CountyInfo {
   adcode: string;
-  name_zh: string;
-  name_en: string;
+  name: { zh: string; en: string };
 }
 
 /** `GET /api/stats/summary`. */
