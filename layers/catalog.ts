@@ -153,7 +153,8 @@ export const LAYERS: readonly LayerDefinition[] = [
       reviewAttr,
     ],
     style: { kind: 'fill', color: '#ff7043', outlineColor: '#e64a19', opacity: 0.12, size: 2, labelField: 'name' },
-    minzoom: 0,
+    // A park (a few km) is smaller than one tile unit below zoom 2, so its tiles would be empty.
+    minzoom: 2,
     maxzoom: 22,
     tiles: { properties: ['code', 'name_en', 'county', 'park_level'] },
     visibleByDefault: true,

@@ -344,7 +344,43 @@ describe('tile cache hits ahead of the app', () => {
   });
 });
 
+describe('generalization below the polygon zoom', () => {
+  it('draws small buildings as points from the layer\'s minzoom (offices at z7-z8, factories at z7 were empty)', async () => {
+    for (const [layer, kind] of [['offices', 'office'], ['factories', 'factory']] as const) {
+      // The smallest published building: far below 4 tile units at z7, still a point on the map there.
+      const { rows } = await pool.query(
+        `SELECT id, area_m2, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM carriers
+         WHERE kind = $1 AND review_state = 'published' ORDER BY area_m2, id LIMIT 1`, [kind]);
+      const small = rows[0];
+      for (const z of [7, 8, 11, 12]) {
+        const res = await api(url(layer, tileAt(small.lon, small.lat, z)));
+        expect(res.status, `${layer} z${z}`).toBe(200);
+        const l = decode(await res.arrayBuffer()).layers[layer];
+        expect(l.length).toBeGreaterThan(0);
+        if (z < 12) expect(l.feature(0).type, `${layer} z${z} draws points`).toBe(1);
+      }
+    }
+  });
+
+  it('carries area_m2 rounded to the cm², as the API gives it', async () => {
+    const p = await someParcel();
+    const res = await api(url('land', tileAt(p.lon, p.lat, 15)));
+    const l = decode(await res.arrayBuffer()).layers.land;
+    const f = Array.from({ length: l.length }, (_, i) => l.feature(i)).find((x) => x.id === Number(p.id))!;
+    const apiFeature = await (await api(`/api/layers/land/features/${p.id}`)).json();
+    expect(f.properties.area_m2).toBe(apiFeature.properties.area_m2);
+    expect(Math.round(Number(f.properties.area_m2) * 100) / 100).toBe(f.properties.area_m2);
+  });
+});
+
 describe('TileJSON', () => {
+  it('puts the center zoom within minzoom..maxzoom (panoramas start at 11)', async () => {
+    const tj = await (await api('/tiles/panoramas.json')).json();
+    expect(tj.minzoom).toBe(11);
+    expect(tj.center[2]).toBe(11);
+    expect((await (await api('/tiles/land.json')).json()).center[2]).toBe(9);
+  });
+
   it('describes bounds, zooms and the fields of each vector layer', async () => {
     const tj = await (await api('/tiles/land,amenities.json')).json();
     expect(tj.tilejson).toBe('3.0.0');

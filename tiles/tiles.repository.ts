@@ -42,7 +42,10 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
   for (const p of props) {
     const a = byName.get(p);
     if (!a) throw new Error(`layer ${layer.id}: tile property "${p}" is not an attribute`);
-    propSql.push(`t.${pg.escapeIdentifier(a.column ?? a.name)}${cast[a.type]} AS ${pg.escapeIdentifier(p)}`);
+    const col = `t.${pg.escapeIdentifier(a.column ?? a.name)}`;
+    // Areas to the cm², as the API gives them (features.service `toFeature`).
+    const value = a.type === 'number' && a.name.endsWith('area_m2') ? `round(${col}::numeric, 2)::float8` : `${col}${cast[a.type]}`;
+    propSql.push(`${value} AS ${pg.escapeIdentifier(p)}`);
   }
   const propNames = ['name', ...props].map((p) => `src.${pg.escapeIdentifier(p)}`).join(', ');
   const propNamesPlain = ['name', ...props].map((p) => pg.escapeIdentifier(p)).join(', ');
@@ -56,7 +59,9 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
       .replaceAll('{{filter1}}', filter(1))
       .replaceAll('{{props}}', propSql.join(', '))
       .replaceAll('{{pointsBelow}}', String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0)))
-      .replaceAll('{{minarea}}', hasArea ? '(t.area_m2 >= $7::float8)' : '($7::float8 IS NOT NULL)')
+      // Only polygons drawn as polygons are dropped for being sub-pixel; below {{pointsBelow}} every
+      // carrier is a point, so the layer is not empty between its minzoom and the polygon zoom.
+      .replaceAll('{{minarea}}', hasArea ? `($1 < ${Math.trunc(layer.tiles.pointsBelowZoom ?? 0)} OR t.area_m2 >= $7::float8)` : '($7::float8 IS NOT NULL)')
       .replaceAll('{{clusterBelow}}', String(Math.trunc(layer.tiles.clusterBelowZoom ?? 0)))
       .replaceAll('{{clusterBy}}', layer.tiles.clusterBy ? ` || '|' || coalesce(feat.${pg.escapeIdentifier(layer.tiles.clusterBy)}::text, '')` : '');
   q = {

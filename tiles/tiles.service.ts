@@ -252,17 +252,22 @@ export class TilesService {
       : [-180, -85.0511, 180, 85.0511];
     const ids = layers.map((l) => l.id).join(',');
     const version = layers.map((l) => this.version(l.id)).join('.');
+    const minzoom = Math.min(...layers.map((l) => l.minzoom));
+    const maxzoom = Math.max(...layers.map((l) => Math.min(l.maxzoom, 22)));
+    // The city-wide view (zoom 9), moved into the tiles' zoom range (TileJSON 3.0: center zoom within minzoom..maxzoom).
+    const centerZoom = Math.min(maxzoom, Math.max(minzoom, 9));
     return {
       tilejson: '3.0.0',
       name: layers.map((l) => l.title.zh).join(' + '),
       description: layers.map((l) => l.title.en).join(' + '),
-      version: `1.0.${layers.reduce((s, l) => s + this.version(l.id), 0)}`,
+      // A change can reach many tiles, so it moves the minor version (TileJSON 3.0: patch changes stay within one tile).
+      version: `1.${layers.reduce((s, l) => s + this.version(l.id), 0)}.0`,
       scheme: 'xyz',
       tiles: [`${baseUrl}/tiles/${ids}/{z}/{x}/{y}.mvt?v=${version}`],
-      minzoom: Math.min(...layers.map((l) => l.minzoom)),
-      maxzoom: Math.max(...layers.map((l) => Math.min(l.maxzoom, 22))),
+      minzoom,
+      maxzoom,
       bounds: bounds.map((v) => Math.round(v * 1e6) / 1e6),
-      center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 9].map((v) => Math.round(v * 1e6) / 1e6),
+      center: [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, centerZoom].map((v) => Math.round(v * 1e6) / 1e6),
       vector_layers: layers.map((l) => ({
         id: l.id,
         description: l.title.en,

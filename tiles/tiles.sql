@@ -9,7 +9,9 @@
 -- name: nativeTile
 WITH bounds AS (
   SELECT ST_TileEnvelope($1, $2, $3) AS env,
-         ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
+         -- The buffered envelope clipped to the world first: past ±180° it would wrap and invert.
+         ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096),
+                                     ST_MakeEnvelope(-20037508.342789244, -20037508.342789244, 20037508.342789244, 20037508.342789244, 3857)), 4326) AS env4326,
          (40075016.68557849 / (2 ^ $1) / 4096) AS unit
 ), feat AS (
   SELECT t.{{id}}::bigint AS id, {{props}},
@@ -42,7 +44,9 @@ WHERE q.geom IS NOT NULL;
 -- name: clippedFeatures
 WITH bounds AS (
   SELECT ST_TileEnvelope($1, $2, $3) AS env,
-         ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS env4326,
+         -- The buffered envelope clipped to the world first: past ±180° it would wrap and invert.
+         ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096),
+                                     ST_MakeEnvelope(-20037508.342789244, -20037508.342789244, 20037508.342789244, 20037508.342789244, 3857)), 4326) AS env4326,
          (40075016.68557849 / (2 ^ $1) / 4096) AS unit
 ), feat AS (
   SELECT t.{{id}}::bigint AS id, {{props}},
