@@ -27,6 +27,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Size of the pg connection pool. */
   dbPoolSize: number;
+  /** Longest wait (ms) for a database connection, new or from the pool; then the request gets 503. */
+  dbConnectTimeoutMs: number;
   /** First admin, created on first start when no admin exists. */
   adminUser: string;
   adminPassword: string;
@@ -90,6 +92,7 @@ const DEFAULTS = {
   DB_SCHEMA: 'app',
   DB_STATEMENT_TIMEOUT_MS: '15000',
   DB_POOL_SIZE: '8',
+  DB_CONNECT_TIMEOUT_MS: '10000',
   ADMIN_USER: 'admin',
   ADMIN_PASSWORD: '',
   SESSION_HOURS: '12',
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dbSchema,
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 100, 600000),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 1, 100),
+    dbConnectTimeoutMs: int(env, 'DB_CONNECT_TIMEOUT_MS', 100, 600_000),
     adminUser: str(env, 'ADMIN_USER'),
     adminPassword: str(env, 'ADMIN_PASSWORD'),
     sessionHours: int(env, 'SESSION_HOURS', 1, 24 * 90),

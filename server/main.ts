@@ -6,8 +6,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { loadConfig, type Config } from '../core/config.ts';
 import { openDatabase, type Database } from '../core/db/database.ts';
+import { securePrivateDir } from '../core/db/embedded.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { createApp } from './app.ts';
 import { DemoRepository } from './demo/demo.repository.ts';
@@ -29,6 +31,10 @@ export interface Running {
 export async function start(config: Config, log: (msg: string) => void = console.log): Promise<Running> {
   const t0 = performance.now();
   const ms = () => `${Math.round(performance.now() - t0)} ms`;
+  // DATA_DIR holds the database, the socket password and every upload: private to this user
+  // (directory 0700; what the server creates in it 0600 files / 0700 directories).
+  if (isMainThread) process.umask(0o077);
+  await securePrivateDir(config.dataDir);
   const db = await openDatabase(config);
   log(`database: ${db.engine === 'embedded' ? `embedded PGlite (${config.dataDir})` : 'PostgreSQL'} · PostGIS ${db.postgis} · ST_AsMVT ${db.hasMvt ? 'yes' : 'no'} · ${ms()}`);
   try {

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { LAYERS, findLayer } from '../layers/catalog.ts';
 import type { LayerDefinition } from '../layers/definition.ts';
-import { BadParameterError } from '../core/errors.ts';
+import { AppError, BadParameterError } from '../core/errors.ts';
 import { encodeTileLayer } from './mvt-encoder.ts';
 import { RenderQueue } from './render-queue.ts';
 import { TileCache, type Audience, type CachedTile, type Representation } from './tile-cache.ts';
@@ -85,6 +85,9 @@ async function compress(body: Uint8Array, coding: TileCoding, hash: string): Pro
   return bytes.byteLength <= body.byteLength * 0.9 ? { body: bytes, etag: `"${hash}-${coding === 'gzip' ? 'gz' : 'br'}"` } : undefined;
 }
 
+/** Longest pause (ms) between attempts to read the change log while the database is unavailable. */
+const SYNC_MAX_BACKOFF_MS = 5000;
+
 /** Tile rules. */
 export class TilesService {
   readonly cache: TileCache;
@@ -92,6 +95,9 @@ export class TilesService {
   private lastSync = 0;
   private versions = new Map<string, number>();
   private syncing: Promise<void> | null = null;
+  /** Failed reads of the change log in a row, and when tile requests may try again (back-off). */
+  private syncFailures = 0;
+  private syncRetryAt = 0;
   private readonly sources = new Map<string, TileSource>();
   /** Renders under way, so concurrent misses of one tile query the database once. */
   private readonly rendering = new Map<string, Promise<CachedTile>>();
@@ -148,7 +154,30 @@ export class TilesService {
     let applied: FeatureChange[] = [];
     if (!this.syncing) {
       this.syncing = (async () => {
-        const changes = await this.repo.changesSince(this.lastChangeId);
+        let changes: FeatureChange[];
+        try {
+          // Read from the last applied change on: it must still be there. If it is not, the log was
+          // rewound (a restore from backup: `npm run restore`), so every cached tile may be wrong.
+          const last = this.lastChangeId;
+          changes = await this.repo.changesSince(Math.max(0, last - 1));
+          if (last > 0 && changes[0]?.id !== last) {
+            for (const layer of new Set([...LAYERS.map((l) => l.id), ...this.versions.keys()])) {
+              this.cache.purge(layer, [-180, -90, 180, 90]);
+            }
+            this.versions = await this.repo.layerVersions();
+            this.lastChangeId = Math.max(0, ...this.versions.values());
+            changes = [];
+          } else if (last > 0) {
+            changes = changes.slice(1);
+          }
+        } catch (err) {
+          // Database gone: requests fail fast until the retry time (0.25 s, 0.5 s … 5 s), then read again.
+          this.syncFailures++;
+          this.syncRetryAt = Date.now() + Math.min(SYNC_MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.syncFailures - 1, 8));
+          throw err;
+        }
+        this.syncFailures = 0;
+        this.syncRetryAt = 0;
         for (const c of changes) {
           this.cache.purge(c.layer, c.bbox);
           this.versions.set(c.layer, c.id);
@@ -164,8 +193,19 @@ export class TilesService {
     return applied;
   }
 
+  /**
+   * Read the change log when due. A tile is never answered from a cache that may be stale: while
+   * the log cannot be read, tile requests get 503 (without a database round trip each during the
+   * back-off), and the first read that works again purges what changed meanwhile.
+   */
   private async maybeSync(): Promise<void> {
-    if (Date.now() - this.lastSync >= this.options.syncIntervalMs) await this.sync();
+    if (Date.now() - this.lastSync < this.options.syncIntervalMs) return;
+    const wait = this.syncRetryAt - Date.now();
+    if (wait > 0) {
+      throw new AppError('unavailable',
+        `the tile change log cannot be read: the database is unavailable; retrying in ${Math.ceil(wait / 1000)} s`);
+    }
+    await this.sync();
   }
 
   /** Current version of a layer: changes whenever one of its features changes. */

@@ -4,6 +4,7 @@
  */
 import type { ErrorRequestHandler } from 'express';
 import { AppError } from '../../core/errors.ts';
+import { unavailableError } from '../../core/db/database.ts';
 
 /** Express error middleware: serializes `AppError`s, hides internals of everything else. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
@@ -14,6 +15,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     appErr = new AppError('bad_request', `request body is not valid JSON: ${err.message}`);
   } else if (err?.type === 'entity.too.large') {
     appErr = new AppError('payload_too_large', `request body exceeds ${err.limit} bytes`);
+  } else if (unavailableError(err)) {
+    // The database connection was lost or could not be made: the pool reconnects by itself.
+    appErr = unavailableError(err)!;
   } else if (err?.code === '57014') {
     // PostgreSQL query_canceled: the statement timeout fired.
     appErr = new AppError('timeout', 'the database query took too long and was cancelled');
@@ -22,5 +26,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     appErr = new AppError('internal', 'internal server error');
   }
   if (res.headersSent) return;
+  if (appErr.code === 'unavailable') res.set('Retry-After', '2');
   res.status(appErr.status).json({ error: { code: appErr.code, message: appErr.message, ...appErr.details } });
 };

@@ -24,19 +24,23 @@ export interface NearestWorkerOptions {
 
 /** Amenity changes applied per step. */
 const CHANGES_PER_STEP = 1000;
+/** Longest pause (ms) between retries after failed rounds (the database gone for a while). */
+const MAX_BACKOFF_MS = 30_000;
 
 /** Keeps `carrier_nearest` current. */
 export class NearestWorker {
   private timer: NodeJS.Timeout | null = null;
   private round: Promise<void> | null = null;
   private stopped = false;
+  /** Failed rounds in a row: the next round waits longer each time (back-off), up to MAX_BACKOFF_MS. */
+  private failures = 0;
 
   constructor(private readonly repo: NearestRepository, private readonly options: NearestWorkerOptions) {}
 
   /** Queue a look at every carrier (catches anything missed while stopped) and start the rounds. */
   start(): void {
     if (this.options.intervalMs <= 0) return;
-    this.round = this.repo.queueAll().then(() => this.drain()).catch((err) => this.fail(err)).finally(() => this.schedule());
+    this.round = this.repo.queueAll().then(() => this.drain()).then(() => this.ok(), (err) => this.fail(err)).finally(() => this.schedule());
   }
 
   /** Stop after the current step. */
@@ -60,13 +64,28 @@ export class NearestWorker {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.round = this.drain().catch((err) => this.fail(err)).finally(() => this.schedule());
-    }, this.options.intervalMs);
+      this.round = this.drain().then(() => this.ok(), (err) => this.fail(err)).finally(() => this.schedule());
+    }, this.delay());
     this.timer.unref();
   }
 
+  /** Pause before the next round: the interval, or after failures 0.5 s, 1 s, 2 s … up to MAX_BACKOFF_MS. */
+  private delay(): number {
+    if (!this.failures) return this.options.intervalMs;
+    return Math.min(MAX_BACKOFF_MS, Math.max(this.options.intervalMs, 500 * 2 ** Math.min(this.failures - 1, 15)));
+  }
+
+  private ok(): void {
+    if (this.failures) (this.options.log ?? console.log)(`nearest amenities: refresh works again after ${this.failures} failed round(s)`);
+    this.failures = 0;
+  }
+
   private fail(err: unknown): void {
-    (this.options.log ?? console.error)(`nearest amenities: refresh failed, retrying: ${err instanceof Error ? err.message : err}`);
+    this.failures++;
+    // Steps are transactions: a round cut short (connection lost) leaves its step rolled back, and
+    // the pool makes a new connection for the next one.
+    (this.options.log ?? console.error)(
+      `nearest amenities: refresh failed, retrying in ${(this.delay() / 1000).toFixed(1)} s: ${err instanceof Error ? err.message : err}`);
   }
 
   /** Re-measure one kind where its pending changes could matter, then drop those changes; false when none are pending. */
