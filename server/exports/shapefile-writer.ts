@@ -50,7 +50,7 @@ export interface ShapefileFiles {
 export const WGS84_PRJ =
   'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 
-const SHAPE = { null: 0, point: 1, polygon: 5 } as const;
+const SHAPE = { null: 0, point: 1, polyline: 3, polygon: 5 } as const;
 const MAX_TEXT_BYTES = 254;
 const utf8 = new TextEncoder();
 
@@ -194,14 +194,21 @@ function shapeContent(g: Geometry | null, shapeType: number): { bytes: Uint8Arra
     v.setFloat64(12, g.coordinates[1], true);
     return { bytes, box: [g.coordinates[0], g.coordinates[1], g.coordinates[0], g.coordinates[1]] };
   }
-  if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') throw new Error(`shapefile of polygons got a ${g.type}`);
-  const oriented = orientGeometry(g, 'cw');
-  const rings = oriented.type === 'Polygon' ? oriented.coordinates : oriented.coordinates.flat();
+  let rings: number[][][];
+  if (shapeType === SHAPE.polyline) {
+    // A polyline's parts are its lines; the record layout is the polygon's.
+    if (g.type !== 'LineString' && g.type !== 'MultiLineString') throw new Error(`shapefile of lines got a ${g.type}`);
+    rings = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
+  } else {
+    if (g.type !== 'Polygon' && g.type !== 'MultiPolygon') throw new Error(`shapefile of polygons got a ${g.type}`);
+    const oriented = orientGeometry(g, 'cw');
+    rings = oriented.type === 'Polygon' ? oriented.coordinates : oriented.coordinates.flat();
+  }
   const points = rings.flat();
   const box = boxOf(points);
   const bytes = new Uint8Array(44 + 4 * rings.length + 16 * points.length);
   const v = new DataView(bytes.buffer);
-  v.setInt32(0, SHAPE.polygon, true);
+  v.setInt32(0, shapeType, true);
   box.forEach((n, i) => v.setFloat64(4 + 8 * i, n, true));
   v.setInt32(36, rings.length, true);
   v.setInt32(40, points.length, true);
@@ -233,15 +240,16 @@ function header(fileBytes: number, shapeType: number, box: Box): Uint8Array {
 
 /**
  * Write a shapefile of `geometryType` features. Polygon layers take Polygon and MultiPolygon
- * geometries (written as shape type Polygon); point layers take Points.
+ * geometries (written as shape type Polygon); line layers take LineString and MultiLineString
+ * (shape type PolyLine, Z dropped); point layers take Points.
  */
 export function writeShapefile(
-  geometryType: 'Point' | 'MultiPolygon',
+  geometryType: 'Point' | 'MultiPolygon' | 'MultiLineString',
   fields: readonly ShapefileField[],
   records: readonly ShapefileRecord[],
   today = new Date(),
 ): ShapefileFiles {
-  const shapeType = geometryType === 'Point' ? SHAPE.point : SHAPE.polygon;
+  const shapeType = geometryType === 'Point' ? SHAPE.point : geometryType === 'MultiLineString' ? SHAPE.polyline : SHAPE.polygon;
   const contents = records.map((r) => shapeContent(r.geometry, shapeType));
   const total: Box = [Infinity, Infinity, -Infinity, -Infinity];
   for (const { box } of contents) {

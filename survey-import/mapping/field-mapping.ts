@@ -95,6 +95,14 @@ for (const [target, aliases] of Object.entries(HEADER_ALIASES)) {
   for (const a of aliases) ALIAS_INDEX.set(a.toLowerCase(), target as CarrierColumn);
 }
 
+/** Carrier columns by their own name (ALL_TARGETS minus the pseudo-targets plot_ratio and area_declared_m2). */
+const COLUMN_NAMES = new Set<string>([
+  'code', 'name', 'land_use', 'allowed_industries', 'price', 'price_unit', 'floors', 'floor_area_m2', 'floor_load_kn_m2',
+  'clear_height_m', 'building_height_m', 'plot_ratio_min', 'plot_ratio_max', 'building_coefficient_pct',
+  'investment_intensity_wan_per_mu', 'output_per_mu_wan', 'tax_per_mu_wan', 'power_kva', 'water_t_per_day', 'gas',
+  'ownership', 'contact_name', 'contact_phone', 'available_from', 'description', 'status', 'county_adcode',
+]);
+
 /** What a header means: its detected column (or null) and its unit. */
 interface HeaderInfo {
   column: CarrierColumn | null;
@@ -109,7 +117,10 @@ function headerInfo(header: string): HeaderInfo {
   let info = HEADER_CACHE.get(header);
   if (!info) {
     const { key, unit } = splitHeader(header);
-    info = { column: ALIAS_INDEX.get(key) ?? null, unit };
+    // The platform's own column names (its GeoJSON/CSV/Shapefile exports) map to themselves, in the
+    // column's own unit: re-importing an export loses nothing.
+    const own = header.trim().toLowerCase();
+    info = COLUMN_NAMES.has(own) ? { column: own as CarrierColumn, unit: '' } : { column: ALIAS_INDEX.get(key) ?? null, unit };
     if (HEADER_CACHE.size >= HEADER_CACHE_MAX) HEADER_CACHE.clear();
     HEADER_CACHE.set(header, info);
   }

@@ -40,6 +40,12 @@ for (const [kind, l] of Object.entries(AMENITY_KINDS)) {
   for (const part of l.zh.split('/')) AMENITY_BY_LABEL.set(part, kind);
 }
 
+/** Fields the platform derives itself (its own exports carry them): never reported as unmapped. */
+const PLATFORM_FIELDS = new Set(['id', 'area_m2', 'review_state', 'park_id', 'version', 'updated_at', 'created_at', 'batch_id']);
+/** Source fields the amenity import reads (kind, name, code, address) or the platform derives. */
+const AMENITY_FIELDS = new Set(['kind', 'type', '类型', '类别', 'category', 'lx', 'name', '名称', 'mc', 'title', 'code', '编号', 'id', 'bh',
+  'address', '地址', 'dz', 'county', 'review_state', 'lon', 'lng', 'lat', 'longitude', 'latitude', '经度', '纬度', 'x', 'y', 'wkt']);
+
 function pick(props: Record<string, unknown>, names: string[]): unknown {
   for (const [k, v] of Object.entries(props)) {
     if (names.includes(k.toLowerCase()) && v !== null && v !== undefined && v !== '') return v;
@@ -59,7 +65,15 @@ export function normalizeItems(
   mapping: Record<string, string> | undefined,
   batchId: number,
   startIdx: number,
+  /** Filled with the attributes that match no column: file → field → rows. */
+  unmapped?: Map<string, Map<string, number>>,
 ): NormalizedRow[] {
+  const noteUnmapped = (file: string, fields: Iterable<string>) => {
+    if (!unmapped) return;
+    let m = unmapped.get(file);
+    if (!m) unmapped.set(file, (m = new Map()));
+    for (const f of fields) m.set(f, (m.get(f) ?? 0) + 1);
+  };
   const rows: NormalizedRow[] = [];
   const errorsByIndex = new Map<string, ItemIssue[]>();
   const warningsByIndex = new Map<string, ItemIssue[]>();
@@ -82,12 +96,13 @@ export function normalizeItems(
         const poly = closedTrackPolygon(geometry);
         if (poly) {
           geometry = poly;
-          issues.push({ file: item.file, index: item.index, where: item.where, field: 'geometry', message: 'closed GPS track turned into a candidate parcel polygon' });
+          issues.push({ file: item.file, index: item.index, where: item.where, field: 'geometry', code: 'track_to_polygon', message: 'closed GPS track turned into a candidate parcel polygon' });
         }
       }
       const m = mapCarrierAttributes(item.properties, { mapping, file: item.file, index: item.index, where: item.where });
       mapped = { ...m.values };
       issues.push(...m.issues);
+      noteUnmapped(item.file, m.unmapped.filter((f) => !PLATFORM_FIELDS.has(f)));
       if (!mapped.code) mapped.code = `IMP-${batchId}-${idx + 1}`;
       if (!mapped.name) mapped.name = String(mapped.code);
     } else if (layer === 'amenities') {
@@ -97,6 +112,8 @@ export function normalizeItems(
         rejected = true;
         itemErrors.push({
           file: item.file, index: item.index, where: item.where, field: 'kind', value: rawKind ?? null,
+          code: rawKind === undefined ? 'amenity_kind_missing' : 'amenity_kind_unknown',
+          params: { value: JSON.stringify(rawKind ?? null), kinds: Object.keys(AMENITY_KINDS).join(', ') },
           message: rawKind === undefined
             ? 'no amenity kind column (kind / type / 类型)'
             : `unknown amenity kind ${JSON.stringify(rawKind)}; use one of ${Object.keys(AMENITY_KINDS).join(', ')} or their Chinese names`,
@@ -107,6 +124,7 @@ export function normalizeItems(
         code: pick(item.properties, ['code', '编号', 'id', 'bh']) ?? null,
         address: pick(item.properties, ['address', '地址', 'dz']) ?? null,
       };
+      noteUnmapped(item.file, Object.keys(item.properties).filter((k) => !AMENITY_FIELDS.has(k.toLowerCase()) && k.toLowerCase() !== mapping?.kind?.toLowerCase()));
     } else {
       mapped = { name: pick(item.properties, ['name', '名称', 'title']) ?? null };
     }

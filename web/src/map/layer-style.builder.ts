@@ -20,6 +20,9 @@ export const SELECTION_PREFIX = 'selection';
 
 const POLYGONS: ExpressionSpecification = ['match', ['geometry-type'], ['Polygon', 'MultiPolygon'], true, false];
 const POINTS: ExpressionSpecification = ['match', ['geometry-type'], ['Point', 'MultiPoint'], true, false];
+const LINES: ExpressionSpecification = ['match', ['geometry-type'], ['LineString', 'MultiLineString'], true, false];
+/** A line layer (GPS tracks) draws its `-line` map layer from line features, and a click can hit it. */
+const isLineLayer = (layer: LayerInfo) => layer.geometryType === 'MultiLineString';
 
 /** Colour expression: per-value colours from `style.colors` keyed by `style.colorBy`. */
 export function colorExpression(layer: LayerInfo): string | ExpressionSpecification {
@@ -46,7 +49,7 @@ export function mapLayerIds(layer: LayerInfo): string[] {
 
 /** The MapLibre layers of `layer` a click or hover can hit. */
 export function interactiveLayerIds(layer: LayerInfo): string[] {
-  return mapLayerIds(layer).filter((id) => !id.endsWith('-line'));
+  return mapLayerIds(layer).filter((id) => isLineLayer(layer) || !id.endsWith('-line'));
 }
 
 /** Layers that have a county attribute follow the county filter (not the counties themselves). */
@@ -59,7 +62,8 @@ export function isCountyFiltered(layer: LayerInfo): boolean {
  * `county` is set and the layer follows the county filter.
  */
 export function layerFilter(layer: LayerInfo, mapLayerId: string, county: string | null): FilterSpecification {
-  const geometry = mapLayerId.endsWith('-point') || mapLayerId.endsWith('-circle') ? POINTS : POLYGONS;
+  const geometry = mapLayerId.endsWith('-point') || mapLayerId.endsWith('-circle') ? POINTS
+    : mapLayerId.endsWith('-line') && isLineLayer(layer) ? LINES : POLYGONS;
   if (!county || !isCountyFiltered(layer)) return geometry;
   return ['all', geometry, ['==', ['to-string', ['get', COUNTY_PROPERTY]], county]];
 }

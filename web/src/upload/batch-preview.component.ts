@@ -102,10 +102,23 @@ export class BatchPreviewComponent {
       ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadDetectedCrs')),
         h('ul', { id: 'detected-crs' }, summary.crs.map((c) => h('li', {}, c))))
       : null;
-    const fileIssues = summary.fileIssues?.length
+    // Files left out and unmapped attributes have their own lists below.
+    const otherIssues = (summary.fileIssues ?? []).filter((i) => !i.code || !(i.code.startsWith('not_imported') || i.code === 'unmapped_fields'));
+    const fileIssues = otherIssues.length
       ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadFileIssues')),
-        h('ul', { class: 'file-issues' }, summary.fileIssues.map((i) => h('li', {},
+        h('ul', { class: 'file-issues' }, otherIssues.map((i) => h('li', {},
           h('strong', {}, i.file), ': ', i.field ? h('code', {}, i.field) : '', i.value !== undefined ? h('code', { class: 'value' }, formatValue(i.value)) : '', ' ', i.message))))
+      : null;
+    const notImported = summary.notImported?.length
+      ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadNotImported')),
+        h('ul', { id: 'not-imported', class: 'file-issues' }, summary.notImported.map((n) => h('li', { 'data-code': n.code }, n.reason))))
+      : null;
+    const unmapped = summary.unmapped?.length
+      ? h('div', { class: 'detail' }, h('span', { class: 'detail-label' }, t('uploadUnmapped')),
+        h('ul', { id: 'unmapped-fields', class: 'file-issues' }, summary.unmapped.map((u) => h('li', {},
+          h('strong', {}, u.file), ': ',
+          ...u.fields.flatMap((f, i) => [i ? '、' : '', h('code', { 'data-field': f.field }, f.field), ` (${t('uploadUnmappedRows', { n: f.rows })})`])))),
+        h('p', { class: 'muted small' }, t('uploadUnmappedHint')))
       : null;
     const geometryNote = noGeometry ? h('p', { class: 'muted small' }, t('itemNoGeometry', { n: noGeometry })) : null;
 
@@ -114,7 +127,7 @@ export class BatchPreviewComponent {
       : s.canReview && !s.canEdit && b.status !== 'committed' && b.status !== 'undone' ? t('reviewNotCommitted') : null;
 
     this.element.replaceChildren(head, notice ?? '', failure ?? '', counts ?? '',
-      h('div', { class: 'details' }, crs ?? '', fileIssues ?? ''), geometryNote ?? '',
+      h('div', { class: 'details' }, crs ?? '', fileIssues ?? '', notImported ?? '', unmapped ?? ''), geometryNote ?? '',
       reviewHint ? h('p', { class: 'muted small review-hint' }, reviewHint) : '');
   }
 

@@ -5,6 +5,10 @@
  */
 import type { FeatureCollection, Geometry } from 'geojson';
 import { HttpError, requestJson } from '../shared/http.client.ts';
+import { getLang } from '../shared/i18n.service.ts';
+
+/** `lang=` for the page's language: the server words issues and reasons in it (codes stay). */
+const langParam = () => `lang=${getLang()}`;
 
 /** Layers that accept survey imports, in the order the layer picker shows them. */
 export const IMPORT_LAYERS = ['land', 'factories', 'offices', 'amenities', 'photos', 'panoramas', 'tracks'] as const;
@@ -24,6 +28,8 @@ export interface ImportIssue {
   message: string;
   /** Sent by newer servers; otherwise the client derives it from the item's status. */
   severity?: 'error' | 'warning';
+  /** Stable code of the problem (e.g. `outside_service_area`), whatever the language. */
+  code?: string;
 }
 
 /** `batch.summary` once a batch is validated. */
@@ -36,6 +42,10 @@ export interface BatchSummary {
   /** One line per file: "name: EPSG:4545 (.prj: CGCS2000 / 3-degree Gauss-Kruger CM 108E)". */
   crs?: string[];
   fileIssues?: ImportIssue[];
+  /** Files of the upload this layer did not import, with the reason (in the page's language). */
+  notImported?: { file: string; code: string; reason: string }[];
+  /** Attributes that match no column of the layer, per file, with the number of rows holding them. */
+  unmapped?: { file: string; fields: { field: string; rows: number }[] }[];
 }
 
 /** One import batch as `/api/imports` returns it. */
@@ -99,32 +109,32 @@ export interface UploadProgress {
 
 /** `GET /api/imports?limit=`: recent batches, newest first. */
 export async function listBatches(signal: AbortSignal, limit = 50): Promise<ImportBatch[]> {
-  return (await requestJson<{ batches: ImportBatch[] }>(`/api/imports?limit=${limit}`, { signal })).batches;
+  return (await requestJson<{ batches: ImportBatch[] }>(`/api/imports?limit=${limit}&${langParam()}`, { signal })).batches;
 }
 
 /** `GET /api/imports/{id}`. */
 export async function fetchBatch(id: number, signal: AbortSignal): Promise<ImportBatch> {
-  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}`, { signal })).batch;
+  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}?${langParam()}`, { signal })).batch;
 }
 
 /** `GET /api/imports/{id}/items`: every item of the batch (up to 10,000) as GeoJSON. */
 export function fetchItems(id: number, signal: AbortSignal, limit = 10_000): Promise<ImportItems> {
-  return requestJson<ImportItems>(`/api/imports/${id}/items?limit=${limit}`, { signal });
+  return requestJson<ImportItems>(`/api/imports/${id}/items?limit=${limit}&${langParam()}`, { signal });
 }
 
 /** `GET /api/imports/{id}/issues`: every problem, file-level ones first. */
 export async function fetchIssues(id: number, signal: AbortSignal): Promise<ImportIssue[]> {
-  return (await requestJson<{ issues: ImportIssue[] }>(`/api/imports/${id}/issues`, { signal })).issues;
+  return (await requestJson<{ issues: ImportIssue[] }>(`/api/imports/${id}/issues?${langParam()}`, { signal })).issues;
 }
 
 /** `POST /api/imports/{id}/commit`: the batch's valid and warning items become draft features. */
 export async function commitBatch(id: number, signal: AbortSignal): Promise<ImportBatch> {
-  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/commit`, { signal, method: 'POST' })).batch;
+  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/commit?${langParam()}`, { signal, method: 'POST' })).batch;
 }
 
 /** `POST /api/imports/{id}/undo`: removes what the batch added and restores what it updated. */
 export async function undoBatch(id: number, signal: AbortSignal): Promise<ImportBatch> {
-  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/undo`, { signal, method: 'POST' })).batch;
+  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/undo?${langParam()}`, { signal, method: 'POST' })).batch;
 }
 
 /** `POST /api/imports/{id}/review`: verify or publish every feature of a committed batch. */
@@ -144,9 +154,10 @@ export function uploadBatch(
   signal: AbortSignal,
   onProgress: (p: UploadProgress) => void,
 ): Promise<ImportBatch> {
-  const url = '/api/imports';
+  const url = `/api/imports?${langParam()}`;
   const form = new FormData();
   form.append('layer', opts.layer);
+  form.append('lang', getLang());
   if (opts.crs) form.append('crs', opts.crs);
   if (opts.encoding) form.append('encoding', opts.encoding);
   if (opts.mapping && Object.keys(opts.mapping).length) form.append('mapping', JSON.stringify(opts.mapping));
