@@ -63,39 +63,46 @@ export const DAZHOU_COUNTIES_EN: Readonly<Record<string, string>> = COUNTY_NAMES
 
 const t = (zh: string, en: string): I18nText => ({ zh, en });
 
-const statusAttr: AttributeDefinition = { name: 'status', label: t('招商状态', 'Status'), type: 'enum', values: CARRIER_STATUS };
+const statusAttr: AttributeDefinition = { name: 'status', label: t('招商状态', 'Status'), type: 'enum', values: CARRIER_STATUS, required: true };
 const reviewAttr: AttributeDefinition = {
-  name: 'review_state', label: t('校核状态', 'Review state'), type: 'enum', values: REVIEW_STATES,
+  name: 'review_state', label: t('校核状态', 'Review state'), type: 'enum', values: REVIEW_STATES, editable: false,
 };
 const countyAttr: AttributeDefinition = { name: 'county', column: 'county_adcode', label: t('所属县市区', 'County'), type: 'string' };
-const areaAttr: AttributeDefinition = { name: 'area_m2', label: t('面积', 'Area'), type: 'number', unit: 'm²' };
+const areaAttr: AttributeDefinition = { name: 'area_m2', label: t('面积', 'Area'), type: 'number', unit: 'm²', editable: false };
+/** Status changes carry a date; an occupied carrier names the enterprise that moved in (落地企业). */
+const occupied = { attribute: 'status', values: ['occupied'] };
 
 /** Attributes every carrier layer (land, factories, offices) exposes. */
 const carrierCommon: AttributeDefinition[] = [
-  { name: 'code', label: t('编号', 'Code'), type: 'string' },
+  { name: 'code', label: t('编号', 'Code'), type: 'string', required: true, maxLength: 64 },
   statusAttr,
+  { name: 'status_date', label: t('状态变更日期', 'Status since'), type: 'date' },
+  { name: 'occupant_name', label: t('落地企业', 'Enterprise moved in'), type: 'string', requiredWhen: occupied, maxLength: 200 },
+  { name: 'occupant_industry', label: t('企业行业', 'Enterprise industry'), type: 'string', maxLength: 100 },
+  { name: 'occupant_investment_wan', label: t('企业投资额', 'Enterprise investment'), type: 'number', unit: '万元', min: 0 },
+  { name: 'occupant_since', label: t('入驻日期', 'Moved in on'), type: 'date', requiredWhen: occupied },
   countyAttr,
   { name: 'park_id', label: t('所属园区', 'Park'), type: 'integer' },
   areaAttr,
   { name: 'land_use', label: t('用地性质', 'Land use'), type: 'enum', values: LAND_USE },
   { name: 'allowed_industries', label: t('准入产业', 'Allowed industries'), type: 'string[]' },
-  { name: 'price', label: t('价格', 'Price'), type: 'number' },
+  { name: 'price', label: t('价格', 'Price'), type: 'number', min: 0 },
   { name: 'price_unit', label: t('价格单位', 'Price unit'), type: 'string', detail: false },
-  { name: 'power_kva', label: t('供电容量', 'Power supply'), type: 'number', unit: 'kVA' },
-  { name: 'water_t_per_day', label: t('供水能力', 'Water supply'), type: 'number', unit: 't/日' },
+  { name: 'power_kva', label: t('供电容量', 'Power supply'), type: 'number', unit: 'kVA', min: 0 },
+  { name: 'water_t_per_day', label: t('供水能力', 'Water supply'), type: 'number', unit: 't/日', min: 0 },
   { name: 'gas', label: t('天然气', 'Natural gas'), type: 'boolean' },
   { name: 'ownership', label: t('产权性质', 'Ownership'), type: 'string' },
   { name: 'available_from', label: t('可交付日期', 'Available from'), type: 'date' },
   { name: 'contact_name', label: t('联系人', 'Contact'), type: 'string' },
   { name: 'contact_phone', label: t('联系电话', 'Phone'), type: 'string' },
-  { name: 'description', label: t('说明', 'Description'), type: 'string' },
+  { name: 'description', label: t('说明', 'Description'), type: 'string', maxLength: 4000 },
   reviewAttr,
 ];
 
 const buildingAttrs: AttributeDefinition[] = [
-  { name: 'floors', label: t('层数', 'Floors'), type: 'integer' },
-  { name: 'floor_area_m2', label: t('建筑面积', 'Floor area'), type: 'number', unit: 'm²' },
-  { name: 'building_height_m', label: t('建筑高度', 'Building height'), type: 'number', unit: 'm' },
+  { name: 'floors', label: t('层数', 'Floors'), type: 'integer', min: 1, max: 200 },
+  { name: 'floor_area_m2', label: t('建筑面积', 'Floor area'), type: 'number', unit: 'm²', min: 0.01 },
+  { name: 'building_height_m', label: t('建筑高度', 'Building height'), type: 'number', unit: 'm', min: 0.01, max: 1000 },
 ];
 
 const statusColors = { available: '#2e7d32', reserved: '#f9a825', occupied: '#9e9e9e' };
@@ -133,19 +140,19 @@ export const LAYERS: readonly LayerDefinition[] = [
     idColumn: 'id',
     nameColumn: 'name_zh',
     attributes: [
-      { name: 'code', label: t('园区编号', 'Code'), type: 'string' },
-      { name: 'name_en', label: t('英文名', 'English name'), type: 'string' },
-      countyAttr,
+      { name: 'code', label: t('园区编号', 'Code'), type: 'string', required: true, maxLength: 64 },
+      { name: 'name_en', label: t('英文名', 'English name'), type: 'string', required: true, maxLength: 200 },
+      { ...countyAttr, required: true },
       {
-        name: 'park_level', label: t('园区级别', 'Level'), type: 'enum',
+        name: 'park_level', label: t('园区级别', 'Level'), type: 'enum', required: true,
         values: {
           national: t('国家级', 'National'), provincial: t('省级', 'Provincial'),
           city: t('市级', 'City'), county: t('县级', 'County'),
         },
       },
       { name: 'leading_industries', label: t('主导产业', 'Leading industries'), type: 'string[]' },
-      { name: 'area_m2', label: t('规划面积', 'Planned area'), type: 'number', unit: 'm²' },
-      { name: 'established_year', label: t('设立年份', 'Established'), type: 'integer' },
+      { name: 'area_m2', label: t('规划面积', 'Planned area'), type: 'number', unit: 'm²', editable: false },
+      { name: 'established_year', label: t('设立年份', 'Established'), type: 'integer', min: 1949, max: 2100 },
       { name: 'intro_zh', label: t('园区简介', 'Introduction (zh)'), type: 'string' },
       { name: 'intro_en', label: t('英文简介', 'Introduction (en)'), type: 'string' },
       { name: 'contact_name', label: t('招商联系人', 'Contact'), type: 'string' },
@@ -171,12 +178,12 @@ export const LAYERS: readonly LayerDefinition[] = [
     nameColumn: 'name',
     attributes: [
       ...carrierCommon,
-      { name: 'plot_ratio_min', label: t('容积率下限', 'Plot ratio min'), type: 'number' },
-      { name: 'plot_ratio_max', label: t('容积率上限', 'Plot ratio max'), type: 'number' },
-      { name: 'building_coefficient_pct', label: t('建筑系数', 'Building coefficient'), type: 'number', unit: '%' },
-      { name: 'investment_intensity_wan_per_mu', label: t('亩均投资强度', 'Investment intensity'), type: 'number', unit: '万元/亩' },
-      { name: 'output_per_mu_wan', label: t('亩均产出', 'Output per mu'), type: 'number', unit: '万元/亩' },
-      { name: 'tax_per_mu_wan', label: t('亩均税收', 'Tax per mu'), type: 'number', unit: '万元/亩' },
+      { name: 'plot_ratio_min', label: t('容积率下限', 'Plot ratio min'), type: 'number', min: 0, max: 100 },
+      { name: 'plot_ratio_max', label: t('容积率上限', 'Plot ratio max'), type: 'number', min: 0, max: 100 },
+      { name: 'building_coefficient_pct', label: t('建筑系数', 'Building coefficient'), type: 'number', unit: '%', min: 0, max: 100 },
+      { name: 'investment_intensity_wan_per_mu', label: t('亩均投资强度', 'Investment intensity'), type: 'number', unit: '万元/亩', min: 0 },
+      { name: 'output_per_mu_wan', label: t('亩均产出', 'Output per mu'), type: 'number', unit: '万元/亩', min: 0 },
+      { name: 'tax_per_mu_wan', label: t('亩均税收', 'Tax per mu'), type: 'number', unit: '万元/亩', min: 0 },
     ],
     style: { kind: 'fill', color: '#2e7d32', colorBy: 'status', colors: statusColors, outlineColor: '#1b5e20', opacity: 0.55 },
     minzoom: 7,
@@ -197,8 +204,8 @@ export const LAYERS: readonly LayerDefinition[] = [
     attributes: [
       ...carrierCommon,
       ...buildingAttrs,
-      { name: 'floor_load_kn_m2', label: t('楼面荷载', 'Floor load'), type: 'number', unit: 'kN/m²' },
-      { name: 'clear_height_m', label: t('净高', 'Clear height'), type: 'number', unit: 'm' },
+      { name: 'floor_load_kn_m2', label: t('楼面荷载', 'Floor load'), type: 'number', unit: 'kN/m²', min: 0.01 },
+      { name: 'clear_height_m', label: t('净高', 'Clear height'), type: 'number', unit: 'm', min: 0.01, max: 100 },
     ],
     style: {
       kind: 'fill', color: '#1565c0', colorBy: 'status',
@@ -242,10 +249,10 @@ export const LAYERS: readonly LayerDefinition[] = [
     nameColumn: 'name',
     attributes: [
       {
-        name: 'kind', label: t('类型', 'Kind'), type: 'enum',
+        name: 'kind', label: t('类型', 'Kind'), type: 'enum', required: true,
         values: Object.fromEntries(Object.entries(AMENITY_KINDS).map(([k, v]) => [k, { zh: v.zh, en: v.en }])),
       },
-      { name: 'code', label: t('编号', 'Code'), type: 'string' },
+      { name: 'code', label: t('编号', 'Code'), type: 'string', required: true, maxLength: 64 },
       countyAttr,
       { name: 'address', label: t('地址', 'Address'), type: 'string' },
       reviewAttr,

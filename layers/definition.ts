@@ -30,6 +30,18 @@ export interface AttributeDefinition {
   values?: Record<string, I18nText>;
   /** Shown in the feature's detail panel (default true). */
   detail?: boolean;
+  /** Editing: false for values the platform derives (areas, review state); default true. */
+  editable?: boolean;
+  /** Editing: the value must be given (checked by the edit form and by the server). */
+  required?: boolean;
+  /** Editing: required while `attribute` has one of `values` (e.g. the enterprise of an occupied carrier). */
+  requiredWhen?: { attribute: string; values: string[] };
+  /** Editing: smallest allowed number (inclusive). */
+  min?: number;
+  /** Editing: largest allowed number (inclusive). */
+  max?: number;
+  /** Editing: longest allowed text in characters (default 500). */
+  maxLength?: number;
 }
 
 /** Who may read a layer's features. */

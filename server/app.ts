@@ -53,6 +53,9 @@ import { tourRoutes } from './tours/tours.route.ts';
 import { EnquiriesRepository } from './enquiries/enquiries.repository.ts';
 import { EnquiriesService } from './enquiries/enquiries.service.ts';
 import { enquiryRoutes } from './enquiries/enquiries.route.ts';
+import { EditsRepository } from './edits/edits.repository.ts';
+import { EditsService } from './edits/edits.service.ts';
+import { editRoutes } from './edits/edits.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -104,6 +107,8 @@ export function createApp(db: Database, config: Config): App {
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
+    // Publishing purges changed tiles at once instead of at the next change-log poll.
+    ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
   );
 
   const securityHeaders = securityHeadersFor(config);
