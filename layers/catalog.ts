@@ -133,6 +133,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   {
     id: 'parks',
+    temporal: { column: 'updated_at', type: 'timestamptz', label: t('最近更新时间', 'Last updated') },
     title: t('产业园区', 'Industrial parks'),
     group: 'park',
     table: 'parks',
@@ -169,6 +170,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   {
     id: 'land',
+    temporal: { column: 'updated_at', type: 'timestamptz', label: t('最近调查更新时间', 'Last survey update') },
     title: t('土地（地块）', 'Land parcels'),
     group: 'carrier',
     table: 'carriers',
@@ -194,6 +196,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   {
     id: 'factories',
+    temporal: { column: 'updated_at', type: 'timestamptz', label: t('最近调查更新时间', 'Last survey update') },
     title: t('标准厂房', 'Standard factories'),
     group: 'carrier',
     table: 'carriers',
@@ -220,6 +223,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   {
     id: 'offices',
+    temporal: { column: 'updated_at', type: 'timestamptz', label: t('最近调查更新时间', 'Last survey update') },
     title: t('写字楼/楼宇', 'Office space'),
     group: 'carrier',
     table: 'carriers',
@@ -241,6 +245,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
   {
     id: 'amenities',
+    temporal: { column: 'created_at', type: 'timestamptz', label: t('录入时间', 'Recorded at') },
     title: t('配套设施', 'Amenities'),
     group: 'amenity',
     table: 'amenities',
@@ -271,6 +276,7 @@ export const LAYERS: readonly LayerDefinition[] = [
   {
     // 360° panoramas (rows of `photos` with is_panorama); the map opens the viewer on a click.
     id: 'panoramas',
+    temporal: { column: 'taken_at', type: 'text', label: t('拍摄时间', 'Capture time') },
     title: t('360°全景', 'Panoramas (360°)'),
     group: 'park',
     table: 'photos',

@@ -83,6 +83,17 @@ export interface TileOptions {
   clusterBy?: string;
 }
 
+/**
+ * The time of a layer's features, for OGC API `datetime` filters and the collection's temporal
+ * extent: a `timestamptz` or `date` column, or a text column holding RFC 3339 date-times.
+ */
+export interface TemporalDefinition {
+  column: string;
+  type: 'timestamptz' | 'date' | 'text';
+  /** What the time means, e.g. "capture time" or "last survey update". */
+  label: I18nText;
+}
+
 /** A layer: where its features live and how they are shown and filtered. */
 export interface LayerDefinition {
   /** Stable id used in URLs: /api/layers/{id}. */
@@ -108,4 +119,6 @@ export interface LayerDefinition {
   /** Shown when the map opens. */
   visibleByDefault: boolean;
   visibility: Visibility;
+  /** The features' time (OGC `datetime`), when the layer has one. */
+  temporal?: TemporalDefinition;
 }
