@@ -255,16 +255,17 @@ interface Result {
   criteria: { criterion: string; value: number | null; unit: string | null; score: number | null; weight: number; pass?: boolean }[];
 }
 
-async function select(brief: Brief, cookie = officer): Promise<Response> {
-  return api('/api/site-selection', { method: 'POST', cookie, body: JSON.stringify(brief) });
+/** POST a brief; `fresh` sends `Cache-Control: no-cache` (ranked in SQL, not from cached candidates). */
+async function select(brief: Brief, cookie = officer, fresh = false): Promise<Response> {
+  return api('/api/site-selection', { method: 'POST', cookie, body: JSON.stringify(brief), headers: fresh ? { 'cache-control': 'no-cache' } : {} });
 }
 
 /** Every result of the brief, page by page (500 a page). */
-async function selectAll(brief: Brief): Promise<{ numberMatched: number; results: Result[] }> {
+async function selectAll(brief: Brief, fresh = false): Promise<{ numberMatched: number; results: Result[] }> {
   const results: Result[] = [];
   let numberMatched = 0;
   for (let offset = 0; ; offset += 500) {
-    const res = await select({ ...brief, limit: 500, offset });
+    const res = await select({ ...brief, limit: 500, offset }, officer, fresh);
     expect(res.status, await res.clone().text()).toBe(200);
     const body = await res.json();
     numberMatched = body.numberMatched;
@@ -272,6 +273,19 @@ async function selectAll(brief: Brief): Promise<{ numberMatched: number; results
     if (offset + 500 >= numberMatched) break;
   }
   return { numberMatched, results };
+}
+
+/** The whole answer of a brief, page by page, with its GeoJSON (to compare answers exactly). */
+async function answerOf(brief: Brief, fresh: boolean) {
+  const pages: { source: string | null; body: Record<string, unknown> }[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const res = await select({ ...brief, limit: 500, offset }, officer, fresh);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    pages.push({ source: fresh ? 'sql' : res.headers.get('x-selection-source'), body });
+    if (offset + 500 >= body.numberMatched) break;
+  }
+  return pages;
 }
 
 // ───────────────────────────── briefs ─────────────────────────────
@@ -362,7 +376,13 @@ describe('site selection matches a brute-force oracle on the demo data', () => {
   it.each(BRIEFS)('%s', async (_title, make) => {
     const brief = make();
     const { ids: oracleIds, ambiguous } = matches(brief);
-    const { numberMatched, results } = await selectAll(brief);
+    const fresh = await answerOf(brief, true);
+    const numberMatched = fresh[0].body.numberMatched as number;
+    const results = fresh.flatMap((p) => p.body.results as Result[]);
+    // Ranked in SQL (above) and, asked again, from the cached candidates: the same answer, exactly.
+    const cached = await answerOf(brief, false);
+    expect(cached.map((p) => p.source)).toEqual(cached.map(() => 'cache'));
+    expect(cached.map((p) => p.body)).toEqual(fresh.map((p) => p.body));
     expect(numberMatched).toBe(results.length);
     // Same set, except that a site within the distance tolerance of a threshold may go either way.
     const served = new Set(results.map((r) => r.id));
@@ -463,6 +483,58 @@ describe('site selection matches a brute-force oracle on the demo data', () => {
     } finally {
       await pool.query(`DELETE FROM amenities WHERE code = 'SEL-DRAFT-SCHOOL'`);
     }
+  });
+});
+
+describe('a brief that changes only weights or the page re-uses its candidates', () => {
+  const base = { layers: ['land'], status: ['available', 'reserved'], areaMu: { min: 5, max: 200 }, limit: 20 };
+
+  it('ranks from the cache the second time the constraints are asked, with the answer SQL gives', async () => {
+    const first = await select({ ...base, weights: { price: 50, area: 50 } });
+    expect(first.headers.get('x-selection-source')).toBe('sql');
+    for (const [weights, preferences, sort, offset] of [
+      [{ price: 70, area: 30 }, undefined, undefined, 0],
+      [{ price: 20, power: 40, distance_school: 40 }, { power: { ideal: 2000 } }, undefined, 10],
+      [{ water: 100 }, undefined, '-area', 40],
+    ] as const) {
+      const brief = { ...base, weights, ...(preferences ? { preferences } : {}), ...(sort ? { sort } : {}), offset };
+      const cached = await select(brief);
+      expect(cached.headers.get('x-selection-source')).toBe('cache');
+      const fresh = await select(brief, officer, true);
+      expect(fresh.headers.get('x-selection-source')).toBe('sql');
+      expect(await cached.json()).toEqual(await fresh.json());
+    }
+    // Other constraints are another entry.
+    expect((await select({ ...base, areaMu: { min: 6, max: 200 }, weights: { price: 100 } })).headers.get('x-selection-source')).toBe('sql');
+  });
+
+  it('drops the cached candidates at once when a carrier or an amenity changes', async () => {
+    const brief = { ...base, weights: { price: 40, distance_hospital: 60 } };
+    await select(brief);
+    const before = await (await select(brief)).json();
+    const top = before.results[0] as Result;
+    await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [top.id]);
+    try {
+      const res = await select(brief);
+      const after = await res.json();
+      expect(after.numberMatched).toBe(before.numberMatched - 1);
+      expect(after.results.map((r: Result) => r.id)).not.toContain(top.id);
+      expect(after).toEqual(await (await select(brief, officer, true)).json());
+    } finally {
+      await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [top.id]);
+    }
+    expect((await (await select(brief)).json()).results[0].id).toBe(top.id);
+    // A published hospital on the top site: its distance is 0 at once.
+    const site = sites.find((s) => s.id === top.id)!;
+    const [lon, lat] = pointOnFeature(site.feature).geometry.coordinates;
+    await pool.query(`INSERT INTO amenities (code, kind, name, review_state, geom) VALUES ('SEL-CACHE-HOSPITAL', 'hospital', '测试医院', 'published', ST_SetSRID(ST_MakePoint($1, $2), 4326))`, [lon, lat]);
+    try {
+      const after = await (await select(brief)).json();
+      expect(after.results.find((r: Result) => r.id === top.id).distances.hospital).toBe(0);
+    } finally {
+      await pool.query(`DELETE FROM amenities WHERE code = 'SEL-CACHE-HOSPITAL'`);
+    }
+    expect((await (await select(brief)).json()).results[0].distances.hospital).toBe(top.distances.hospital);
   });
 });
 

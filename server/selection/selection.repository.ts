@@ -1,16 +1,41 @@
 /**
- * Data access for site selection: the candidate query compiled from a brief, and the geometries
- * of one page of results. Visibility is fixed here: published carriers and amenities only.
+ * Data access for site selection: one ranked page compiled from a brief (ranked in SQL over every
+ * candidate), the candidates' criterion values for the cache, and the details of a page ranked
+ * from the cache. Visibility is fixed here: published carriers and amenities only.
  */
 import type pg from 'pg';
 import { loadQueries } from '../../core/db/sql.ts';
 import type { Brief } from './brief.ts';
-import { compileBrief } from './selection.query.ts';
+import { compileBrief, compileRanking } from './selection.query.ts';
 
-const Q = loadQueries(import.meta.url, 'selection.sql', ['selectCandidates', 'pageGeometries'] as const);
+const Q = loadQueries(import.meta.url, 'selection.sql', [
+  'candidates', 'rankPage', 'rankSlotGoodness', 'rankSlotBounds', 'rankSlotScore', 'rankSlotTerm', 'rankSlotPage',
+  'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion',
+] as const);
 
-/** One carrier that passed every constraint, with the distances the brief asked for. */
-export interface CandidateRow {
+const withCandidates = (sql: string) => sql.replace('{{candidates}}', Q.candidates);
+const COUNT_SQL = withCandidates(Q.candidateCount);
+const VALUES_SQL = withCandidates(Q.candidateValues);
+const RANK_SQL = new Map<number, string>();
+
+/** `rankPage` for `n` weighted criteria: each rankSlot* fragment repeated for slots 1..n (numbers only). */
+function rankSql(n: number): string {
+  let sql = RANK_SQL.get(n);
+  if (!sql) {
+    const slots = (fragment: string) => Array.from({ length: n }, (_, i) => fragment.replaceAll('{{j}}', String(i + 1))).join('');
+    sql = withCandidates(Q.rankPage)
+      .replace('{{goodness}}', slots(Q.rankSlotGoodness))
+      .replace('{{bounds}}', slots(Q.rankSlotBounds))
+      .replace('{{terms}}', slots(Q.rankSlotTerm))
+      .replace('{{scores}}', slots(Q.rankSlotScore))
+      .replace('{{page}}', slots(Q.rankSlotPage));
+    RANK_SQL.set(n, sql);
+  }
+  return sql;
+}
+
+/** Columns of a carrier that a result shows. */
+export interface CarrierDetails {
   id: number;
   kind: 'land' | 'factory' | 'office';
   name: string;
@@ -21,39 +46,100 @@ export interface CandidateRow {
   area_m2: number;
   price: number | null;
   price_unit: string | null;
-  power_kva: number | null;
-  water_t_per_day: number | null;
-  gas: boolean | null;
-  floors: number | null;
-  floor_load_kn_m2: number | null;
-  clear_height_m: number | null;
-  plot_ratio_min: number | null;
-  plot_ratio_max: number | null;
-  investment_intensity_wan_per_mu: number | null;
-  output_per_mu_wan: number | null;
-  /** Kind → metres to the nearest published amenity of that kind (null: none exists). */
-  distances: Record<string, number | null>;
+  /** GeoJSON geometry text (EPSG:4326, 7 decimals). */
+  geometry: string;
+}
+
+/** One row of a page ranked in SQL. */
+export interface RankedRow extends CarrierDetails {
+  /** Criterion values: the nine attribute criteria, then the distances of the measured kinds. */
+  v: (number | null)[];
+  /** Total, rounded to 6 decimals. */
+  score: number;
+  /** Unrounded score of each weighted criterion, in the order `compileRanking` returns them. */
+  scores: number[];
+}
+
+/** A ranked page and the number of candidates. */
+export interface RankedPage {
+  matched: number;
+  rows: RankedRow[];
+  /** The measured kinds (slots 10.. of `v`). */
+  kinds: string[];
+  /** The weighted criteria in slot order. */
+  criteria: string[];
+}
+
+/** Every candidate's id, price unit and criterion values (`v`), for the cache. */
+export interface CandidateValues {
+  ids: number[];
+  priceUnits: (string | null)[];
+  values: (number | null)[][];
 }
 
 /** Site-selection queries. */
 export class SelectionRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Every published carrier that meets the brief's constraints (unordered, unpaged). */
-  async candidates(brief: Brief): Promise<CandidateRow[]> {
-    const { values, kinds } = compileBrief(brief);
-    const { rows } = await this.pool.query(Q.selectCandidates, values);
-    return rows.map((r) => {
-      const dist: (number | null)[] = r.dist ?? [];
-      const { dist: _d, ...rest } = r;
-      return { ...rest, distances: Object.fromEntries(kinds.map((k, i) => [k, dist[i] ?? null])) } as CandidateRow;
-    });
+  /** One page of the brief's candidates, ranked over all of them in SQL, plus their number. */
+  async rankPage(brief: Brief): Promise<RankedPage> {
+    const { values, kinds, criteria } = compileRanking(brief);
+    const { rows } = await this.query(rankSql(criteria.length), values);
+    let matched = rows.length ? Number(rows[0].matched) : 0;
+    if (!rows.length && brief.offset > 0) matched = await this.count(brief);
+    return {
+      matched, kinds, criteria,
+      rows: rows.map((r) => ({
+        id: r.id, kind: r.kind, name: r.name, status: r.status, county_adcode: r.county_adcode, park_id: r.park_id,
+        land_use: r.land_use, area_m2: r.area_m2, price: r.price, price_unit: r.price_unit, geometry: r.geometry,
+        v: r.v, score: r.score, scores: criteria.map((_, j) => r[`s${j + 1}`]),
+      })),
+    };
   }
 
-  /** GeoJSON geometry text of the given (published) carriers, by id. */
-  async geometries(ids: number[]): Promise<Map<number, string>> {
+  /**
+   * Run a candidate query with JIT compilation off. The planner's estimate for these queries
+   * (per-candidate subplans, parallel scans) passes `jit_above_cost`, and compiling them cost
+   * 1–5 s on a loaded 2-core machine for queries that run in tens of milliseconds (EXPLAIN
+   * ANALYZE of bench:select's brief 9: JIT 4.9 s, execution without it 0.27 s).
+   */
+  private async query(text: string, values: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY; SET LOCAL jit = off');
+      const result = await client.query({ text, values, ...(rowMode ? { rowMode } : {}) });
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The number of candidates of the brief. */
+  async count(brief: Brief): Promise<number> {
+    const { rows } = await this.query(COUNT_SQL, compileBrief(brief).values);
+    return Number(rows[0].matched);
+  }
+
+  /** Every candidate's criterion values, measuring the distances of `kinds`. */
+  async candidateValues(brief: Brief, kinds: string[]): Promise<CandidateValues> {
+    const { rows } = await this.query(VALUES_SQL, compileBrief(brief, kinds).values, 'array');
+    return { ids: rows.map((r) => r[0]), priceUnits: rows.map((r) => r[1]), values: rows.map((r) => r[2]) };
+  }
+
+  /** What results show of the given (published) carriers, by id. */
+  async details(ids: number[]): Promise<Map<number, CarrierDetails>> {
     if (!ids.length) return new Map();
-    const { rows } = await this.pool.query<{ id: number; geometry: string }>(Q.pageGeometries, [ids]);
-    return new Map(rows.map((r) => [r.id, r.geometry]));
+    const { rows } = await this.pool.query<CarrierDetails>(Q.pageDetails, [ids]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** The newest entry of the change log (`feature_changes`): any edit of a carrier or amenity moves it on. */
+  async changeVersion(): Promise<number> {
+    const { rows } = await this.pool.query(Q.changeVersion);
+    return Number(rows[0].version);
   }
 }

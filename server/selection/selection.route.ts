@@ -35,7 +35,11 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
       body: { type: 'object', title: 'brief', description: 'the brief; see server/selection/brief.ts for every field (checked there, each error naming the field)' },
       response: { status: 200, type: 'application/json' },
       async handler(req, res) {
-        res.json(await selection.select(req.body));
+        // `Cache-Control: no-cache` asks for an answer ranked afresh, not from cached candidates;
+        // `X-Selection-Source` says which it was (cache or sql).
+        const { response, source } = await selection.answer(req.body, { fresh: /\bno-cache\b/i.test(req.get('cache-control') ?? '') });
+        res.setHeader('X-Selection-Source', source);
+        res.json(response);
       },
     },
     {

@@ -1,14 +1,18 @@
 /**
- * Site selection: the brief's constraints select candidates (repository), every candidate is
- * scored against all the others (scoring.ts), and one page is returned with an explanation per
- * criterion and the page as GeoJSON for the map.
+ * Site selection: the brief's constraints select candidates, every candidate is scored against
+ * all the others, and one page is returned with an explanation per criterion and the page as
+ * GeoJSON for the map. The ranking runs in SQL (repository, `rankPage`) and only the page comes
+ * back; a brief whose constraints were just asked is ranked from cached candidates with
+ * scoring.ts, whose contract the SQL reproduces exactly.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import {
-  ATTRIBUTE_CRITERIA, CRITERIA, DISTANCE_PREFIX, LAYER_OF_KIND, distanceKind, parseBrief, type Brief,
+  ATTRIBUTE_CRITERIA, CRITERIA, DISTANCE_PREFIX, LAYER_OF_KIND, distanceKind, measuredKinds, parseBrief, type Brief,
 } from './brief.ts';
-import { scoreAll, sortRanked, type Rankable } from './scoring.ts';
-import type { CandidateRow, SelectionRepository } from './selection.repository.ts';
+import { round6, scoreAll, sortRanked } from './scoring.ts';
+import { CandidateCache, CANDIDATE_CACHE_DEFAULTS, type CandidateCacheOptions } from './selection.cache.ts';
+import { valuesOf } from './selection.query.ts';
+import type { CarrierDetails, SelectionRepository } from './selection.repository.ts';
 
 /** How one criterion bears on one result. */
 export interface CriterionExplanation {
@@ -51,13 +55,19 @@ export interface SelectionResponse {
   geojson: FeatureCollection;
 }
 
-type Candidate = Rankable & { row: CandidateRow };
+/** Options of a selection request. */
+export interface SelectOptions {
+  /** Do not use cached candidates (the request said `Cache-Control: no-cache`). */
+  fresh?: boolean;
+}
 
-function valuesOf(row: CandidateRow): Record<string, number | null> {
-  const v: Record<string, number | null> = {};
-  for (const [name, def] of Object.entries(ATTRIBUTE_CRITERIA)) v[name] = (row as unknown as Record<string, number | null>)[def.column] ?? null;
-  for (const [kind, d] of Object.entries(row.distances)) v[DISTANCE_PREFIX + kind] = d;
-  return v;
+/** One result before it is explained: the carrier, its criterion values and its scores. */
+interface PageEntry {
+  row: CarrierDetails;
+  values: Record<string, number | null>;
+  score: number;
+  /** Rounded score of each weighted criterion. */
+  scores: Record<string, number>;
 }
 
 /** Criteria the brief turned into hard constraints. */
@@ -76,63 +86,89 @@ function constrainedCriteria(brief: Brief): Set<string> {
   return s;
 }
 
-function unitOf(criterion: string, row: CandidateRow): string | null {
+function unitOf(criterion: string, row: CarrierDetails): string | null {
   if (distanceKind(criterion)) return 'm';
   const u = ATTRIBUTE_CRITERIA[criterion].unit;
   return u === null ? row.price_unit : u;
 }
 
-/** Runs briefs. */
+/**
+ * Runs briefs. A brief is ranked in SQL over all its candidates and only the page comes back; a
+ * brief whose constraints were asked a moment ago is ranked from the candidate cache instead.
+ */
 export class SelectionService {
-  constructor(private readonly repo: SelectionRepository) {}
+  private readonly cache: CandidateCache;
+
+  constructor(private readonly repo: SelectionRepository, cacheOptions: CandidateCacheOptions = CANDIDATE_CACHE_DEFAULTS) {
+    this.cache = new CandidateCache(repo, cacheOptions);
+  }
 
   /** Validate `body` as a brief and answer it. */
-  async select(body: unknown): Promise<SelectionResponse> {
-    const brief = parseBrief(body);
-    const rows = await this.repo.candidates(brief);
-    const candidates: Candidate[] = rows.map((row) => ({ id: row.id, values: valuesOf(row), priceUnit: row.price_unit, row }));
-    const ranked = sortRanked(scoreAll(candidates, brief.weights, brief.directions), brief.sort.key, brief.sort.descending);
-    const page = ranked.slice(brief.offset, brief.offset + brief.limit);
+  async select(body: unknown, options: SelectOptions = {}): Promise<SelectionResponse> {
+    return (await this.answer(body, options)).response;
+  }
 
+  /** `select`, telling also where the ranking came from: the candidate cache or SQL. */
+  async answer(body: unknown, options: SelectOptions = {}): Promise<{ response: SelectionResponse; source: 'cache' | 'sql' }> {
+    const brief = parseBrief(body);
+    const kinds = measuredKinds(brief);
+    if (options.fresh) this.cache.seen(brief);
+    const cached = options.fresh ? null : await this.cache.get(brief, kinds);
+    if (cached) {
+      // The same ranking as SQL's, from the cached values (scoring.ts is the contract).
+      const ranked = sortRanked(scoreAll(cached.candidates, brief.weights, brief.directions), brief.sort.key, brief.sort.descending);
+      const page = ranked.slice(brief.offset, brief.offset + brief.limit);
+      const details = await this.repo.details(page.map((r) => r.candidate.id));
+      const entries = page.flatMap((r) => {
+        const row = details.get(r.candidate.id);
+        return row ? [{ row, values: r.candidate.values, score: r.score, scores: r.scores }] : [];
+      });
+      return { response: this.respond(brief, kinds, ranked.length, entries), source: 'cache' };
+    }
+    const { matched, rows, criteria } = await this.repo.rankPage(brief);
+    const response = this.respond(brief, kinds, matched, rows.map((row) => ({
+      row, values: valuesOf(row.v, kinds), score: row.score,
+      scores: Object.fromEntries(criteria.map((c, j) => [c, round6(row.scores[j])])),
+    })));
+    return { response, source: 'sql' };
+  }
+
+  /** Explain each result of the page and draw the page as GeoJSON. */
+  private respond(brief: Brief, kinds: string[], matched: number, page: PageEntry[]): SelectionResponse {
     const constrained = constrainedCriteria(brief);
     const shown = CRITERIA.filter((c) => c in brief.weights || constrained.has(c));
-    const results: SelectionResult[] = page.map((r, i) => {
-      const row = r.candidate.row;
+    const results: SelectionResult[] = page.map(({ row, values, score, scores }, i) => ({
+      id: row.id,
+      layer: LAYER_OF_KIND[row.kind],
+      name: row.name,
+      score,
+      rank: brief.offset + i + 1,
+      criteria: shown.map((c) => ({
+        criterion: c,
+        value: values[c] ?? null,
+        unit: unitOf(c, row),
+        score: c in scores ? scores[c] : null,
+        weight: brief.weights[c] ?? 0,
+        ...(constrained.has(c) ? { pass: true } : {}),
+      })),
+      distances: Object.fromEntries(kinds.map((k) => [k, values[DISTANCE_PREFIX + k] ?? null])),
+      area_m2: row.area_m2,
+      price: row.price,
+      price_unit: row.price_unit,
+      status: row.status,
+      land_use: row.land_use,
+      county: row.county_adcode,
+      park_id: row.park_id,
+    }));
+    const features: Feature[] = page.map(({ row }, i) => {
+      const r = results[i];
       return {
-        id: row.id,
-        layer: LAYER_OF_KIND[row.kind],
-        name: row.name,
-        score: r.score,
-        rank: brief.offset + i + 1,
-        criteria: shown.map((c) => ({
-          criterion: c,
-          value: r.candidate.values[c] ?? null,
-          unit: unitOf(c, row),
-          score: c in r.scores ? r.scores[c] : null,
-          weight: brief.weights[c] ?? 0,
-          ...(constrained.has(c) ? { pass: true } : {}),
-        })),
-        distances: row.distances,
-        area_m2: row.area_m2,
-        price: row.price,
-        price_unit: row.price_unit,
-        status: row.status,
-        land_use: row.land_use,
-        county: row.county_adcode,
-        park_id: row.park_id,
+        type: 'Feature' as const, id: r.id, geometry: JSON.parse(row.geometry) as Geometry,
+        properties: { id: r.id, layer: r.layer, name: r.name, score: r.score, rank: r.rank, status: r.status },
       };
     });
-
-    const geometries = await this.repo.geometries(results.map((r) => r.id));
-    const features: Feature[] = results.flatMap((r) => {
-      const g = geometries.get(r.id);
-      return g ? [{
-        type: 'Feature' as const, id: r.id, geometry: JSON.parse(g) as Geometry,
-        properties: { id: r.id, layer: r.layer, name: r.name, score: r.score, rank: r.rank, status: r.status },
-      }] : [];
-    });
     return {
-      numberMatched: ranked.length,
+      numberMatched: matched,
       numberReturned: results.length,
       limit: brief.limit,
       offset: brief.offset,

@@ -18,39 +18,44 @@
 --  $21/$22 client's planned investment intensity / output per mu (标准地 thresholds must be ≤)
 --  $23 `within` GeoJSON (EPSG:4326) | NULL   $24/$25/$26 `near` lon, lat, radius m | NULL
 --  $27 amenity kinds to measure text[]       $28 maximum distance per kind float8[] (NULL = none)
+--
+-- Ranking (rankPage only; see scoring.ts for the contract these reproduce to the last bit):
+--  $29 int[]    per weighted criterion (in the order scoring.ts sums them: names sorted), the
+--               1-based position of its value in `v` (1..9 attributes as ATTRIBUTE_CRITERIA lists
+--               them, 2 = price, normalised per price unit; 10.. the measured kinds of $27)
+--  $30 text[]   its direction: 'higher', 'lower' or 'ideal'      $31 float8[] the ideal value (or NULL)
+--  $32 float8[] its weight (percent)
+--  $33 int      sort key: 0 = score, -1 = id, else a position in `v`    $34 boolean descending
+--  $35 int      limit                                                  $36 int offset
 
--- name: selectCandidates
--- Filter, then read the distances. Area and price carry a sargable bound (indexes of migration
--- 004) beside the exact, rounded comparison. `dist` holds the brief's kinds in the order of $27:
--- from the carrier's `carrier_nearest` row when it is current for every kind asked (the row
--- exists and no asked kind has a pending amenity change), otherwise measured live, kind by kind,
--- for the kinds that are not. Either way the same numbers (nearest_amenity, migration 007), so
--- the answer is the one the brute-force oracle in the tests computes. The stored slots are picked
--- with constant subscripts (amenity_kind_ordinal of a parameter folds at planning) into one array
--- cut to the number of kinds: no per-row subquery on the common path. `OFFSET 0` keeps the
--- planner from copying the `dist` expression into the maximum-distance tests below, which would
--- evaluate it (and any live probe) once per test. Maximum distances apply to the rounded values.
-SELECT s.id, s.kind, s.name, s.status, s.county_adcode, s.park_id, s.land_use, s.area_m2, s.price, s.price_unit,
-       s.power_kva, s.water_t_per_day, s.gas, s.floors, s.floor_load_kn_m2, s.clear_height_m, s.plot_ratio_min,
-       s.plot_ratio_max, s.investment_intensity_wan_per_mu, s.output_per_mu_wan, s.dist
+-- name: candidates
+-- Fragment (inlined into the queries below where they say so): every published carrier that meets
+-- the brief's constraints, with the distances the brief asked for. Area and price carry a
+-- sargable bound (indexes of migration 004) beside the exact, rounded comparison. `dist` holds the
+-- brief's kinds in the order of $27: from the carrier's `carrier_nearest` row when it is current
+-- for every kind asked (the row exists and no asked kind has a pending amenity change), otherwise
+-- measured live, kind by kind, for the kinds that are not. Either way the same numbers
+-- (nearest_amenity, migration 007), so the answer is the one the brute-force oracle in the tests
+-- computes. The stored slots are picked with constant subscripts (amenity_kind_ordinal of a
+-- parameter folds at planning) into one array cut to the number of kinds: no per-row subquery on
+-- the common path. `OFFSET 0` keeps the planner from copying the `dist` expression into the
+-- maximum-distance tests below, which would evaluate it (and any live probe) once per test.
+-- Maximum distances apply to the rounded values.
+SELECT s.id, s.price_unit,
+       -- The criterion values in slot order (ATTRIBUTE_CRITERIA, then the measured kinds): what
+       -- the ranking below and the candidate cache (selection.cache.ts) read. Nothing else about
+       -- a carrier is read here; what a result shows is fetched for the page only.
+       ARRAY[s.area_m2, s.price, s.power_kva, s.water_t_per_day, s.plot_ratio_max, s.floor_load_kn_m2,
+             s.clear_height_m, s.investment_intensity_wan_per_mu, s.output_per_mu_wan] || s.dist AS v
 FROM (
   SELECT c.id,
-         c.kind,
-         c.name,
-         c.status,
-         c.county_adcode,
-         c.park_id,
-         c.land_use,
          round(c.area_m2::numeric, 2)::float8 AS area_m2,
-         c.price,
+         c.price::float8 AS price,
          c.price_unit,
          c.power_kva,
          c.water_t_per_day,
-         c.gas,
-         c.floors,
          c.floor_load_kn_m2,
          c.clear_height_m,
-         c.plot_ratio_min,
          c.plot_ratio_max,
          c.investment_intensity_wan_per_mu,
          c.output_per_mu_wan,
@@ -81,7 +86,9 @@ FROM (
                       WHEN n.distance_m IS NOT NULL
                            AND NOT (ARRAY[k.kind] && (SELECT ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes)))
                       THEN n.distance_m[amenity_kind_ordinal(k.kind)]
-                      ELSE (SELECT l.distance_m FROM nearest_amenity(c.geom_m, k.kind) l)
+                      -- the geometry through the primary key: the common path reads no
+                      -- geometry, so an index holding the filtered columns could answer it
+                      ELSE (SELECT l.distance_m FROM carriers x, nearest_amenity(x.geom_m, k.kind) l WHERE x.id = c.id)
                     END
              FROM unnest($27::text[]) WITH ORDINALITY AS k(kind, i)
              ORDER BY k.i)
@@ -131,10 +138,104 @@ WHERE true
   AND (($28::float8[])[13] IS NULL OR s.dist[13] <= ($28::float8[])[13])
   AND (($28::float8[])[14] IS NULL OR s.dist[14] <= ($28::float8[])[14])
   AND (($28::float8[])[15] IS NULL OR s.dist[15] <= ($28::float8[])[15])
-  AND (($28::float8[])[16] IS NULL OR s.dist[16] <= ($28::float8[])[16]);
+  AND (($28::float8[])[16] IS NULL OR s.dist[16] <= ($28::float8[])[16])
 
--- name: pageGeometries
--- $1 carrier ids of the returned page.
-SELECT c.id, ST_AsGeoJSON(c.geom, 7) AS geometry
+-- name: rankPage
+-- One page of the ranked candidates, ranked here over ALL of them (never just the page), plus
+-- their number: nothing but the page crosses the wire, so the time no longer grows with the
+-- matches' transfer and parsing. The repository inlines `candidates` and repeats the rankSlot*
+-- fragments below once per weighted criterion (slot j = 1..$29's length; the text holds slot
+-- numbers only, every value is a parameter). The arithmetic is scoring.ts's, operation
+-- for operation in float8, so scores and ties come out identical:
+--   goodness g = v ('higher'), −v ('lower'), −|v − ideal| ('ideal'); NULL when v is missing or
+--   not finite;
+--   bounds: min/max of g over every candidate (window `wa`), for price over the candidates of the
+--   same price unit (window `wu`);
+--   score s = 0 when g is NULL, 100 when max = min, else 100 × (g − min) / (max − min);
+--   total = ((0 + w1 × s1 / 100) + w2 × s2 / 100) + …, summed in slot order;
+--   the total rounded to 6 decimals half up (JavaScript's Math.round): floor, or ceil when the
+--   fraction is ≥ 0.5, both exact in float8; the slot scores s1.. go out unrounded and are
+--   rounded by scoring.ts's round6.
+-- Order: score, id or a criterion's value (NULLs last), ties by id; count(*) OVER () is taken
+-- before LIMIT, so `matched` is the number of candidates.
+WITH ranking AS (
+  -- Declares the ranking parameters' types even when no criterion is weighted (the slot
+  -- fragments are then absent); never read.
+  SELECT $29::int[] AS slot, $30::text[] AS direction, $31::float8[] AS ideal, $32::float8[] AS weight
+), cand AS MATERIALIZED (
+{{candidates}}
+), g AS (
+  SELECT c.id, c.v, CASE WHEN 2 = ANY ($29::int[]) THEN c.price_unit END AS unit_group{{goodness}}
+  FROM cand c
+), b AS (
+  SELECT g.*, count(*) OVER wa AS matched{{bounds}}
+  FROM g
+  WINDOW wa AS (), wu AS (PARTITION BY g.unit_group)
+), t AS (
+  SELECT b.id, b.v, b.matched, (0::float8{{terms}}) * 1e6::float8 AS total_e6{{scores}}
+  FROM b
+), r AS (
+  SELECT t.*, (CASE WHEN t.total_e6 - floor(t.total_e6) >= 0.5 THEN ceil(t.total_e6) ELSE floor(t.total_e6) END) / 1e6::float8 AS score
+  FROM t
+), page AS (
+  SELECT r.*, row_number() OVER () AS pos
+  FROM (
+    SELECT r.* FROM r
+    ORDER BY CASE WHEN $34::boolean THEN CASE $33::int WHEN 0 THEN r.score WHEN -1 THEN r.id::float8 ELSE r.v[$33::int] END END DESC NULLS LAST,
+             CASE WHEN NOT $34::boolean THEN CASE $33::int WHEN 0 THEN r.score WHEN -1 THEN r.id::float8 ELSE r.v[$33::int] END END ASC NULLS LAST,
+             r.id
+    LIMIT $35::int OFFSET $36::int
+  ) r
+)
+SELECT p.id, c.kind, c.name, c.status, c.county_adcode, c.park_id, c.land_use, round(c.area_m2::numeric, 2)::float8 AS area_m2,
+       c.price, c.price_unit, ST_AsGeoJSON(c.geom, 7) AS geometry, p.v, p.score, p.matched{{page}}
+FROM page p
+JOIN carriers c ON c.id = p.id
+ORDER BY p.pos;
+
+-- name: rankSlotGoodness
+, CASE WHEN c.v[($29::int[])[{{j}}]] > '-Infinity'::float8 AND c.v[($29::int[])[{{j}}]] < 'Infinity'::float8 THEN
+         CASE ($30::text[])[{{j}}] WHEN 'higher' THEN c.v[($29::int[])[{{j}}]] WHEN 'lower' THEN -c.v[($29::int[])[{{j}}]]
+              ELSE -abs(c.v[($29::int[])[{{j}}]] - ($31::float8[])[{{j}}]) END END AS g{{j}}
+
+-- name: rankSlotBounds
+, CASE WHEN ($29::int[])[{{j}}] = 2 THEN min(g.g{{j}}) OVER wu ELSE min(g.g{{j}}) OVER wa END AS lo{{j}},
+         CASE WHEN ($29::int[])[{{j}}] = 2 THEN max(g.g{{j}}) OVER wu ELSE max(g.g{{j}}) OVER wa END AS hi{{j}}
+
+-- name: rankSlotScore
+, CASE WHEN b.g{{j}} IS NULL THEN 0::float8 WHEN b.hi{{j}} = b.lo{{j}} THEN 100::float8
+              ELSE 100::float8 * (b.g{{j}} - b.lo{{j}}) / (b.hi{{j}} - b.lo{{j}}) END AS s{{j}}
+
+-- name: rankSlotTerm
+ + ($32::float8[])[{{j}}] * CASE WHEN b.g{{j}} IS NULL THEN 0::float8 WHEN b.hi{{j}} = b.lo{{j}} THEN 100::float8
+              ELSE 100::float8 * (b.g{{j}} - b.lo{{j}}) / (b.hi{{j}} - b.lo{{j}}) END / 100::float8
+
+-- name: rankSlotPage
+, p.s{{j}}
+
+-- name: candidateCount
+-- The number of candidates (when the page asked for lies past the last one).
+SELECT count(*) AS matched FROM (
+{{candidates}}
+) c;
+
+-- name: candidateValues
+-- For the candidate cache (selection.cache.ts): every candidate's id, price unit and criterion
+-- values `v`, nothing else.
+SELECT c.id, c.price_unit, c.v FROM (
+{{candidates}}
+) c;
+
+-- name: pageDetails
+-- $1 carrier ids of a page ranked from the cache (which holds their criterion values): what a
+-- result shows besides, and its geometry.
+SELECT c.id, c.kind, c.name, c.status, c.county_adcode, c.park_id, c.land_use, round(c.area_m2::numeric, 2)::float8 AS area_m2,
+       c.price, c.price_unit, ST_AsGeoJSON(c.geom, 7) AS geometry
 FROM carriers c
 WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
+
+-- name: changeVersion
+-- The newest change-log entry (migration 002): every insert, update and delete of a carrier or an
+-- amenity writes one in its own transaction, so a cached candidate set tagged with an older
+-- version may be stale.
+SELECT coalesce(max(id), 0) AS version FROM feature_changes;

@@ -84,6 +84,12 @@ export class BriefFormComponent {
     this.updateSum();
   }
 
+  /** Whether the brief can be sent as it stands: every field valid and the weights summing to 100 (or none). */
+  ready(): boolean {
+    const total = Object.values(this.weights()).reduce((s, v) => s + v, 0);
+    return this.el.checkValidity() && (total === 0 || Math.abs(total - 100) <= 0.01);
+  }
+
   /** The brief as the API takes it. */
   brief(): Record<string, unknown> {
     const layers = [...this.el.querySelectorAll<HTMLInputElement>('input[name=layer]:checked')].map((i) => i.value);

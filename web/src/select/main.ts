@@ -11,7 +11,7 @@ import type { Polygon } from 'geojson';
 import { fetchLayers, fetchMe, login, logout } from '../shared/api.service.ts';
 import type { LayerInfo, SessionUser } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
-import { HttpError, isAbortError } from '../shared/http.client.ts';
+import { HttpError, LatestRequest, isAbortError } from '../shared/http.client.ts';
 import { getLang, roleLabel, setLang, t } from '../shared/i18n.service.ts';
 import { BriefFormComponent, type KindLabels } from './brief-form.component.ts';
 import { DrawAreaTool } from './draw-area.tool.ts';
@@ -22,6 +22,8 @@ import { fetchShared, revokeShare, saveShortlist, selectSites, shareShortlist, t
 import { st } from './select.i18n.ts';
 
 const app = document.getElementById('app')!;
+/** Pause in typing after which an edited brief runs by itself. */
+const RERUN_DELAY_MS = 350;
 document.documentElement.lang = getLang() === 'zh' ? 'zh-CN' : 'en';
 let resolveReady: () => void;
 /** For tests: `ready` resolves once the page has rendered its first content; `map` once there is one. */
@@ -117,13 +119,22 @@ async function officerView(): Promise<void> {
   const mapEl = h('div', { class: 'map select-map', id: 'select-map' });
   let area: Polygon | null = null;
   let lastBrief: Record<string, unknown> = {};
-  let running: AbortController | null = null;
+  /** The brief of the answer on screen (an unchanged brief is not asked again). */
+  let shownBrief = '';
+  const selection = new LatestRequest();
+  let pending: ReturnType<typeof setTimeout> | undefined;
 
   const results = new ResultsComponent(kinds, { focus: (r) => focus(r.id, true), picked: () => renderShortlist() });
   const drawBtn = h('button', { type: 'button', class: 'ghost-button', id: 'draw-area' }, '✎ ', st('drawArea'));
   const clearBtn = h('button', { type: 'button', class: 'text-button', id: 'clear-area', hidden: true }, st('clearArea'));
   const areaNote = h('p', { class: 'hint' });
-  const form = new BriefFormComponent(kinds, () => void run(), h('section', { class: 'brief-section draw' }, h('div', { class: 'row' }, drawBtn, clearBtn), areaNote));
+  const form = new BriefFormComponent(kinds, () => void run(true), h('section', { class: 'brief-section draw' }, h('div', { class: 'row' }, drawBtn, clearBtn), areaNote));
+  // Officers adjust a brief live: every edit re-runs it once typing pauses (RERUN_DELAY_MS), and a
+  // newer run aborts the request of an older one, so no stale query queues up or overwrites.
+  form.el.addEventListener('input', () => {
+    clearTimeout(pending);
+    if (form.ready()) pending = setTimeout(() => void run(), RERUN_DELAY_MS);
+  });
 
   const client = h('input', { type: 'text', name: 'clientName', id: 'client-name', placeholder: st('clientName'), maxlength: '200' });
   const pickedList = h('ol', { class: 'picked-list' });
@@ -184,24 +195,32 @@ async function officerView(): Promise<void> {
     results.highlight(id);
   }
 
-  async function run() {
-    running?.abort();
-    running = new AbortController();
-    lastBrief = { ...form.brief(), ...(area ? { within: area } : {}) };
+  /** Run the brief; `force` (the search button) runs it even when it is the one on screen. */
+  async function run(force = false) {
+    clearTimeout(pending);
+    const brief = { ...form.brief(), ...(area ? { within: area } : {}) };
+    const key = JSON.stringify(brief);
+    if (!force && key === shownBrief) return;
+    lastBrief = brief;
+    const signal = selection.next();
     form.submitButton.disabled = true;
     form.submitButton.textContent = st('searching');
     try {
-      const res = await selectSites(lastBrief, running.signal);
+      const res = await selectSites(brief, signal);
+      if (!selection.isLatest(signal)) return;
+      shownBrief = key;
       results.show(res);
       view.setSites(res.geojson.features.map((f) => ({
         id: Number(f.id), rank: Number(f.properties?.rank), name: String(f.properties?.name), geometry: f.geometry,
       })));
       status.textContent = '';
     } catch (err) {
-      if (!isAbortError(err)) status.textContent = `${st('error')}${(err as Error).message}`;
+      if (!isAbortError(err) && selection.isLatest(signal)) status.textContent = `${st('error')}${(err as Error).message}`;
     } finally {
-      form.submitButton.disabled = false;
-      form.submitButton.textContent = st('search');
+      if (selection.isLatest(signal)) {
+        form.submitButton.disabled = false;
+        form.submitButton.textContent = st('search');
+      }
     }
   }
 
@@ -246,7 +265,7 @@ async function officerView(): Promise<void> {
     }
   });
 
-  await run();
+  await run(true);
   resolveReady();
 }
 

@@ -66,3 +66,23 @@ export async function requestJson<T>(url: string, { signal, method = 'GET', body
   }
   return json as T;
 }
+
+/**
+ * Requests for one purpose where only the newest answer matters (a form re-run while the user
+ * types): `next()` aborts the request still running and returns the signal of the new one.
+ */
+export class LatestRequest {
+  private current: AbortController | null = null;
+
+  /** Abort the previous request, if still running, and return a signal for the next one. */
+  next(): AbortSignal {
+    this.current?.abort();
+    this.current = new AbortController();
+    return this.current.signal;
+  }
+
+  /** Whether `signal` is the newest request's (an older one's answer must be dropped). */
+  isLatest(signal: AbortSignal): boolean {
+    return this.current?.signal === signal;
+  }
+}
