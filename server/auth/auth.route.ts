@@ -4,6 +4,7 @@ import { AppError } from '../../core/errors.ts';
 import { PUBLIC_VIEWER, type Viewer } from './roles.ts';
 import type { AuthService } from './auth.service.ts';
 import type { RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'dz_session';
@@ -89,6 +90,7 @@ export function authRoutes(auth: AuthService, opts: { sessionHours: number; cook
     {
       method: 'get', path: '/api/auth/me', access: 'public', tag: 'auth',
       summary: 'The signed-in user, or null',
+      query: s.object({}),
       response: { status: 200, type: 'application/json', schema: { type: 'object', properties: { user: { oneOf: [userSchema, { type: 'null' }] } } } },
       handler(_req, res, viewer) {
         const u = viewer.user;

@@ -152,7 +152,8 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string, s
       'x-access': r.access,
       security: r.access === 'public' ? [{}, { session: [] }] : [{ session: [] }],
       ...(pathParams.length + queryParams.length ? { parameters: [...pathParams, ...queryParams] } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
+      // A body is required when its schema requires a field; otherwise it may be left out (it counts as {}).
+      ...(r.body ? { requestBody: { required: Array.isArray(r.body.required) && r.body.required.length > 0, content: { 'application/json': { schema: r.body } } } } : {}),
       ...(r.multipart ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', description: 'one or more files' } } } } } : {}),
       responses: {
         [ok.status]: ok.status === 204 ? { description: 'No content' } : { description: 'OK', content: { [ok.type]: { schema: ok.schema ?? {} } } },

@@ -1,7 +1,15 @@
 /** /api/panoramas: positions and headings, one panorama with its hotspots, and the viewer image. */
 import type { Response } from 'express';
-import type { RouteSpec } from '../http/route.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { HOTSPOT_RADIUS_M, PANORAMA_LIMIT, parseId, type PanoramasService, type PhotoFile } from './panoramas.service.ts';
+
+/** Query of `GET /api/panoramas`. */
+const LIST_QUERY = s.object({
+  bbox: s.string({ description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)' }),
+  parkId: s.integer({ minimum: 1, description: 'only the panoramas of this park' }),
+  limit: s.integer({ minimum: 1, maximum: PANORAMA_LIMIT.max, default: PANORAMA_LIMIT.default, description: `at most this many, 1..${PANORAMA_LIMIT.max}` }),
+});
 
 /** Cache lifetime of published images: their URL names the photo, whose bytes never change (content-addressed). */
 const IMAGE_MAX_AGE_S = 7 * 24 * 3600;
@@ -26,19 +34,15 @@ export function sendImage(reqEtag: string | undefined, res: Response, file: Phot
 /** Panorama routes. Visibility (published only for the public) is applied in the repository. */
 export function panoramaRoutes(panoramas: PanoramasService): RouteSpec[] {
   return [
-    {
+    route({
       method: 'get', path: '/api/panoramas', access: 'public', tag: 'panoramas',
       summary: 'Panoramas with position [lon, lat] and heading of the image centre (published only for the public)',
-      query: [
-        { name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)', schema: { type: 'string' } },
-        { name: 'parkId', description: 'only the panoramas of this park', schema: { type: 'integer' } },
-        { name: 'limit', description: `at most this many, 1..${PANORAMA_LIMIT.max}`, schema: { type: 'integer', default: PANORAMA_LIMIT.default } },
-      ],
+      query: LIST_QUERY,
       response: { status: 200, type: 'application/json' },
-      async handler(req, res, viewer) {
-        res.json(await panoramas.list(viewer, req.query as Record<string, unknown>));
+      async handler(_req, res, viewer, { query }) {
+        res.json(await panoramas.list(viewer, query));
       },
-    },
+    }),
     {
       method: 'get', path: '/api/panoramas/:id', access: 'public', tag: 'panoramas',
       summary: `One panorama with hotspots: panoramas within ${HOTSPOT_RADIUS_M.panorama} m and carriers within ${HOTSPOT_RADIUS_M.carrier} m, each with compass bearing and distance`,

@@ -14,7 +14,7 @@ import type { ReadStream } from 'node:fs';
 import type { AssetStore } from '../../assets/storage.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
-import { parseBBox, parseIntParam } from '../features/features.service.ts';
+import { parseBBox } from '../features/features.service.ts';
 import type { CarrierInViewRow, PanoramaRow, PanoramasRepository } from './panoramas.repository.ts';
 
 /** Search radii of the hotspots, metres. */
@@ -82,12 +82,10 @@ export class PanoramasService {
     private readonly store: AssetStore,
   ) {}
 
-  /** Panoramas in `bbox` (and/or of park `parkId`) the viewer may see. */
-  async list(viewer: Viewer, query: Record<string, unknown>): Promise<{ panoramas: Panorama[]; numberReturned: number }> {
+  /** Panoramas in `bbox` (and/or of park `parkId`) the viewer may see; `query` is validated at the route. */
+  async list(viewer: Viewer, query: { bbox?: string; parkId?: number; limit: number }): Promise<{ panoramas: Panorama[]; numberReturned: number }> {
     const bbox = parseBBox(query.bbox);
-    const parkId = query.parkId === undefined || query.parkId === '' ? null : parseId('park', String(query.parkId));
-    const limit = parseIntParam('limit', query.limit, PANORAMA_LIMIT.default, 1, PANORAMA_LIMIT.max);
-    const rows = await this.repo.list(seesUnpublished(viewer), bbox, parkId, limit);
+    const rows = await this.repo.list(seesUnpublished(viewer), bbox, query.parkId ?? null, query.limit);
     return { panoramas: rows.map(toPanorama), numberReturned: rows.length };
   }
 

@@ -3,6 +3,7 @@
  * (`POST /api/tours/{id}/review`). Visibility is applied in the repository.
  */
 import type { RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { sendImage } from '../panoramas/panoramas.route.ts';
 import type { PanoramasService } from '../panoramas/panoramas.service.ts';
@@ -33,10 +34,10 @@ export function tourRoutes(tours: ToursService, panoramas: PanoramasService): Ro
     {
       method: 'get', path: '/api/tours', access: 'public', tag: 'tours',
       summary: 'Tours the caller may see (the public: published ones), newest first',
-      query: [{ name: 'parkId', description: 'only the tours of this park', schema: { type: 'integer' } }],
+      query: s.object({ parkId: s.integer({ minimum: 1, description: 'only the tours of this park' }) }),
       response: { status: 200, type: JSON_TYPE },
-      async handler(req, res, viewer) {
-        res.json(await tours.list(viewer, req.query as Record<string, unknown>));
+      async handler(_req, res, viewer, { query }) {
+        res.json(await tours.list(viewer, query));
       },
     },
     {
@@ -60,10 +61,10 @@ export function tourRoutes(tours: ToursService, panoramas: PanoramasService): Ro
     {
       method: 'get', path: '/api/tours/media', access: ['staff'], tag: 'tours',
       summary: 'Staff: photos and panoramas positioned in bbox (drafts included), to attach to a stop',
-      query: [{ name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)', schema: { type: 'string' } }],
+      query: s.object({ bbox: s.string({ description: 'minLon,minLat,maxLon,maxLat (EPSG:4326)' }) }, { required: ['bbox'] }),
       response: { status: 200, type: JSON_TYPE },
-      async handler(req, res) {
-        res.json(await tours.mediaInView(req.query as Record<string, unknown>));
+      async handler(_req, res, _viewer, { query }) {
+        res.json(await tours.mediaInView(query));
       },
     },
     {
