@@ -21,7 +21,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
       input: {
-        map: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        // The portal (landing `/`, park cards, the officers' enquiry inbox) never loads maplibre to paint.
+        portal: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        park: fileURLToPath(new URL('./web/park.html', import.meta.url)),
+        enquiries: fileURLToPath(new URL('./web/enquiries.html', import.meta.url)),
+        map: fileURLToPath(new URL('./web/map.html', import.meta.url)),
         upload: fileURLToPath(new URL('./web/upload.html', import.meta.url)),
         select: fileURLToPath(new URL('./web/select.html', import.meta.url)),
         tour: fileURLToPath(new URL('./web/tour.html', import.meta.url)),
@@ -29,6 +33,9 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
+            // Vite's tiny dynamic-import helper in a chunk of its own: otherwise it lands in a big shared
+            // chunk (deck.gl) that pages with one lazy import (the park card's map) would then preload.
+            { name: 'preload-helper', test: /preload-helper/, priority: 20 },
             { name: 'maplibre', test: /node_modules[\\/]maplibre-gl/ },
             // The deck.gl core the 2D page needs. Deliberately not all of deck.gl: 3D buildings
             // (@deck.gl/geo-layers, @deck.gl/extensions, @loaders.gl/mvt|gis, @math.gl/culling|polygon,

@@ -53,6 +53,10 @@ import { tourRoutes } from './tours/tours.route.ts';
 import { EnquiriesRepository } from './enquiries/enquiries.repository.ts';
 import { EnquiriesService } from './enquiries/enquiries.service.ts';
 import { enquiryRoutes } from './enquiries/enquiries.route.ts';
+import { PortalRepository } from './portal/portal.repository.ts';
+import { PortalService } from './portal/portal.service.ts';
+import { portalRoutes } from './portal/portal.route.ts';
+import { PageTemplates } from './portal/page-template.ts';
 import { EditsRepository } from './edits/edits.repository.ts';
 import { EditsService } from './edits/edits.service.ts';
 import { editRoutes } from './edits/edits.route.ts';
@@ -107,6 +111,7 @@ export function createApp(db: Database, config: Config): App {
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
+    ...portalRoutes(new PortalService(new PortalRepository(db.pool)), new PageTemplates(config.webDist)),
     // Publishing purges changed tiles at once instead of at the next change-log poll.
     ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
   );
@@ -134,7 +139,8 @@ export function createApp(db: Database, config: Config): App {
     throw new AppError('not_found', `no API route ${req.method} ${req.originalUrl}`);
   });
 
-  const index = path.join(config.webDist, 'index.html');
+  // `/` is the portal (a route above); other unknown paths get the map page.
+  const index = path.join(config.webDist, 'map.html');
   app.use(express.static(config.webDist, { index: 'index.html', maxAge: '1h' }));
   app.get('/{*path}', (_req, res) => {
     if (fs.existsSync(index)) res.sendFile(index);

@@ -25,7 +25,7 @@ describe.runIf(enabled)('web map in Chromium', () => {
       const u = new URL(r.url());
       if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !u.protocol.startsWith('data') && !u.protocol.startsWith('blob')) external.push(r.url());
     });
-    await page.goto(baseUrl() + '/', { waitUntil: 'load' });
+    await page.goto(baseUrl() + '/map.html', { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).__app?.ready, null, { timeout: 60_000 });
     await page.evaluate(() => (window as any).__app.ready);
   }, 120_000);

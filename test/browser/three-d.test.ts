@@ -79,7 +79,7 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
   });
 
   async function openAt(lon: number, lat: number, zoom: number) {
-    await page.goto(baseUrl() + '/', { waitUntil: 'load' });
+    await page.goto(baseUrl() + '/map.html', { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).__app?.ready, null, { timeout: 60_000 });
     await page.evaluate(() => (window as any).__app.ready);
     await page.evaluate(([x, y, z]) => (window as any).__app.map.jumpTo({ center: [x, y], zoom: z }), [lon, lat, zoom]);

@@ -173,7 +173,7 @@ describe.runIf(enabled)('tours and panoramas in Chromium', () => {
     const scripts: string[] = [];
     const p = await context.newPage();
     p.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(r.url()); });
-    await p.goto(baseUrl() + '/', { waitUntil: 'load' });
+    await p.goto(baseUrl() + '/map.html', { waitUntil: 'load' });
     await p.waitForFunction(() => (window as any).__app?.ready, null, { timeout: 60_000 });
     await p.evaluate(() => (window as any).__app.ready);
     expect(scripts.some((u) => /panorama-overlay|three/.test(u))).toBe(false);

@@ -97,6 +97,8 @@ export class MapView {
       countyName: (adcode) => this.countyName(adcode),
       parkName: (id) => this.parkName(id),
       onParkClick: (id) => void this.selectFeature('parks', id, true),
+      // Investors (not signed in) get the investor card instead of the attribute table.
+      isPublic: () => this.user === null,
       // The 360° viewer (three.js) is imported only when a panorama is opened.
       onOpenPanorama: (id) => void import('../panorama/panorama-overlay.ts').then(({ openPanorama }) =>
         openPanorama(mapEl.parentElement!, id, { map: this.map, onCarrier: (c) => void this.selectFeature(c.layer, c.id, false) })),

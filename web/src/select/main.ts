@@ -46,7 +46,7 @@ function topBar(user: SessionUser | null, onSignOut?: () => void): HTMLElement {
     h('a', { class: 'brand', href: '/' }, h('span', { class: 'brand-mark' }, '达'),
       h('h1', {}, st('title'), h('small', { class: 'brand-sub' }, st('subtitle')))),
     h('div', { class: 'controls' },
-      h('a', { class: 'text-button nav-link', href: '/' }, st('mapLink')),
+      h('a', { class: 'text-button nav-link', href: '/map.html' }, st('mapLink')),
       langButton(),
       user ? h('span', { class: 'user' }, h('span', { class: 'user-name' }, user.username), h('span', { class: 'user-role' }, roleLabel(user.role)),
         h('button', { type: 'button', class: 'text-button', id: 'sign-out', onclick: onSignOut }, t('signOut'))) : null));

@@ -414,7 +414,7 @@ export class TourView {
         h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '达'),
         h('h1', {}, t('tourPageTitle'))),
       h('nav', { class: 'tour-nav' },
-        h('a', { class: 'text-button', href: '/' }, `← ${t('tourBackToMap')}`),
+        h('a', { class: 'text-button', href: '/map.html' }, `← ${t('tourBackToMap')}`),
         h('a', { class: 'text-button', href: '/tour.html' }, t('tourAllTours'))),
       h('div', { class: 'controls' },
         editButton,

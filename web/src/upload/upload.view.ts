@@ -213,11 +213,11 @@ export class UploadView {
     const u = this.user;
     this.topBar.replaceChildren(
       h('div', { class: 'brand' },
-        h('a', { class: 'brand-mark', href: '/', title: t('uploadBackToMap'), 'aria-label': t('uploadBackToMap') }, '达'),
+        h('a', { class: 'brand-mark', href: '/map.html', title: t('uploadBackToMap'), 'aria-label': t('uploadBackToMap') }, '达'),
         h('h1', { title: t('uploadTitle') },
           h('span', { class: 'brand-long' }, t('appTitleShort'), h('span', { class: 'brand-sep' }, ' · '), t('uploadTitle')),
           h('span', { class: 'brand-short' }, t('uploadTitleShort')))),
-      h('nav', { class: 'filters' }, h('a', { class: 'text-button nav-link', href: '/' }, '← ', t('uploadBackToMap'))),
+      h('nav', { class: 'filters' }, h('a', { class: 'text-button nav-link', href: '/map.html' }, '← ', t('uploadBackToMap'))),
       h('div', { class: 'controls' },
         h('button', {
           id: 'lang-toggle', class: 'toggle-button', type: 'button', title: t('langToggleTitle'), lang: en ? 'zh-CN' : 'en',
