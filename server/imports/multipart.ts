@@ -20,6 +20,11 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
   if (!type.startsWith('multipart/form-data')) {
     throw new AppError('unsupported_media_type', `expected multipart/form-data with field "file", got "${type || 'no content type'}"`);
   }
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    throw new AppError('unsupported_media_type', `Content-Encoding ${JSON.stringify(req.headers['content-encoding'])} is not accepted for uploads; send the multipart body uncompressed`);
+  }
+  if (!/;\s*boundary=/i.test(type)) throw new AppError('bad_request', `malformed multipart body: Content-Type "${type}" has no boundary`);
   return new Promise((resolve, reject) => {
     const files: InputFile[] = [];
     const fields: Record<string, string> = {};
@@ -34,9 +39,17 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
     };
     const bb = busboy({ headers: req.headers, limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 50, fieldSize: 64 * 1024 }, defParamCharset: 'utf8' });
     bb.on('file', (field, stream, info) => {
+      // A body that ends inside a file part errors the file stream too: unhandled, that would
+      // take the process down.
+      stream.on('error', (err: Error) => fail(new AppError('bad_request', `malformed multipart body: ${err.message} (in file "${info.filename}")`)));
       if (field !== 'file') {
         stream.resume();
         return fail(new AppError('bad_request', `unexpected file field "${field}"; upload files in field "file"`));
+      }
+      // The name is shown and stored as text: no NUL or other control characters, no huge names.
+      if (/[\u0000-\u001f\u007f]/.test(info.filename ?? '') || (info.filename ?? '').length > 255) {
+        stream.resume();
+        return fail(new AppError('bad_request', `file name ${JSON.stringify((info.filename ?? '').slice(0, 80))} has control characters or is longer than 255 characters`));
       }
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => {
@@ -50,6 +63,7 @@ export async function readMultipart(req: Request, limits: UploadLimits): Promise
       });
     });
     bb.on('field', (name, value) => {
+      if (value.includes('\0')) return fail(new AppError('bad_request', `field "${name}" has a NUL character, got ${JSON.stringify(value.slice(0, 80))}`));
       fields[name] = value;
     });
     bb.on('filesLimit', () => fail(new AppError('payload_too_large', `more than ${limits.maxFiles} files in one upload`)));

@@ -306,6 +306,10 @@ class Parser {
   private like(left: Operand & { kind: 'prop' }, negated: boolean): Cql2Expr {
     if (!TEXTUAL.includes(left.prop.type)) throw new Cql2Error(this.text, left.pos, `applies LIKE to ${left.prop.type} property "${left.prop.name}"`);
     const p = this.expect('string', 'a quoted pattern after LIKE');
+    // `\` escapes the next character; one at the end escapes nothing (PostgreSQL would fail).
+    if (/(^|[^\\])(\\\\)*\\$/.test(p.text)) {
+      throw new Cql2Error(this.text, p.pos, `has a LIKE pattern ${JSON.stringify(p.text)} ending in a lone escape character "\\"; write "\\\\" for a backslash`);
+    }
     return { op: 'like', prop: left.prop, pattern: p.text, negated };
   }
 
@@ -337,6 +341,9 @@ function isDate(s: string): boolean {
 export function parseCql2(text: string, layer: LayerDefinition): Cql2Expr {
   if (text.length > CQL2_MAX_LENGTH) throw new BadParameterError('filter', `${text.slice(0, 40)}…`, `is longer than ${CQL2_MAX_LENGTH} characters`);
   if (!text.trim()) throw new Cql2Error(text, 1, 'is empty');
+  // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+  const nul = text.indexOf('\0');
+  if (nul >= 0) throw new Cql2Error(text, nul + 1, 'has a NUL character (\\u0000)');
   return new Parser(text, layer, queryables(layer)).parse();
 }
 
@@ -347,6 +354,7 @@ export function parseCql2(text: string, layer: LayerDefinition): Cql2Expr {
  */
 export function propertyEquals(prop: Queryable, raw: string): Cql2Expr {
   const bad = (why: string) => new BadParameterError(prop.name, raw, why);
+  if (raw.includes('\0')) throw bad('has a NUL character (\\u0000)');
   let value: Cql2Literal;
   if (NUMERIC.includes(prop.type)) {
     const n = raw.trim() === '' ? NaN : Number(raw);

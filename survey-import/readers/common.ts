@@ -108,7 +108,8 @@ export interface DecodedText {
 }
 
 /**
- * Decodes bytes with `label` when given; otherwise UTF-8 (BOM stripped), falling back to GBK
+ * Decodes bytes with `label` when given; otherwise UTF-16 when a UTF-16 BOM says so, else UTF-8
+ * (BOM stripped), falling back to GBK
  * when UTF-8 yields U+FFFD replacement characters and GBK does not (common for Chinese files).
  */
 export function decodeText(bytes: Uint8Array, label?: string | null): DecodedText {
@@ -116,6 +117,9 @@ export function decodeText(bytes: Uint8Array, label?: string | null): DecodedTex
     const encoding = new TextDecoder(label).encoding;
     return { text: new TextDecoder(encoding).decode(bytes), encoding, guessed: false };
   }
+  // A UTF-16 byte-order mark (Excel's "Unicode text" export) says what the file is.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes), encoding: 'utf-16le', guessed: false };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes), encoding: 'utf-16be', guessed: false };
   const utf8 = new TextDecoder('utf-8').decode(bytes);
   if (!utf8.includes('\uFFFD')) return { text: utf8, encoding: 'utf-8', guessed: false };
   const gbk = new TextDecoder('gbk').decode(bytes);

@@ -23,6 +23,7 @@ import type { Position } from 'geojson';
 import type { InputFile, ItemIssue, ReadItem, ReadOptions, ReadResult } from '../types.ts';
 import { ReadError } from '../types.ts';
 import { checkLonLat, issue } from './common.ts';
+import { FEATURE_LIMITS } from './limits.ts';
 import { child, childText, children, decodeXml, descendants, localName, parseXml, type Element } from './xml.ts';
 
 /** One parsed point before it becomes part of a geometry. */
@@ -213,11 +214,32 @@ function readTcxDoc(ctx: Ctx, root: Element): void {
 }
 
 /**
+ * Refuses a track or route with more points than a feature may have (readers/limits.ts) before
+ * the XML is parsed: a million-point GPX would take a minute and gigabytes as a DOM.
+ */
+function checkPointCounts(file: string, text: string): void {
+  const max = FEATURE_LIMITS.maxVertices;
+  let feature = 'the file';
+  let n = 0;
+  const counters = { trk: 0, rte: 0, unit: 0 };
+  for (const m of text.matchAll(/<(?:[\w-]+:)?(trk|rte|Activity|Course|trkpt|rtept|Trackpoint)[\s>/]/g)) {
+    const tag = m[1];
+    if (tag === 'trk') feature = `track ${++counters.trk}`;
+    else if (tag === 'rte') feature = `route ${++counters.rte}`;
+    else if (tag === 'Activity' || tag === 'Course') feature = `${tag.toLowerCase()} ${++counters.unit}`;
+    else if (++n > max) throw new ReadError(file, `${feature}: field "geometry" has more than ${max.toLocaleString('en')} vertices, the limit per feature`);
+    if (tag === 'trk' || tag === 'rte' || tag === 'Activity' || tag === 'Course') n = 0;
+  }
+}
+
+/**
  * Reads one .gpx or .tcx file (detected by root element, not extension). Throws ReadError when
  * the XML is broken or the root is neither `<gpx>` nor `<TrainingCenterDatabase>`.
  */
 export function readGpx(file: InputFile, _opts: ReadOptions = {}): ReadResult {
-  const { root, parserWarnings } = parseXml(file.name, decodeXml(file.bytes));
+  const text = decodeXml(file.bytes);
+  checkPointCounts(file.name, text);
+  const { root, parserWarnings } = parseXml(file.name, text);
   const ctx: Ctx = { file: file.name, items: [], warnings: [], errors: [] };
   for (const w of parserWarnings) ctx.warnings.push(issue(file.name, null, undefined, undefined, undefined, `XML: ${w.split('\n')[0]}`));
   const rootName = localName(root);

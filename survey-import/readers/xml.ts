@@ -12,10 +12,15 @@ export type { Element } from '@xmldom/xmldom';
 const ELEMENT_NODE = 1;
 
 /**
- * Parses XML text; a fatal XML error (unclosed tag, bad entity…) throws ReadError naming the
- * file and the parser's message. Recoverable parser warnings are returned, not printed.
+ * Parses XML text; a fatal XML error (unclosed tag, bad entity…) or a DTD entity declaration
+ * throws ReadError naming the file and the parser's message. Recoverable parser warnings are
+ * returned, not printed.
  */
 export function parseXml(file: string, text: string): { doc: Document; root: Element; parserWarnings: string[] } {
+  // GPX, TCX and KML never need a DTD. Entity declarations are how XXE (external entities) and
+  // "billion laughs" (nested expansion) attacks work, so a document with any is refused.
+  const entity = /<!ENTITY\s+%?\s*([^\s>]*)/.exec(text);
+  if (entity) throw new ReadError(file, `declares the XML entity "${entity[1]}" in a DOCTYPE; entity declarations are not accepted (XXE, entity expansion)`);
   const parserWarnings: string[] = [];
   let doc: Document;
   try {
