@@ -39,6 +39,39 @@ const SCHEMAS = {
   LayerCatalog: {
     type: 'object', properties: { layers: { type: 'array', items: { type: 'object', required: ['id', 'title', 'featureCount'], properties: { id: { type: 'string' }, title: { type: 'object' }, featureCount: { type: 'integer' }, attributes: { type: 'array' }, style: { type: 'object' } } } } },
   },
+  Link: {
+    type: 'object', required: ['href', 'rel'],
+    properties: { href: { type: 'string', format: 'uri' }, rel: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } },
+  },
+  OgcLanding: {
+    type: 'object', required: ['links'],
+    properties: { title: { type: 'string' }, description: { type: 'string' }, links: { type: 'array', items: { $ref: '#/components/schemas/Link' } } },
+  },
+  OgcConformance: {
+    type: 'object', required: ['conformsTo'], properties: { conformsTo: { type: 'array', items: { type: 'string', format: 'uri' } } },
+  },
+  OgcCollection: {
+    type: 'object', required: ['id', 'links'],
+    properties: {
+      id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, itemType: { const: 'feature' },
+      crs: { type: 'array', items: { type: 'string' } }, storageCrs: { type: 'string' },
+      extent: {
+        type: 'object',
+        properties: {
+          spatial: { type: 'object', required: ['bbox'], properties: { bbox: { type: 'array', items: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 } }, crs: { type: 'string' } } },
+          temporal: {
+            type: 'object', required: ['interval'],
+            properties: { interval: { type: 'array', items: { type: 'array', items: { type: ['string', 'null'], format: 'date-time' }, minItems: 2, maxItems: 2 } }, trs: { type: 'string' } },
+          },
+        },
+      },
+      links: { type: 'array', items: { $ref: '#/components/schemas/Link' } },
+    },
+  },
+  OgcCollections: {
+    type: 'object', required: ['links', 'collections'],
+    properties: { links: { type: 'array', items: { $ref: '#/components/schemas/Link' } }, collections: { type: 'array', items: { $ref: '#/components/schemas/OgcCollection' } } },
+  },
   I18nText: { type: 'object', required: ['zh', 'en'], properties: { zh: { type: 'string' }, en: { type: 'string' } } },
   Summary: {
     type: 'object',
