@@ -105,7 +105,8 @@ export interface LayerDefinition {
   table: string;
   /** Optional fixed filter on the table: rows where `column = value` belong to this layer. */
   where?: { column: string; value: string };
-  geometryType: 'Point' | 'MultiPolygon';
+  /** Geometry of the features (footprints are Polygons, served as polygons; tracks are lines). */
+  geometryType: 'Point' | 'MultiPolygon' | 'MultiLineString';
   /** Column with the feature's stable id. */
   idColumn: string;
   /** Column used as `name` in GeoJSON properties. */

@@ -223,7 +223,7 @@ describe('import matrix: every layer × every format, end to end', () => {
 });
 
 describe('DJI flight telemetry (.SRT)', () => {
-  it.runIf(hasFixtures())('imports the real DJI telemetry as a 3D track with times; outside the service area it is kept for staff and never published', async () => {
+  it.runIf(hasFixtures())('imports the real DJI telemetry as a track with cue times and altitudes; outside the service area it is kept for staff and never published', async () => {
     const file = fixture('drone/dji_video_telemetry.srt');
     const { status, body } = await upload('tracks', [{ name: path.basename(file), bytes: fs.readFileSync(file) }], { lang: 'en' });
     expect(status).toBe(201);
