@@ -17,9 +17,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { AppError } from '../core/errors.ts';
 
 /** Identifies one stored file. `variant` is `"original"` for uploads. */
 export interface AssetKey {
@@ -74,9 +75,9 @@ export interface AssetStore {
 }
 
 /** Thrown for a bad key or an oversize input; the message names the bad value. */
-export class AssetStoreError extends Error {
-  constructor(message: string) {
-    super(message);
+export class AssetStoreError extends AppError {
+  constructor(message: string, code: 'bad_request' | 'payload_too_large' = 'bad_request') {
+    super(code, message);
     this.name = 'AssetStoreError';
   }
 }
@@ -135,6 +136,10 @@ export class LocalAssetStore implements AssetStore {
       const key = { sha256: tmp.sha256, ext, variant: ORIGINAL };
       const target = this.pathFor(key);
       if (await fileExists(target)) {
+        // Fresh again: garbage collection spares files written within its grace period, and this
+        // one is about to be referenced by whoever stores it.
+        const now = new Date();
+        await utimes(target, now, now).catch(() => undefined);
         return { ...key, path: target, size: tmp.size, existed: true };
       }
       await mkdir(path.dirname(target), { recursive: true });
@@ -207,6 +212,44 @@ export class LocalAssetStore implements AssetStore {
     return hit ? { sha256, ext: hit.slice(65), variant } : null;
   }
 
+  /**
+   * Removes original `sha256` (whatever its extension) and every file derived from it; returns
+   * how many files went. The caller decides that nothing refers to it any more.
+   */
+  async remove(sha256: string): Promise<number> {
+    checkSha(sha256);
+    let removed = 0;
+    const dirs = [this.dirFor(sha256, ORIGINAL)];
+    for (const variant of await readdirOrEmpty(path.join(this.root, 'derived'))) {
+      if (VARIANT_RE.test(variant)) dirs.push(this.dirFor(sha256, variant));
+    }
+    for (const dir of dirs) {
+      for (const name of await readdirOrEmpty(dir)) {
+        if (!name.startsWith(`${sha256}.`)) continue;
+        await rm(path.join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Hashes of the stored originals last written more than `minAgeMs` ago (for garbage collection). */
+  async *originals(minAgeMs: number): AsyncGenerator<string> {
+    const before = Date.now() - minAgeMs;
+    const top = path.join(this.root, 'originals');
+    for (const a of await readdirOrEmpty(top)) {
+      for (const b of await readdirOrEmpty(path.join(top, a))) {
+        const dir = path.join(top, a, b);
+        for (const name of await readdirOrEmpty(dir)) {
+          const sha = name.slice(0, 64);
+          if (!SHA256_RE.test(sha) || name[64] !== '.') continue;
+          const st = await statOrNull(path.join(dir, name));
+          if (st && st.mtimeMs < before) yield sha;
+        }
+      }
+    }
+  }
+
   /** Shard directories: two levels for originals (millions of uploads), one for derived. */
   private dirFor(sha: string, variant: string): string {
     return variant === ORIGINAL
@@ -227,7 +270,7 @@ export class LocalAssetStore implements AssetStore {
         const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
         size += chunk.byteLength;
         if (this.options.maxBytes !== undefined && size > this.options.maxBytes) {
-          throw new AssetStoreError(`asset is larger than the limit of ${this.options.maxBytes} bytes`);
+          throw new AssetStoreError(`asset is larger than the limit of ${this.options.maxBytes} bytes`, 'payload_too_large');
         }
         hash.update(chunk);
         await fh.write(chunk);
@@ -253,6 +296,15 @@ async function statOrNull(p: string) {
     return await stat(p);
   } catch (err) {
     if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if (isNotFound(err) || (err as NodeJS.ErrnoException)?.code === 'ENOTDIR') return [];
     throw err;
   }
 }

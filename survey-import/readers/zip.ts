@@ -1,8 +1,12 @@
 /**
- * The only module that touches fflate: lists and extracts zip archives (zipped Shapefiles, KMZ)
- * with a size limit, so a zip bomb fails with a ReadError instead of exhausting memory.
+ * Survey zips (zipped Shapefiles, KMZ) through the one guarded zip reader,
+ * `survey-import/three-d/safe-zip.ts`: entry names are checked (no `..`, absolute paths, NUL or
+ * backslashes: zip slip is refused naming the entry), and every entry's claimed size and
+ * compression ratio are checked before it is inflated and again while inflating, so a zip bomb
+ * (honest or forged sizes) fails with a 4xx naming the file and entry instead of exhausting memory.
  */
-import { unzipSync } from 'fflate';
+import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../three-d/safe-zip.ts';
+import { AppError } from '../../core/errors.ts';
 import { ReadError } from '../types.ts';
 
 /** One file inside a zip; folders are left out. */
@@ -12,8 +16,15 @@ export interface ZipEntry {
   bytes: Uint8Array;
 }
 
+/**
+ * Limits for survey zips: at most 20 000 entries, 256 MiB per entry, 1 GiB in all, and a
+ * compression ratio of 200:1 per entry above 1 MiB (300 MiB of zeros deflate ~1000:1; real
+ * Shapefile parts and KML stay far below 200:1).
+ */
+export const SURVEY_ZIP_LIMITS: ZipLimits = { ...DEFAULT_ZIP_LIMITS };
+
 /** Largest total uncompressed size accepted (bytes). */
-export const MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024;
+export const MAX_UNZIPPED_BYTES = SURVEY_ZIP_LIMITS.maxTotalBytes;
 
 /** True when the bytes start with the zip local-file-header magic "PK\x03\x04". */
 export function isZip(bytes: Uint8Array): boolean {
@@ -21,30 +32,17 @@ export function isZip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Extracts every file of `bytes` (the archive named `file`, used in messages).
- * macOS resource forks (`__MACOSX/`, `._*`) are skipped. `want` filters by path before
- * inflating, so large unrelated members (photos in a KMZ) are never decompressed.
+ * Extracts the files of `bytes` (the archive named `file`, used in messages) that `want` picks
+ * by path, before inflating, so large unrelated members (photos in a KMZ) are never decompressed.
+ * Throws a 4xx AppError naming the file and the entry (413 for a limit, 400 otherwise).
  */
-export function unzip(file: string, bytes: Uint8Array, want: (path: string) => boolean = () => true): ZipEntry[] {
-  let total = 0;
-  let entries: Record<string, Uint8Array>;
+export function unzip(file: string, bytes: Uint8Array, want: (path: string) => boolean = () => true, limits: ZipLimits = SURVEY_ZIP_LIMITS): ZipEntry[] {
   try {
-    entries = unzipSync(bytes, {
-      filter: (f) => {
-        if (f.name.endsWith('/') || f.name.startsWith('__MACOSX/') || /(^|\/)\._/.test(f.name)) return false;
-        if (!want(f.name)) return false;
-        total += f.originalSize;
-        if (total > MAX_UNZIPPED_BYTES) {
-          throw new ReadError(file, `zip expands to more than ${MAX_UNZIPPED_BYTES} bytes`);
-        }
-        return true;
-      },
-    });
+    return readZip(bytes, limits, want).map((e) => ({ path: e.name, bytes: e.bytes }));
   } catch (err) {
-    if (err instanceof ReadError) throw err;
+    if (err instanceof ZipError) throw new AppError(err.code, `${file}: ${err.message}`, { file, ...err.details });
     throw new ReadError(file, `not a readable zip archive (${(err as Error).message})`);
   }
-  return Object.entries(entries).map(([path, data]) => ({ path, bytes: data }));
 }
 
 /** Lists member paths (folders and resource forks left out) without inflating anything. */

@@ -14,8 +14,12 @@
  * `..` segment, no absolute path (`/x`, `C:\x`, `\\server`), no backslashes, no NUL, no
  * duplicates. Only stored (0) and deflated (8) entries are read; encrypted entries and ZIP64 are
  * refused. Every error names the entry.
+ *
+ * This is the one zip reader of the code base: 3D Tiles uploads and survey zips (zipped
+ * Shapefiles, KMZ: `survey-import/readers/zip.ts`) both go through {@link readZip}.
  */
 import { Inflate } from 'fflate';
+import { AppError } from '../../core/errors.ts';
 
 /** Limits of {@link readZip}; see the table above. */
 export interface ZipLimits {
@@ -36,9 +40,9 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
 const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
 
 /** Why a zip was refused. `entry` names the offending entry when there is one. */
-export class ZipError extends Error {
+export class ZipError extends AppError {
   constructor(message: string, readonly entry?: string, readonly kind: 'invalid' | 'too_large' = 'invalid') {
-    super(message);
+    super(kind === 'too_large' ? 'payload_too_large' : 'bad_request', message, entry ? { entry } : undefined);
     this.name = 'ZipError';
   }
 }
@@ -70,7 +74,7 @@ export function safeEntryPath(raw: string): string {
   const parts: string[] = [];
   for (const seg of raw.split('/')) {
     if (seg === '' || seg === '.') continue;
-    if (seg === '..') throw new ZipError(`entry "${raw}" escapes the tileset with ".."`, raw);
+    if (seg === '..') throw new ZipError(`entry "${raw}" escapes the archive with ".." (zip slip)`, raw);
     parts.push(seg);
   }
   if (parts.length === 0) throw new ZipError(`entry "${raw}" has an empty name`, raw);
@@ -82,6 +86,19 @@ function u16(b: Uint8Array, o: number): number {
 }
 function u32(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+}
+
+/**
+ * An entry name as text: UTF-8 when flagged or valid, else GBK (Chinese Windows zip tools write
+ * names in the system code page), so distinct names never collapse into the same U+FFFD string.
+ */
+function entryName(bytes: Uint8Array, flags: number): string {
+  if (flags & 0x800) return new TextDecoder('utf-8').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gbk').decode(bytes);
+  }
 }
 
 /** Parses the central directory; throws before anything is inflated when it breaks a limit. */
@@ -116,7 +133,7 @@ function centralDirectory(zip: Uint8Array, limits: ZipLimits): CentralEntry[] {
     const commentLen = u16(zip, p + 32);
     const localOffset = u32(zip, p + 42);
     const nameBytes = zip.subarray(p + 46, p + 46 + nameLen);
-    const name = new TextDecoder('utf-8', { fatal: false }).decode(nameBytes);
+    const name = entryName(nameBytes, flags);
     entries.push({ name, method, flags, compressedSize, size, localOffset });
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -156,19 +173,21 @@ function inflateBounded(data: Uint8Array, max: number, name: string, totalSoFar:
 }
 
 /**
- * Every file of `zip`, checked against `limits`. Directory entries and macOS `__MACOSX/` metadata
- * are skipped.
+ * Every file of `zip`, checked against `limits`. Directory entries and macOS metadata
+ * (`__MACOSX/`, `.DS_Store`, `._*` resource forks) are skipped. `want` (given the normalised path)
+ * picks entries before anything is inflated; every name is checked, wanted or not.
  */
-export function readZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipEntry[] {
+export function readZip(zip: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMITS, want: (path: string) => boolean = () => true): ZipEntry[] {
   const central = centralDirectory(zip, limits);
   const seen = new Set<string>();
   const wanted: (CentralEntry & { path: string })[] = [];
   let claimed = 0;
   for (const e of central) {
-    if (e.name.endsWith('/') || e.name.startsWith('__MACOSX/') || /(^|\/)\.DS_Store$/.test(e.name)) continue;
+    if (e.name.endsWith('/') || e.name.startsWith('__MACOSX/') || /(^|\/)(\.DS_Store$|\._)/.test(e.name)) continue;
     const path = safeEntryPath(e.name);
     if (seen.has(path)) throw new ZipError(`entry "${e.name}" appears twice`, e.name);
     seen.add(path);
+    if (!want(path)) continue;
     if (e.flags & 1) throw new ZipError(`entry "${e.name}" is encrypted`, e.name);
     if (e.method !== 0 && e.method !== 8) throw new ZipError(`entry "${e.name}" uses compression method ${e.method}; only stored and deflate are supported`, e.name);
     if (e.size === 0xffffffff || e.compressedSize === 0xffffffff) throw new ZipError(`entry "${e.name}" needs ZIP64, which is not supported`, e.name);
