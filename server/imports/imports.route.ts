@@ -2,15 +2,39 @@
 import type { Request } from 'express';
 import { AppError, BadParameterError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
-import { ImportError, type ImportOptions, type ImportService } from '../../survey-import/pipeline/import.service.ts';
+import { type ImportOptions, type ImportService } from '../../survey-import/pipeline/import.service.ts';
 import type { SourceCrs } from '../../survey-import/types.ts';
 import { readMultipart, type UploadLimits } from './multipart.ts';
 import { parseIntParam } from '../features/features.service.ts';
-import { CrsOptionError, parseCrs } from '../../survey-import/crs/crs-option.ts';
+import { parseCrs } from '../../survey-import/crs/crs-option.ts';
+import { importLang, issueCode, localizeIssue, localizeMessage, type Lang } from '../../survey-import/pipeline/messages.ts';
+import type { BatchView } from '../../survey-import/pipeline/import.service.ts';
+import type { ItemIssue } from '../../survey-import/types.ts';
 
-function appError(err: unknown): never {
-  if (err instanceof ImportError) throw new AppError(err.code, err.message);
-  throw err;
+/** The caller's language: `lang` (query or form field), else Accept-Language, else zh. */
+const langOf = (req: Request, fields: Record<string, string> = {}): Lang => importLang(fields.lang ?? req.query.lang, req.get('accept-language'));
+
+/** A batch with its file-level issues, files not imported and error in the caller's language. */
+function localBatch(b: BatchView, lang: Lang): BatchView {
+  const summary = { ...b.summary };
+  if (Array.isArray(summary.fileIssues)) summary.fileIssues = (summary.fileIssues as ItemIssue[]).map((i) => localizeIssue(i, lang));
+  if (Array.isArray(summary.notImported)) {
+    summary.notImported = (summary.notImported as { file: string; code: string; reason: string }[])
+      .map((n) => ({ ...n, reason: localizeMessage(n.reason, lang, n.code, { file: n.file, ext: `.${/\.([^.]+)$/.exec(n.file)?.[1] ?? ''}` }) }));
+  }
+  return { ...b, summary, error: b.error === null ? null : localizeMessage(b.error, lang) };
+}
+
+/** A refused request (4xx) worded in the caller's language, with the stable code of its reason. */
+async function localized<T>(lang: Lang, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) {
+      throw new AppError(err.code, localizeMessage(err.message, lang), { ...err.details, reason: issueCode({ message: err.message }), message_en: err.message });
+    }
+    throw err;
+  }
 }
 
 function batchId(req: Request): number {
@@ -20,12 +44,7 @@ function batchId(req: Request): number {
 }
 
 function crsOption(raw: string | undefined): SourceCrs | undefined {
-  try {
-    return parseCrs(raw);
-  } catch (err) {
-    if (err instanceof CrsOptionError) throw new BadParameterError('crs', raw, 'must be EPSG:<code>, gcj02 or bd09');
-    throw err;
-  }
+  return parseCrs(raw);
 }
 
 function options(fields: Record<string, string>, query: Record<string, unknown>): ImportOptions {
@@ -62,8 +81,9 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       async handler(req, res, viewer) {
         const { files, fields } = await readMultipart(req, limits);
         const layer = fields.layer ?? req.query.layer;
-        const batch = await imports.upload(layer, files, options(fields, req.query as Record<string, unknown>), viewer.user?.id ?? null).catch(appError);
-        res.status(batch.duplicateOf ? 200 : 201).json({ batch });
+        const lang = langOf(req, fields);
+        const batch = await localized(lang, imports.upload(layer, files, options(fields, req.query as Record<string, unknown>), viewer.user?.id ?? null));
+        res.status(batch.duplicateOf ? 200 : 201).json({ batch: localBatch(batch, lang) });
       },
     },
     {
@@ -78,7 +98,7 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       method: 'get', path: '/api/imports/:id', access: ['staff', 'reviewer'], tag: 'imports',
       summary: 'One batch with its summary',
       async handler(req, res) {
-        res.json({ batch: await imports.get(batchId(req)).catch(appError) });
+        res.json({ batch: localBatch(await imports.get(batchId(req)), langOf(req)) });
       },
     },
     {
@@ -88,12 +108,14 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       async handler(req, res) {
         const limit = parseIntParam('limit', req.query.limit, 1000, 1, 10000);
         const offset = parseIntParam('offset', req.query.offset, 0, 0, 1e9);
-        const items = await imports.items(batchId(req), limit, offset).catch(appError);
+        const items = await imports.items(batchId(req), limit, offset);
+        const lang = langOf(req);
         res.type('application/geo+json').send(JSON.stringify({
           type: 'FeatureCollection',
           features: items.map((i: Record<string, unknown>) => ({
             type: 'Feature', id: i.idx, geometry: i.geometry ? JSON.parse(i.geometry as string) : null,
-            properties: { file: i.file, index: i.file_index, where: i.location, kind: i.kind, status: i.status, action: i.action, issues: i.issues, area_m2: i.area_m2, ...(i.mapped as object) },
+            properties: { file: i.file, index: i.file_index, where: i.location, kind: i.kind, status: i.status, action: i.action,
+              issues: (i.issues as ItemIssue[]).map((x) => localizeIssue(x, lang)), area_m2: i.area_m2, ...(i.mapped as object) },
           })),
         }));
       },
@@ -102,21 +124,29 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       method: 'get', path: '/api/imports/:id/issues', access: ['staff', 'reviewer'], tag: 'imports',
       summary: 'Every problem found, each naming file, row/feature, field and value',
       async handler(req, res) {
-        res.json({ issues: await imports.issues(batchId(req)).catch(appError) });
+        const lang = langOf(req);
+        res.json({ issues: (await imports.issues(batchId(req))).map((i) => localizeIssue(i, lang)) });
+      },
+    },
+    {
+      method: 'delete', path: '/api/imports/:id', access: ['staff'], tag: 'imports',
+      summary: 'Delete a failed or uncommitted (validated) batch with its staged items and stored originals (409 for others)',
+      async handler(req, res) {
+        res.json(await imports.remove(batchId(req)));
       },
     },
     {
       method: 'post', path: '/api/imports/:id/commit', access: ['staff'], tag: 'imports',
       summary: 'Commit a validated batch in one transaction (its features become drafts)',
       async handler(req, res) {
-        res.json({ batch: await imports.commit(batchId(req)).catch(appError) });
+        res.json({ batch: localBatch(await localized(langOf(req), imports.commit(batchId(req))), langOf(req)) });
       },
     },
     {
       method: 'post', path: '/api/imports/:id/undo', access: ['staff'], tag: 'imports',
       summary: 'Undo a committed batch: removes exactly its features and restores rows it updated',
       async handler(req, res) {
-        res.json({ batch: await imports.undo(batchId(req)).catch(appError) });
+        res.json({ batch: localBatch(await localized(langOf(req), imports.undo(batchId(req))), langOf(req)) });
       },
     },
     {
@@ -124,7 +154,7 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       summary: 'Reviewer (校核): set {state: "verified"|"published"} on every feature of a committed batch',
       body: { type: 'object', required: ['state'], properties: { state: { enum: ['verified', 'published'] } } },
       async handler(req, res) {
-        res.json(await imports.review(batchId(req), req.body?.state).catch(appError));
+        res.json(await imports.review(batchId(req), req.body?.state));
       },
     },
   ];

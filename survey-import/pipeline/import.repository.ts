@@ -12,7 +12,7 @@ const Q = loadQueries(import.meta.url, 'import.sql', [
   'findCommittedByFingerprint', 'insertBatch', 'getBatch', 'listBatches', 'setBatchStatus', 'clearItems', 'stageItems',
   'rejectDuplicateCodes', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
   'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
-  'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted',
+  'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted', 'touchBatch', 'deleteBatch', 'referencedOriginals',
 ] as const);
 
 /** Layers a batch can import into. */
@@ -62,6 +62,17 @@ export interface StageOptions {
   carriers: boolean;
   /** Items may lack a geometry (photos without GPS). */
   allowNoGeometry?: boolean;
+  /**
+   * An item beyond the service area: 'reject' it (carriers, amenities) or 'flag' it (photos,
+   * tracks: kept for staff with a warning, never published). Default 'reject'.
+   */
+  outsideServiceArea?: 'reject' | 'flag';
+}
+
+/** Where imports are accepted: Dazhou's county-level units (admin_areas) plus a buffer. */
+export interface ServiceArea {
+  /** Distance beyond the county boundaries still inside the service area, km (SERVICE_AREA_BUFFER_KM). */
+  bufferKm: number;
 }
 /** Statement timeout for import work (ms): large batches run long statements. */
 const IMPORT_STATEMENT_TIMEOUT_MS = 600_000;
@@ -69,7 +80,10 @@ const CARRIER_KIND = { land: 'land', factories: 'factory', offices: 'office' } a
 
 /** Data access for imports. */
 export class ImportRepository {
-  constructor(readonly pool: pg.Pool) {}
+  constructor(
+    readonly pool: pg.Pool,
+    readonly serviceArea: ServiceArea = { bufferKm: 5 },
+  ) {}
 
   async findCommitted(fingerprint: string): Promise<number | null> {
     const { rows } = await this.pool.query(Q.findCommittedByFingerprint, [fingerprint]);
@@ -114,7 +128,7 @@ export class ImportRepository {
       for await (const rows of chunks) {
         if (!rows.length) continue;
         if (opts.carriers) codes.add(rows);
-        const params = stageParams(batchId, rows, opts);
+        const params = stageParams(batchId, rows, opts, this.serviceArea);
         if (pending) await pending;
         pending = client.query(Q.stageItems, params);
         // Until settled, a failed statement must not surface as an unhandled rejection.
@@ -191,6 +205,22 @@ export class ImportRepository {
     return (await this.pool.query(Q.recoverInterrupted, [minAgeS])).rowCount ?? 0;
   }
 
+  /** Heartbeat of a batch being read and staged (recovery leaves it alone while it moves). */
+  async touch(batchId: number): Promise<void> {
+    await this.pool.query(Q.touchBatch, [batchId]);
+  }
+
+  /** Delete a failed or validated batch with its staged items; its files, or null when it is not deletable. */
+  async deleteBatch(batchId: number): Promise<BatchRow['files'] | null> {
+    return (await this.pool.query<{ files: BatchRow['files'] }>(Q.deleteBatch, [batchId])).rows[0]?.files ?? null;
+  }
+
+  /** The hashes among `hashes` that a batch (other than `exceptBatch`), photo, tileset or BIM model still points at. */
+  async referencedOriginals(hashes: string[], exceptBatch: number | null = null): Promise<Set<string>> {
+    if (!hashes.length) return new Set();
+    return new Set((await this.pool.query<{ h: string }>(Q.referencedOriginals, [hashes, exceptBatch])).rows.map((r) => r.h));
+  }
+
   /** Set the review state of everything a batch imported; returns the number of features. */
   async setReviewState(batchId: number, state: 'verified' | 'published'): Promise<number> {
     return (await this.pool.query(Q.setReviewState, [batchId, state])).rows[0].n;
@@ -198,7 +228,7 @@ export class ImportRepository {
 }
 
 /** Parameters of stageItems for one chunk: one array per column, geometries as hex EWKB. */
-function stageParams(batchId: number, rows: StageRow[], opts: StageOptions): unknown[] {
+function stageParams(batchId: number, rows: StageRow[], opts: StageOptions, area: ServiceArea): unknown[] {
   const n = rows.length;
   const idx = new Array<number>(n), file = new Array<string>(n), fileIndex = new Array<number | null>(n);
   const location = new Array<string | null>(n), kind = new Array<string>(n), status = new Array<string>(n);
@@ -217,7 +247,7 @@ function stageParams(batchId: number, rows: StageRow[], opts: StageOptions): unk
     batchId, opts.geometryFamily, opts.allowNoGeometry ?? false, opts.carriers,
     idx, file, fileIndex, location, kind, status,
     JSON.stringify(rows.map((r) => r.issues)), JSON.stringify(rows.map((r) => r.mapped)), JSON.stringify(rows.map((r) => r.raw)),
-    geom,
+    geom, area.bufferKm * 1000, opts.outsideServiceArea ?? 'reject',
   ];
 }
 

@@ -10,18 +10,17 @@ import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import { transformGeometry, gcj02ToWgs84, bd09ToWgs84 } from '../crs/gcj02.ts';
 import type { InputFile, ItemIssue, ReadResult, SourceCrs } from '../types.ts';
-import { ReadError } from '../types.ts';
 import type { BatchRow, ImportLayer, ImportRepository, StageRow } from './import.repository.ts';
 import { normalizeItems } from './normalize.ts';
+import { planFiles } from './file-plan.ts';
+import { codedIssue } from './messages.ts';
 import type { PhotoIngest } from './photo-ingest.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** Raised for a request the pipeline refuses; `code` picks the HTTP status. */
-export class ImportError extends Error {
-  constructor(
-    readonly code: 'bad_request' | 'not_found' | 'conflict',
-    message: string,
-  ) {
-    super(message);
+export class ImportError extends AppError {
+  constructor(code: 'bad_request' | 'not_found' | 'conflict', message: string) {
+    super(code, message);
     this.name = 'ImportError';
   }
 }
@@ -42,14 +41,26 @@ export interface ImportOptions {
 
 /** Where originals go (content-addressed); see assets/storage.ts. */
 export interface OriginalStore {
-  put(bytes: Uint8Array, opts: { ext: string }): Promise<{ sha256: string; existed: boolean }>;
+  put(bytes: Uint8Array, opts: { ext: string }): Promise<{ sha256: string; existed: boolean; path?: string }>;
+  /** Removes an original and what was derived from it. */
+  remove(sha256: string): Promise<number>;
+  /** Hashes of originals last written more than `minAgeMs` ago. */
+  originals(minAgeMs: number): AsyncIterable<string>;
 }
 
 /**
  * Reads survey files into items (format readers), in parts: a big file may arrive in several
- * parts, `part` 0 first (readers/index.ts readFileChunks).
+ * parts, `part` 0 first (readers/index.ts readFileChunks; isolated-reader.ts runs them in a
+ * child process). `path` is where the asset store keeps the file.
  */
-export type FileReader = (files: InputFile[], opts: { crs?: SourceCrs; encoding?: string }) => AsyncIterable<ReadResult & { part: number }>;
+export type FileReader = (files: (InputFile & { path?: string })[], opts: { crs?: SourceCrs; encoding?: string }) => AsyncIterable<ReadResult & { part: number }>;
+
+/** How often a batch being imported says it is alive (recovery fails batches silent for long). */
+const HEARTBEAT_MS = 15_000;
+/** Rows per staging statement: a big file read as one part is staged in slices this size. */
+const STAGE_SLICE = 5000;
+/** Originals written this recently are never garbage-collected (an upload may be about to refer to them). */
+const GC_GRACE_MS = 3600_000;
 
 /** A batch as the API shows it. */
 export interface BatchView {
@@ -111,48 +122,142 @@ export class ImportService {
     return layer as ImportLayer;
   }
 
+  /** Hashes of originals an upload in this process is using (garbage collection leaves them). */
+  private readonly inUse = new Map<string, number>();
+
   /**
    * Upload: keep the originals, then read, normalize, stage and validate. Returns the preview.
    * Identical files already committed to the same layer → the earlier batch, nothing new.
+   * A file that is refused (4xx) leaves a failed batch naming why, no staged items and no stored
+   * original (unless something else refers to the same bytes).
    */
   async upload(layerName: unknown, files: InputFile[], opts: ImportOptions, userId: number | null): Promise<BatchView> {
     const layer = this.layer(layerName);
     if (!files.length) throw new ImportError('bad_request', 'no files uploaded (multipart field "file")');
-    const stored = [];
-    for (const f of files) {
-      const ext = (/\.([A-Za-z0-9]{1,8})$/.exec(f.name)?.[1] ?? 'bin').toLowerCase();
-      const { sha256 } = await this.store.put(f.bytes, { ext });
-      stored.push({ name: f.name, sha256, size: f.bytes.byteLength });
-    }
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify([layer, stored.map((s) => s.sha256).sort(), opts.crs ?? null, opts.mapping ?? null, opts.encoding ?? null]))
-      .digest('hex');
-    const dup = await this.repo.findCommitted(fingerprint);
-    if (dup) {
-      const b = await this.repo.getBatch(dup);
-      return view(b!, dup);
-    }
-    const id = await this.repo.createBatch(layer, opts.crs ?? null, opts, stored, fingerprint, userId);
+    const stored: { name: string; sha256: string; size: number }[] = [];
+    const withPaths: (InputFile & { path?: string })[] = [];
     try {
-      await this.process(id, layer, files, opts);
+      for (const f of files) {
+        if (f.bytes.byteLength === 0) throw new ImportError('bad_request', `${f.name}: the file is empty (0 bytes)`);
+        const ext = (/\.([A-Za-z0-9]{1,8})$/.exec(f.name)?.[1] ?? 'bin').toLowerCase();
+        const put = await this.store.put(f.bytes, { ext });
+        this.inUse.set(put.sha256, (this.inUse.get(put.sha256) ?? 0) + 1);
+        stored.push({ name: f.name, sha256: put.sha256, size: f.bytes.byteLength });
+        withPaths.push({ ...f, path: put.path });
+      }
+      const fingerprint = createHash('sha256')
+        .update(JSON.stringify([layer, stored.map((s) => s.sha256).sort(), opts.crs ?? null, opts.mapping ?? null, opts.encoding ?? null]))
+        .digest('hex');
+      const dup = await this.repo.findCommitted(fingerprint);
+      if (dup) {
+        const b = await this.repo.getBatch(dup);
+        return view(b!, dup);
+      }
+      const id = await this.repo.createBatch(layer, opts.crs ?? null, opts, stored, fingerprint, userId);
+      const heartbeat = setInterval(() => void this.repo.touch(id).catch(() => undefined), HEARTBEAT_MS);
+      heartbeat.unref();
+      try {
+        await this.process(id, layer, withPaths, opts);
+      } catch (err) {
+        const refused = err instanceof AppError && err.status < 500;
+        const message = refused ? err.message : `import failed: ${(err as Error).message}`;
+        // Parts staged before the failure go: a failed upload keeps no items.
+        await this.repo.clearItems(id).catch(() => undefined);
+        await this.repo.setStatus(id, 'failed', null, message);
+        // A refused file is not kept; after a server-side failure the original stays for diagnosis
+        // (staff delete the batch to remove it).
+        if (refused) {
+          this.release(stored);
+          await this.dropUnreferenced(stored.map((f) => f.sha256), id).catch(() => undefined);
+        }
+        throw err;
+      } finally {
+        clearInterval(heartbeat);
+      }
+      return this.get(id);
     } catch (err) {
-      const message = err instanceof ReadError || err instanceof ImportError ? err.message : `import failed: ${(err as Error).message}`;
-      // Parts staged before the failure go: a failed upload keeps no items.
-      await this.repo.clearItems(id).catch(() => undefined);
-      await this.repo.setStatus(id, 'failed', null, message);
-      if (err instanceof ReadError) throw new ImportError('bad_request', message);
+      // Refused before a batch existed (an empty file): nothing of it is kept either.
+      if (err instanceof ImportError && err.status < 500) await this.dropUnreferenced(this.release(stored)).catch(() => undefined);
       throw err;
+    } finally {
+      this.release(stored);
     }
-    return this.get(id);
+  }
+
+  /** Forget `files` as in use by this upload (idempotent per upload); returns their hashes. */
+  private release(files: { sha256: string; released?: boolean }[]): string[] {
+    const hashes: string[] = [];
+    for (const f of files) {
+      if (f.released) continue;
+      f.released = true;
+      hashes.push(f.sha256);
+      const n = (this.inUse.get(f.sha256) ?? 1) - 1;
+      if (n > 0) this.inUse.set(f.sha256, n);
+      else this.inUse.delete(f.sha256);
+    }
+    return hashes;
+  }
+
+  /**
+   * Removes the stored originals among `hashes` that nothing refers to (the failed batch
+   * `refusedBatch` aside, whose files were refused); returns how many.
+   */
+  private async dropUnreferenced(hashes: string[], refusedBatch: number | null = null): Promise<number> {
+    const candidates = [...new Set(hashes)].filter((h) => !this.inUse.has(h));
+    const referenced = await this.repo.referencedOriginals(candidates, refusedBatch);
+    let removed = 0;
+    for (const h of candidates) {
+      if (referenced.has(h) || this.inUse.has(h)) continue;
+      if (await this.store.remove(h)) removed++;
+    }
+    return removed;
+  }
+
+  /**
+   * Staff: delete a failed batch, or a validated one nobody will commit, with its staged items
+   * and its stored originals (unless something else refers to the same bytes). A batch being
+   * imported, committed or undone is kept (409).
+   */
+  async remove(id: number): Promise<{ id: number; deleted: true; originalsRemoved: number }> {
+    const b = await this.get(id);
+    const files = b.status === 'failed' || b.status === 'validated' ? await this.repo.deleteBatch(id) : null;
+    if (!files) {
+      const why = b.status === 'committed' ? '; undo it first'
+        : b.status === 'uploaded' || b.status === 'parsed' ? ' (still being imported; an interrupted import becomes failed)' : '';
+      throw new ImportError('conflict', `batch ${id} is ${b.status}; only a failed or an uncommitted (validated) batch can be deleted${why}`);
+    }
+    return { id, deleted: true, originalsRemoved: await this.dropUnreferenced(files.map((f) => f.sha256)) };
+  }
+
+  /**
+   * Garbage collection of the asset store: removes originals that no batch, photo, tileset or BIM
+   * model refers to and that were written more than `graceMs` ago. Returns how many went.
+   */
+  async collectGarbage(graceMs = GC_GRACE_MS): Promise<number> {
+    let removed = 0;
+    let batch: string[] = [];
+    const flush = async () => {
+      removed += await this.dropUnreferenced(batch);
+      batch = [];
+    };
+    for await (const h of this.store.originals(graceMs)) {
+      batch.push(h);
+      if (batch.length >= 500) await flush();
+    }
+    await flush();
+    return removed;
   }
 
   /**
    * Read + normalize + stage + validate (re-runnable for a batch). Files are read in parts and
    * each part is staged as soon as it is normalized, so reading overlaps the database's work.
    */
-  private async process(id: number, layer: ImportLayer, files: InputFile[], opts: ImportOptions): Promise<void> {
-    const fileIssues: ItemIssue[] = [];
+  private async process(id: number, layer: ImportLayer, uploaded: (InputFile & { path?: string })[], opts: ImportOptions): Promise<void> {
+    // Files the layer does not take are listed with the reason, never dropped silently.
+    const { read: files, notImported } = planFiles(layer, uploaded);
+    const fileIssues: ItemIssue[] = [...notImported];
     const crsInfo: string[] = [];
+    const unmapped = new Map<string, Map<string, number>>();
     const carriers = layer === 'land' || layer === 'factories' || layer === 'offices';
     const photos = layer === 'photos' || layer === 'panoramas';
     let chunks: AsyncIterable<StageRow[]> | StageRow[][];
@@ -163,40 +268,59 @@ export class ImportService {
     } else {
       // Reading and staging run together from here on (the reader streams big files).
       await this.repo.setStatus(id, 'parsed');
-      chunks = this.normalized(id, layer, files, opts, fileIssues, crsInfo);
+      chunks = this.normalized(id, layer, files, opts, fileIssues, crsInfo, unmapped);
     }
     try {
-      await this.repo.stage(id, chunks, { geometryFamily: IMPORT_LAYERS[layer], carriers, allowNoGeometry: photos });
+      await this.repo.stage(id, chunks, {
+        geometryFamily: IMPORT_LAYERS[layer], carriers, allowNoGeometry: photos,
+        outsideServiceArea: carriers || layer === 'amenities' ? 'reject' : 'flag',
+      });
     } catch (err) {
-      if (err instanceof ReadError || err instanceof ImportError) throw err;
+      if (err instanceof AppError) throw err;
       throw new ImportError('bad_request', `reprojection or validation failed in PostGIS: ${(err as Error).message}`);
     }
-    const summary = { ...(await this.repo.summary(id)), fileIssues, crs: crsInfo };
+    // Attributes that match no column of the layer, per file (mappable in the preview).
+    const unmappedFields = [...unmapped].map(([file, fields]) => ({ file, fields: [...fields].map(([field, rows]) => ({ field, rows })) }));
+    for (const u of unmappedFields) {
+      fileIssues.push(codedIssue('unmapped_fields', { file: u.file, count: u.fields.length, fields: u.fields.map((f) => f.field).join(', ') },
+        { file: u.file, index: null, severity: 'warning', field: 'attributes', value: u.fields.map((f) => f.field) }));
+    }
+    const summary = {
+      ...(await this.repo.summary(id)), fileIssues, crs: crsInfo,
+      notImported: notImported.map((i) => ({ file: i.file, code: i.code, reason: i.message })), unmapped: unmappedFields,
+    };
+    if (!photos && Number(summary.total) === 0) {
+      const why = fileIssues.map((i) => i.message).join('; ');
+      throw new ImportError('bad_request', `${files.map((f) => f.name).join(', ')}: no features found${why ? ` (${why})` : ''}`);
+    }
     await this.repo.setStatus(id, 'validated', summary);
   }
 
   /** The rows to stage, part by part: read, map fields, convert GCJ-02/BD-09 in JS. */
   private async *normalized(
-    id: number, layer: ImportLayer, files: InputFile[], opts: ImportOptions, fileIssues: ItemIssue[], crsInfo: string[],
+    id: number, layer: ImportLayer, files: (InputFile & { path?: string })[], opts: ImportOptions, fileIssues: ItemIssue[], crsInfo: string[],
+    unmapped: Map<string, Map<string, number>>,
   ): AsyncGenerator<StageRow[]> {
     let staged = 0;
     for await (const r of this.readFiles(files, { crs: opts.crs, encoding: opts.encoding })) {
       if (r.part === 0) crsInfo.push(`${r.items[0]?.file ?? ''}: ${r.crs} (${r.crsSource})`);
       fileIssues.push(...r.warnings.filter((w) => w.index === null), ...r.errors.filter((e) => e.index === null));
       const srid = sridOf(r.crs);
-      const rows: StageRow[] = normalizeItems(layer, r.items, r.errors, r.warnings, opts.mapping, id, staged).map((n) => ({
+      const rows: StageRow[] = normalizeItems(layer, r.items, r.errors, r.warnings, opts.mapping, id, staged, unmapped).map((n) => ({
         ...n, geom: n.geom ? toWgs84(n.geom as Geometry, r.crs) : null, srid,
       }));
       staged += rows.length;
-      yield rows;
+      // Bounded statements: the heartbeat gets through between them, and no statement is huge.
+      for (let i = 0; i < rows.length; i += STAGE_SLICE) yield rows.length <= STAGE_SLICE ? rows : rows.slice(i, i + STAGE_SLICE);
     }
   }
 
   /**
-   * Batches a killed process left half-staged (no activity for `minAgeS`) become failed; their
-   * staged items are dropped. Nothing of them reached the layer tables.
+   * Batches a killed process left half-staged (no heartbeat for `minAgeS`) become failed; their
+   * staged items are dropped. Nothing of them reached the layer tables. Run at start (age 0 on the
+   * embedded database, which no other process can be importing into) and every minute.
    */
-  recoverInterrupted(minAgeS = 600): Promise<number> {
+  recoverInterrupted(minAgeS = 120): Promise<number> {
     return this.repo.recoverInterrupted(minAgeS);
   }
 

@@ -9,6 +9,7 @@
  * | .zip with .kml only, .kmz, .kml               | kml.reader.ts          | 1                  |
  * | .gpx, .tcx                                    | gpx.reader.ts          | 1                  |
  * | .csv, .txt, .tsv                              | csv.reader.ts          | 1                  |
+ * | .srt (DJI flight telemetry)                   | srt.reader.ts          | 1 (one track)      |
  * | photos (.jpg .jpeg .tif .tiff .heic .heif .png) | none: see isPhoto; survey-import/photos/ reads them | 0 |
  *
  * Conventions shared by every reader: `ReadItem.index` and `ItemIssue.index` are 0-based;
@@ -23,7 +24,10 @@ import { GEOJSON_SEQ_EXTENSIONS, isGeoJsonSeq, readGeoJson, readGeoJsonSeqChunks
 import { readGpx } from './gpx.reader.ts';
 import { readKml } from './kml.reader.ts';
 import { readShapefile, SHAPEFILE_PARTS } from './shapefile.reader.ts';
+import { isSrtName, readSrt } from './srt.reader.ts';
+import { looksLikeDjiSrt } from '../photos/dji-srt.ts';
 import { isZip, listZip } from './zip.ts';
+import { checkReadLimits } from './limits.ts';
 
 export { readCsv, readGeoJson, readGpx, readKml, readShapefile };
 export type { CsvOptions, ReadChunk };
@@ -33,7 +37,7 @@ export const PHOTO_EXTENSIONS = ['jpg', 'jpeg', 'tif', 'tiff', 'heic', 'heif', '
 
 /** Every extension readFiles accepts, for messages and upload forms. */
 export const SUPPORTED_EXTENSIONS = [
-  'geojson', 'json', ...GEOJSON_SEQ_EXTENSIONS, 'zip', 'shp', 'shx', 'dbf', 'prj', 'cpg', 'kml', 'kmz', 'gpx', 'tcx', 'csv', 'txt', 'tsv',
+  'geojson', 'json', ...GEOJSON_SEQ_EXTENSIONS, 'zip', 'shp', 'shx', 'dbf', 'prj', 'cpg', 'kml', 'kmz', 'gpx', 'tcx', 'csv', 'txt', 'tsv', 'srt',
 ];
 
 /** True for photo files that readFiles leaves to the photo pipeline. */
@@ -48,6 +52,7 @@ function readOne(file: InputFile, opts: CsvOptions): ReadResult {
   if (ext === 'kml' || ext === 'kmz') return readKml(file, opts);
   if (ext === 'gpx' || ext === 'tcx') return readGpx(file, opts);
   if (ext === 'csv' || ext === 'txt' || ext === 'tsv') return readCsv(file, opts);
+  if (isSrtName(file.name)) return readSrt(file);
   // Unknown extension: look at the first characters.
   const head = new TextDecoder('utf-8').decode(file.bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart();
   if (head.startsWith('<')) {
@@ -55,6 +60,7 @@ function readOne(file: InputFile, opts: CsvOptions): ReadResult {
     if (/<(\w+:)?(gpx|TrainingCenterDatabase)[\s>]/.test(head)) return readGpx(file, opts);
   }
   if (head.startsWith('{') || head.startsWith('\x1e')) return readGeoJson(file, opts);
+  if (looksLikeDjiSrt(head)) return readSrt(file);
   throw new ReadError(file.name, `unsupported file type ${ext ? `".${ext}"` : '(no extension)'}; supported: ${SUPPORTED_EXTENSIONS.map((e) => '.' + e).join(' ')}, and photos via the photo import`);
 }
 
@@ -95,13 +101,15 @@ export async function readFiles(files: InputFile[], opts: CsvOptions = {}): Prom
 /**
  * readFiles for the import pipeline, in parts: a GeoJSONSeq file arrives in chunks of at most
  * `chunkItems` features (read while the previous chunk is being staged), every other file as one
- * part, read by readFiles after the sequences. `part` 0 is the first part of a file.
+ * part, read by readFiles after the sequences. `part` 0 is the first part of a file. Every part
+ * meets the per-feature limits of limits.ts (else a ReadError naming file, feature and field).
  */
 export async function* readFileChunks(files: InputFile[], opts: CsvOptions = {}, chunkItems = 5000): AsyncGenerator<ReadChunk> {
   const others: InputFile[] = [];
   for (const file of files) {
     if (isGeoJsonSeq(file)) {
       for (const chunk of readGeoJsonSeqChunks(file, opts, chunkItems)) {
+        checkReadLimits(chunk);
         yield chunk;
         // Let the socket flush the previous chunk's statement while this one is parsed.
         await new Promise((resolve) => setImmediate(resolve));
@@ -110,5 +118,8 @@ export async function* readFileChunks(files: InputFile[], opts: CsvOptions = {},
       others.push(file);
     }
   }
-  for (const r of others.length ? await readFiles(others, opts) : []) yield { ...r, part: 0 };
+  for (const r of others.length ? await readFiles(others, opts) : []) {
+    checkReadLimits(r);
+    yield { ...r, part: 0 };
+  }
 }
