@@ -31,6 +31,9 @@
  *   async handler(req, res, viewer, { body }) { res.status(201).json(await things.create(viewer, body)); } }),
  * ```
  *
+ * - Only schemas made with `s.object` are enforced for bodies; a body written as a plain JSON Schema
+ *   object (older routes, and routes whose service reports every bad field at once, like enquiries)
+ *   is only documented. Query parameters are validated in both forms.
  * - Query strings are coerced to the declared types (`"50"` → 50; arrays are comma-separated or
  *   repeated); a parameter that is not declared is a 400 naming it (say `additionalProperties: true`
  *   to pass others through, e.g. attribute filters). Bodies are JSON and checked as sent.
@@ -48,7 +51,7 @@ import type { Express, Request, Response } from 'express';
 import { allows, type Access, type Viewer } from '../auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
 import { checkBodyType } from './security.ts';
-import { s, validate, type Schema } from './schema.ts';
+import { isBuilt, s, validate, type Schema } from './schema.ts';
 
 /** A query parameter in the older list form (still accepted; prefer an `s.object` schema). */
 export interface QueryParam {
@@ -75,7 +78,7 @@ export interface RouteSpec<Q = any, B = any> {
   tag: string;
   /** Query parameters: an `s.object(...)` schema (validated; undeclared parameters refused) or the older list (validated, others passed through). */
   query?: Schema<Q> | readonly QueryParam[];
-  /** JSON request body schema (validated). */
+  /** JSON request body schema: validated when made with `s.object` (a plain JSON Schema object is documentation only). */
   body?: Schema<B>;
   /** The route reads a multipart/form-data upload; every other route takes a JSON body or none (415 otherwise). */
   multipart?: boolean;
@@ -119,7 +122,7 @@ export function mount(app: Express, routes: readonly RouteSpec[]): void {
       checkBodyType(req, r);
       const input = {
         query: query ? validate(query, req.query, 'query') : (req.query as Record<string, unknown>),
-        body: r.body ? validate(r.body, req.body, 'body') : req.body,
+        body: r.body && isBuilt(r.body) ? validate(r.body, req.body, 'body') : req.body,
       };
       await r.handler(req, res, viewer, input);
     });

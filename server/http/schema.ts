@@ -35,6 +35,19 @@ interface Common<T> {
   examples?: T[];
 }
 
+/** Marks the object schemas made by `s.object` (non-enumerable: not in the JSON). */
+const BUILT = Symbol('schema built with s.object');
+
+function built<T extends object>(schema: T): T {
+  Object.defineProperty(schema, BUILT, { value: true, enumerable: false });
+  return schema;
+}
+
+/** Whether `schema` was made by `s.object` (a route's body is validated only then; see route.ts). */
+export function isBuilt(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && (schema as Record<symbol, unknown>)[BUILT] === true;
+}
+
 /** Builders for the schemas routes declare (`s.object({ limit: s.integer({ minimum: 1 }) })`). */
 export const s = {
   string<const O extends Common<string> & { minLength?: number; maxLength?: number; pattern?: string; format?: 'date-time' | 'date' | 'email' | 'uri' }>(o?: O): Schema<string> & O & { type: 'string' } {
@@ -60,10 +73,10 @@ export const s = {
   /** An object with these properties; `required` lists the ones that must be present. Unknown keys are refused unless `additionalProperties` says otherwise. */
   object<P extends Props, R extends keyof P = never>(
     properties: P,
-    o: { required?: readonly R[]; additionalProperties?: boolean | Schema; description?: string } = {},
+    o: { required?: readonly R[]; additionalProperties?: boolean | Schema; description?: string; title?: string } = {},
   ): Schema<ObjectOf<P, R>> {
     const { required, additionalProperties, ...rest } = o;
-    return { type: 'object', properties, ...(required?.length ? { required: [...required] } : {}), additionalProperties: additionalProperties ?? false, ...rest } as Schema<ObjectOf<P, R>>;
+    return built({ type: 'object', properties, ...(required?.length ? { required: [...required] } : {}), additionalProperties: additionalProperties ?? false, ...rest }) as Schema<ObjectOf<P, R>>;
   },
   /** An object whose keys are free (e.g. per-criterion weights), each value matching `values`. */
   record<T>(values: Schema<T>, o: { description?: string } = {}): Schema<Record<string, T>> {
