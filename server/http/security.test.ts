@@ -124,6 +124,7 @@ describe('security headers', () => {
   it('sends CSP with blob: workers and frame-ancestors, and HSTS only over HTTPS', () => {
     const plain = headersOf({ basemapUrl: '', cookieSecure: false, publicBaseUrl: '' });
     expect(plain.get('content-security-policy')).toContain("worker-src 'self' blob:");
+    expect(plain.get('content-security-policy')).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(plain.get('content-security-policy')).toContain("frame-ancestors 'self'");
     expect(plain.get('x-content-type-options')).toBe('nosniff');
     expect(plain.has('strict-transport-security')).toBe(false);

@@ -41,7 +41,9 @@ function originOf(url: string): string {
 /**
  * The Content-Security-Policy of every response. Scripts and styles come from this origin only
  * (Vite emits no inline script; style attributes set by MapLibre and our own components need
- * `'unsafe-inline'` for styles). MapLibre and loaders.gl start workers from `blob:` URLs, images
+ * `'unsafe-inline'` for styles); `'wasm-unsafe-eval'` lets the map compile its WebAssembly
+ * decoders (without it Chromium refused `WebAssembly.instantiate` on the map and tour pages) but
+ * still forbids `eval` of JavaScript. MapLibre and loaders.gl start workers from `blob:` URLs, images
  * and tile payloads can be `blob:`/`data:`, and a configured raster basemap's origin is allowed for
  * images and fetches. No frame may embed the site except the site itself.
  */
@@ -50,7 +52,7 @@ export function contentSecurityPolicy(config: Pick<Config, 'basemapUrl' | 'cooki
   const extra = basemap ? ` ${basemap}` : '';
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     `img-src 'self' data: blob:${extra}`,
     `connect-src 'self' data: blob:${extra}`,
