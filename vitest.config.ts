@@ -19,6 +19,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'web',
+          // The browser client's logic (style builder, formatting, geometry, GLB reading) in a DOM of its own.
+          include: ['web/src/**/*.test.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
           // One real server (embedded PGlite + PostGIS, or DATABASE_URL) for the whole run.

@@ -36,6 +36,26 @@ export class AppError extends Error {
   get status(): number {
     return ERROR_STATUS[this.code];
   }
+  /**
+   * Names where the error happened, for callers that know more than the thrower (a zip reader
+   * does not know the uploaded file's name): `err.in('parcels.zip')` → "parcels.zip: …".
+   */
+  in(where: string): this {
+    this.message = `${where}: ${this.message}`;
+    return this;
+  }
+}
+
+/** 400 for a user's file that cannot be read, naming the file (and the entry or row in the message). */
+export class FileError extends AppError {
+  constructor(
+    readonly file: string,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    super('bad_request', `${file}: ${message}`, { file, ...details });
+    this.name = 'FileError';
+  }
 }
 
 /** 400 for a bad request parameter, naming the parameter and its value. */

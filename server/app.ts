@@ -30,7 +30,6 @@ import { tileCacheHits, tileRoutes } from './tiles/tiles.route.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { importRoutes } from './imports/imports.route.ts';
 import { createImportService } from '../survey-import/pipeline/create.ts';
-import { OgcRepository } from './ogc/ogc.repository.ts';
 import { OgcService } from './ogc/ogc.service.ts';
 import { ogcRoutes } from './ogc/ogc.route.ts';
 import { ExportsService } from './exports/exports.service.ts';
@@ -82,7 +81,8 @@ export function createApp(db: Database, config: Config): App {
     loginMaxFailures: config.loginMaxFailures, loginIpMaxFailures: config.loginIpMaxFailures,
     loginWindowMinutes: config.loginWindowMinutes, loginLockoutMinutes: config.loginLockoutMinutes,
   });
-  const features = new FeaturesService(new FeaturesRepository(db.pool));
+  const featuresRepo = new FeaturesRepository(db.pool);
+  const features = new FeaturesService(featuresRepo);
   const stats = new StatsService(new StatsRepository(db.pool));
   const encoder = config.tileEncoder === 'auto' ? (db.hasMvt ? 'native' : 'node') : config.tileEncoder;
   if (encoder === 'native' && !db.hasMvt) throw new Error('TILE_ENCODER=native needs PostGIS with protobuf (ST_AsMVT); this database has none');
@@ -103,8 +103,8 @@ export function createApp(db: Database, config: Config): App {
     ...featureRoutes(features),
     ...statsRoutes(stats),
     ...tileRoutes(tiles, config),
-    ...ogcRoutes(new OgcService(new OgcRepository(db.pool))),
-    ...exportRoutes(new ExportsService(new OgcRepository(db.pool))),
+    ...ogcRoutes(new OgcService(featuresRepo)),
+    ...exportRoutes(new ExportsService(featuresRepo)),
     ...importRoutes(imports, uploadLimits),
     ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),
     ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),

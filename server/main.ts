@@ -12,10 +12,7 @@ import { openDatabase, type Database } from '../core/db/database.ts';
 import { securePrivateDir } from '../core/db/embedded.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { createApp } from './app.ts';
-import { DemoRepository } from './demo/demo.repository.ts';
-import { DemoService } from './demo/demo.service.ts';
-import { seedDemoTours } from './tours/demo-tours.ts';
-import { generateDemoTileset } from './three-d/demo-3d.ts';
+import { seedDemo } from './demo/demo.service.ts';
 import { LocalAssetStore } from '../assets/storage.ts';
 import { NearestRepository } from './selection/nearest.repository.ts';
 import { NearestWorker } from './selection/nearest.worker.ts';
@@ -50,12 +47,7 @@ export async function start(config: Config, log: (msg: string) => void = console
         : `created admin "${config.adminUser}" from ADMIN_PASSWORD`);
     }
     if (config.seedDemo) {
-      const seeded = await new DemoService(new DemoRepository(db.pool)).seedIfEmpty();
-      if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities · ${ms()}`);
-      const tours = await seedDemoTours(db.pool, new LocalAssetStore(config.dataDir));
-      if (tours) log(`demo tours loaded: ${tours.tours} tours, ${tours.panoramas} panoramas · ${ms()}`);
-      const assets3d = await generateDemoTileset(db.pool, new LocalAssetStore(config.dataDir));
-      if (assets3d) log(`demo 3D assets: tileset ${assets3d.tilesetId} and BIM model ${assets3d.modelId} in park ${assets3d.parkId} · ${ms()}`);
+      await seedDemo(db.pool, new LocalAssetStore(config.dataDir), (line) => log(`${line} · ${ms()}`));
     }
     await tiles.init();
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);

@@ -4,6 +4,7 @@
  * (per-item errors) → stage (rows in import_items) → commit (one transaction) → derive.
  */
 import type { Geometry } from 'geojson';
+import { FileError } from '../core/errors.ts';
 
 /** An uploaded file as the readers see it. */
 export interface InputFile {
@@ -32,6 +33,10 @@ export interface ItemIssue {
   value?: unknown;
   /** 'error' rejects the item; 'warning' keeps it. Set by the pipeline when a reader leaves it out. */
   severity?: 'error' | 'warning';
+  /** Stable code of the problem (pipeline/messages.ts); readers' issues get theirs when served. */
+  code?: string;
+  /** Values of the coded message's template. */
+  params?: Record<string, unknown>;
   message: string;
 }
 
@@ -71,12 +76,9 @@ export interface ReadOptions {
 }
 
 /** Thrown when a whole file cannot be read; names the file and why. */
-export class ReadError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
+export class ReadError extends FileError {
+  constructor(file: string, message: string) {
+    super(file, message);
     this.name = 'ReadError';
   }
 }

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { OgcRepository } from '../server/ogc/ogc.repository.ts';
+import { FeaturesRepository } from '../server/features/features.repository.ts';
 import { ExportsService } from '../server/exports/exports.service.ts';
 import { PUBLIC_VIEWER } from '../server/auth/roles.ts';
 import { AppError } from '../core/errors.ts';
@@ -280,7 +280,7 @@ describe('selection, filters and visibility', () => {
   });
 
   it('refuses more features than the limit with 413 naming the count (service on the test database, limit lowered)', async () => {
-    const service = new ExportsService(new OgcRepository(pool), { maxFeatures: 100 });
+    const service = new ExportsService(new FeaturesRepository(pool), { maxFeatures: 100 });
     const n = (await apiFeatures('amenities')).length;
     const err = await service.export('amenities', PUBLIC_VIEWER, { format: 'csv' }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);

@@ -314,7 +314,7 @@ describe.skipIf(!hasFixtures())('BIM models', () => {
 
 describe('demo 3D assets', () => {
   it('generates a published tileset of the demo park and a BIM model on one of its factories, once', async () => {
-    const { generateDemoTileset } = await import('../server/three-d/demo-3d.ts');
+    const { generateDemoTileset } = await import('../server/demo/demo-3d.ts');
     const { LocalAssetStore } = await import('../assets/storage.ts');
     const { inject } = await import('vitest');
     const store = new LocalAssetStore(inject('dataDir'));

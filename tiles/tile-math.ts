@@ -2,6 +2,7 @@
  * Web-Mercator tile arithmetic (XYZ scheme, EPSG:3857): validating z/x/y, tile envelopes and the
  * tiles a bounding box touches (used to purge exactly the cached tiles a change affects).
  */
+import { AppError } from '../core/errors.ts';
 
 /** Highest zoom served. */
 export const MAX_ZOOM = 22;
@@ -16,22 +17,27 @@ export interface TileCoord {
 }
 
 /** Thrown for a z/x/y that does not address a tile; names the bad value. */
-export class TileCoordError extends Error {}
+export class TileCoordError extends AppError {
+  constructor(message: string, value: unknown) {
+    super('bad_request', `tile z/x/y: ${message}`, { parameter: 'z/x/y', value });
+    this.name = 'TileCoordError';
+  }
+}
 
 const DIGITS = /^\d{1,8}$/;
 
 function tileNumber(name: 'z' | 'x' | 'y', v: string): number {
-  if (!DIGITS.test(v)) throw new TileCoordError(`tile ${name} must be a non-negative integer, got "${v}"`);
+  if (!DIGITS.test(v)) throw new TileCoordError(`${name} must be a non-negative integer, got "${v}"`, v);
   return Number(v);
 }
 
 /** Parse and validate z/x/y strings (y may carry the `.mvt`/`.pbf` extension already stripped). */
 export function parseTile(z: string, x: string, y: string): TileCoord {
   const t = { z: tileNumber('z', z), x: tileNumber('x', x), y: tileNumber('y', y) };
-  if (t.z > MAX_ZOOM) throw new TileCoordError(`tile z must be within 0..${MAX_ZOOM}, got ${t.z}`);
+  if (t.z > MAX_ZOOM) throw new TileCoordError(`z must be within 0..${MAX_ZOOM}, got ${t.z}`, t.z);
   const n = 2 ** t.z;
-  if (t.x >= n) throw new TileCoordError(`tile x must be within 0..${n - 1} at zoom ${t.z}, got ${t.x}`);
-  if (t.y >= n) throw new TileCoordError(`tile y must be within 0..${n - 1} at zoom ${t.z}, got ${t.y}`);
+  if (t.x >= n) throw new TileCoordError(`x must be within 0..${n - 1} at zoom ${t.z}, got ${t.x}`, t.x);
+  if (t.y >= n) throw new TileCoordError(`y must be within 0..${n - 1} at zoom ${t.z}, got ${t.y}`, t.y);
   return t;
 }
 

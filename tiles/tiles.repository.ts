@@ -8,8 +8,9 @@ import type { LayerDefinition } from '../layers/definition.ts';
 import { loadQueries } from '../core/db/sql.ts';
 import type { TileCoord } from './tile-math.ts';
 import type { TileFeature } from './mvt-encoder.ts';
+import { bindNamed, compileFeatureQuery, featurePredicate, SqlParams, type CompiledQuery } from '../layers/query/feature-query.ts';
 
-const Q = loadQueries(import.meta.url, 'tiles.sql', ['nativeTile', 'clippedFeatures', 'changesSince', 'layerVersions', 'layerExtent'] as const);
+const Q = loadQueries(import.meta.url, 'tiles.sql', ['tileSource', 'nativeTile', 'clippedFeatures', 'changesSince', 'layerVersions'] as const);
 
 /** MVT extent (tile units per side). */
 export const EXTENT = 4096;
@@ -22,9 +23,9 @@ export interface FeatureChange {
 }
 
 interface LayerQueries {
+  /** Templates with the layer's identifiers filled in; `{{where}}` and `:named` values still open. */
   nativeTile: string;
   clippedFeatures: string;
-  layerExtent: string;
   /** Property names in tile order. */
   props: string[];
 }
@@ -49,29 +50,36 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
   }
   const propNames = ['name', ...props].map((p) => `src.${pg.escapeIdentifier(p)}`).join(', ');
   const propNamesPlain = ['name', ...props].map((p) => pg.escapeIdentifier(p)).join(', ');
-  const filter = (n: number) => (layer.where ? `t.${pg.escapeIdentifier(layer.where.column)} = $${n}` : `($${n}::text IS NULL)`);
   const hasArea = layer.geometryType !== 'Point' && layer.tiles.minAreaUnits !== undefined;
   const fill = (sql: string) =>
     sql
+      .replace('{{source}}', Q.tileSource)
       .replaceAll('{{table}}', pg.escapeIdentifier(layer.table))
       .replaceAll('{{id}}', pg.escapeIdentifier(layer.idColumn))
-      .replaceAll('{{filter}}', filter(4))
-      .replaceAll('{{filter1}}', filter(1))
       .replaceAll('{{props}}', propSql.join(', '))
       .replaceAll('{{pointsBelow}}', String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0)))
       // Only polygons drawn as polygons are dropped for being sub-pixel; below {{pointsBelow}} every
       // carrier is a point, so the layer is not empty between its minzoom and the polygon zoom.
-      .replaceAll('{{minarea}}', hasArea ? `($1 < ${Math.trunc(layer.tiles.pointsBelowZoom ?? 0)} OR t.area_m2 >= $7::float8)` : '($7::float8 IS NOT NULL)')
+      .replaceAll('{{minarea}}', hasArea ? `(:z < ${Math.trunc(layer.tiles.pointsBelowZoom ?? 0)} OR t.area_m2 >= :min_area::float8)` : 'TRUE')
       .replaceAll('{{clusterBelow}}', String(Math.trunc(layer.tiles.clusterBelowZoom ?? 0)))
       .replaceAll('{{clusterBy}}', layer.tiles.clusterBy ? ` || '|' || coalesce(feat.${pg.escapeIdentifier(layer.tiles.clusterBy)}::text, '')` : '');
   q = {
     nativeTile: fill(Q.nativeTile).replace('{{propnames}}', propNames),
     clippedFeatures: fill(Q.clippedFeatures).replace('{{propnames}}', propNamesPlain),
-    layerExtent: fill(Q.layerExtent),
     props: ['name', ...props],
   };
   cache.set(layer.id, q);
   return q;
+}
+
+/** The statement for one tile: the layer's filter and visibility from the one compiler, values bound. */
+function tileStatement(template: string, layer: LayerDefinition, q: TileQuery, named: Record<string, unknown>): CompiledQuery {
+  const params = new SqlParams();
+  const where = featurePredicate(layer, { seesUnpublished: q.seesUnpublished }, params);
+  const text = bindNamed(template.replace('{{where}}', where), {
+    z: q.tile.z, x: q.tile.x, y: q.tile.y, cap: q.cap, min_area: q.minAreaM2, ...named,
+  }, params, `tile of ${layer.id}`);
+  return { text, values: params.values };
 }
 
 /** Parameters shared by both tile queries. */
@@ -89,20 +97,16 @@ export class TilesRepository {
 
   /** A complete single-layer tile from `ST_AsMVT` (real PostGIS only). */
   async nativeTile(layer: LayerDefinition, q: TileQuery): Promise<Uint8Array> {
-    const { tile, seesUnpublished, cap, minAreaM2 } = q;
-    const { rows } = await this.pool.query(layerQueries(layer).nativeTile, [
-      tile.z, tile.x, tile.y, layer.where?.value ?? null, seesUnpublished, cap, minAreaM2, layer.id,
-    ]);
+    const { text, values } = tileStatement(layerQueries(layer).nativeTile, layer, q, { layer: layer.id });
+    const { rows } = await this.pool.query(text, values);
     return rows[0]?.tile ?? new Uint8Array(0);
   }
 
   /** Features clipped to the tile (+ buffer) in integer tile coordinates, for the Node encoder. */
   async clippedFeatures(layer: LayerDefinition, q: TileQuery): Promise<TileFeature[]> {
-    const { tile, seesUnpublished, cap, minAreaM2 } = q;
     const lq = layerQueries(layer);
-    const { rows } = await this.pool.query(lq.clippedFeatures, [
-      tile.z, tile.x, tile.y, layer.where?.value ?? null, seesUnpublished, cap, minAreaM2,
-    ]);
+    const { text, values } = tileStatement(lq.clippedFeatures, layer, q, {});
+    const { rows } = await this.pool.query(text, values);
     return rows.map((r) => {
       const properties: Record<string, unknown> = {};
       for (const p of lq.props) properties[p] = r[p];
@@ -124,7 +128,8 @@ export class TilesRepository {
 
   /** Extent of what the viewer can see of a layer, or null when empty. */
   async layerExtent(layer: LayerDefinition, seesUnpublished: boolean): Promise<[number, number, number, number] | null> {
-    const { rows } = await this.pool.query(layerQueries(layer).layerExtent, [layer.where?.value ?? null, seesUnpublished]);
+    const { text, values } = compileFeatureQuery('extent', layer, { seesUnpublished });
+    const { rows } = await this.pool.query(text, values);
     const r = rows[0];
     return r && r.xmin !== null ? [r.xmin, r.ymin, r.xmax, r.ymax] : null;
   }

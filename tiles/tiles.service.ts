@@ -52,9 +52,9 @@ export interface RenderedTile extends CachedTile {
 }
 
 /** Thrown for an unknown layer id in a tile or TileJSON URL. */
-export class UnknownLayerError extends Error {
+export class UnknownLayerError extends AppError {
   constructor(readonly layerId: string) {
-    super(`layer "${layerId}" not found`);
+    super('not_found', `layer "${layerId}" not found`, { layer: layerId });
   }
 }
 

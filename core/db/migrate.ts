@@ -18,7 +18,7 @@ export interface Migration {
   sql: string;
 }
 
-/** Read the migration files, sorted by version; rejects gaps and duplicate versions. */
+/** Read the migration files, sorted by version; rejects a repeated version. */
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
   const migrations: Migration[] = [];
@@ -26,8 +26,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
     const m = /^(\d{3})_([a-z0-9_]+)\.sql$/.exec(file);
     if (!m) throw new Error(`migration file name "${file}" must look like 001_name.sql`);
     const version = Number(m[1]);
-    if (version !== migrations.length + 1) {
-      throw new Error(`migration "${file}" has version ${version}, expected ${migrations.length + 1}`);
+    // Ascending and unique; a gap is allowed, since work numbered on separate branches lands in any order.
+    const previous = migrations.at(-1)?.version ?? 0;
+    if (version <= previous) {
+      throw new Error(`migration "${file}" has version ${version}, after version ${previous}`);
     }
     migrations.push({ version, name: m[2], sql: await fs.readFile(path.join(dir, file), 'utf8') });
   }

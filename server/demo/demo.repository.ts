@@ -1,6 +1,6 @@
 /** Writes the generated demo data in one transaction. */
 import type pg from 'pg';
-import type { DemoData } from '../../layers/demo/seed-types.ts';
+import type { DemoData } from './seed-types.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { loadQueries } from '../../core/db/sql.ts';
 

@@ -12,7 +12,7 @@ import type { Viewer } from '../auth/roles.ts';
 import { findLayer } from '../../layers/catalog.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { toFeature } from '../features/features.service.ts';
-import type { ExportRow, OgcRepository } from '../ogc/ogc.repository.ts';
+import type { ExportRow, FeaturesRepository } from '../features/features.repository.ts';
 import { parseFeatureQuery, viewerSeesAll } from '../ogc/ogc.service.ts';
 import { csvLine, UTF8_BOM } from './csv-writer.ts';
 import { KML_TAIL, kmlHead, kmlPlacemark } from './kml-writer.ts';
@@ -70,7 +70,7 @@ interface ExportFeature {
 /** Exports of layers and query results. */
 export class ExportsService {
   constructor(
-    private readonly repo: OgcRepository,
+    private readonly repo: FeaturesRepository,
     private readonly options: { now?: () => Date; maxFeatures?: number } = {},
   ) {}
 
@@ -96,7 +96,7 @@ export class ExportsService {
         `export of ${count} features of layer "${layer.id}" exceeds the limit of ${max}; narrow it with bbox, filter or ids`,
         { count, limit: max });
     }
-    const features = async function* (repo: OgcRepository): AsyncGenerator<ExportFeature[]> {
+    const features = async function* (repo: FeaturesRepository): AsyncGenerator<ExportFeature[]> {
       for await (const rows of repo.exportRows(layer, sees, fq)) yield rows.map((row) => ({ feature: toFeature(layer, row), row }));
     };
     const base = `${layer.id}-${chinaDate(this.now())}`;

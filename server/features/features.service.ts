@@ -79,8 +79,8 @@ export class FeaturesService {
     const { limit, offset } = query;
     const sees = this.sees(layer, viewer);
     const [matched, rows] = await Promise.all([
-      this.repo.count(layer, sees, bbox),
-      this.repo.list(layer, sees, bbox, limit, offset),
+      this.repo.count(layer, sees, { bbox }),
+      this.repo.list(layer, sees, { bbox }, limit, offset),
     ]);
     const features = rows.map((r) => toFeature(layer, r));
     const links: FeaturePage['links'] = [];

@@ -11,7 +11,7 @@ import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox, parseIntParam, toFeature } from '../features/features.service.ts';
 import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
-import type { FeatureQuery, OgcRepository } from './ogc.repository.ts';
+import type { FeatureQuery, FeaturesRepository } from '../features/features.repository.ts';
 
 /** Page size limits of `/items`; larger limits are capped to the maximum, as OGC API permits. */
 export const ITEMS_LIMIT = { default: 100, max: 10000 } as const;
@@ -93,7 +93,7 @@ export function viewerSeesAll(layer: LayerDefinition, viewer: Viewer): boolean {
 
 /** OGC API – Features resources. `base` is the service root URL, e.g. `http://host/ogc`. */
 export class OgcService {
-  constructor(private readonly repo: OgcRepository, private readonly apiDocUrl: string = '/api/openapi.json') {}
+  constructor(private readonly repo: FeaturesRepository, private readonly apiDocUrl: string = '/api/openapi.json') {}
 
   /** The layer with this id, or a 404 naming it. */
   layer(id: string): LayerDefinition {

@@ -24,13 +24,13 @@ import { createHash } from 'node:crypto';
 import type { AssetStore } from '../../assets/storage.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, NotFoundError } from '../../core/errors.ts';
-import { DEFAULT_ZIP_LIMITS, readZip, ZipError, type ZipLimits } from '../../survey-import/three-d/safe-zip.ts';
-import { TilesetError, tilesetPrefix, validateTileset } from '../../survey-import/three-d/tileset-validator.ts';
+import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from '../../survey-import/three-d/safe-zip.ts';
+import { tilesetPrefix, validateTileset } from '../../survey-import/three-d/tileset-validator.ts';
 import { checkPlacement, placementTransform, multiply4, type Placement } from '../../survey-import/three-d/enu.ts';
 import { deriveRenderableContents, derivedTilesetPath } from '../../survey-import/three-d/renderable-contents.ts';
 import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
 import type { InputFile } from '../../survey-import/types.ts';
-import { BimError, packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
+import { packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
 
 /** Content types of tileset files by extension. */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -135,7 +135,7 @@ export class ThreeDService {
     try {
       entries = readZip(file.bytes, this.zipLimits);
     } catch (err) {
-      if (err instanceof ZipError) throw new AppError(err.kind === 'too_large' ? 'payload_too_large' : 'bad_request', `${file.name}: ${err.message}`, err.entry ? { entry: err.entry } : undefined);
+      if (err instanceof AppError) throw err.in(file.name);
       throw err;
     }
     const files = new Map<string, Uint8Array>();
@@ -150,7 +150,7 @@ export class ThreeDService {
     try {
       report = validateTileset(files);
     } catch (err) {
-      if (err instanceof TilesetError) throw new AppError('bad_request', `${file.name}: ${err.message}`, err.entry ? { entry: err.entry } : undefined);
+      if (err instanceof AppError) throw err.in(file.name);
       throw err;
     }
     const warnings: string[] = [];
@@ -323,7 +323,7 @@ export class ThreeDService {
     try {
       pkg = await packageModel(file.name, file.bytes);
     } catch (err) {
-      if (err instanceof BimError) throw new AppError(err.code === 'unsupported' ? 'unsupported_media_type' : 'bad_request', `${file.name}: ${err.message}`);
+      if (err instanceof AppError) throw err.in(file.name);
       throw err;
     }
     const warnings = [...pkg.warnings];

@@ -9,10 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../core/config.ts';
 import { SESSION_COOKIE } from '../auth/auth.route.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
-import { AppError, BadParameterError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
-import { parseTile, TileCoordError, type TileCoord } from '../../tiles/tile-math.ts';
-import { UnknownLayerError, type TileCoding, type TilesService, type TileSource } from '../../tiles/tiles.service.ts';
+import { parseTile, type TileCoord } from '../../tiles/tile-math.ts';
+import { type TileCoding, type TilesService, type TileSource } from '../../tiles/tiles.service.ts';
 import type { Audience, CachedTile, Representation } from '../../tiles/tile-cache.ts';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
@@ -22,21 +21,11 @@ function audienceOf(viewer: Viewer): Audience {
 }
 
 function sourceOf(tiles: TilesService, ids: string): TileSource {
-  try {
-    return tiles.source(ids);
-  } catch (err) {
-    if (err instanceof UnknownLayerError) throw new AppError('not_found', `layer "${err.layerId}" not found`, { layer: err.layerId });
-    throw err;
-  }
+  return tiles.source(ids);
 }
 
 function coordOf(z: string, x: string, y: string): TileCoord {
-  try {
-    return parseTile(z, x, y);
-  } catch (err) {
-    if (err instanceof TileCoordError) throw new BadParameterError('z/x/y', `${z}/${x}/${y}`, err.message.replace(/, got .*/, ''));
-    throw err;
-  }
+  return parseTile(z, x, y);
 }
 
 /** The stored codings a client accepts, best first (brotli before gzip unless gzip has the higher q). */

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as WebIFC from 'web-ifc';
 import { writeGlb, type GlbMaterial, type GlbMesh } from '../three-d/glb-writer.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** One element of the property index. */
 export interface IfcElement {
@@ -98,7 +99,7 @@ export async function convertIfc(bytes: Uint8Array): Promise<IfcConversion> {
   const api = await ifcApi();
   const warnings: string[] = [];
   const modelID = api.OpenModel(bytes, { COORDINATE_TO_ORIGIN: false });
-  if (modelID < 0) throw new Error('web-ifc could not open the file');
+  if (modelID < 0) throw new AppError('bad_request', 'web-ifc could not open the file');
   try {
     const schema = api.GetModelSchema(modelID) ?? null;
     const line = (id: number): Line | null => {

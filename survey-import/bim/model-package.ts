@@ -10,13 +10,14 @@
 import { ifcSchemaOf, ifcSiteReference, type IfcSiteReference } from './ifc-georef.ts';
 import type { IfcElement, PropertyIndex } from './ifc-convert.ts';
 import { readGlbJson } from '../three-d/glb-writer.ts';
+import { AppError } from '../../core/errors.ts';
 
 export type { PropertyIndex, IfcElement };
 
 /** Why a model was refused. */
-export class BimError extends Error {
-  constructor(message: string, readonly code: 'invalid' | 'unsupported' = 'invalid') {
-    super(message);
+export class BimError extends AppError {
+  constructor(message: string, readonly kind: 'invalid' | 'unsupported' = 'invalid') {
+    super(kind === 'unsupported' ? 'unsupported_media_type' : 'bad_request', message);
     this.name = 'BimError';
   }
 }

@@ -1,9 +1,8 @@
 /** Parsing of the CRS option users give (`--crs`, form field `crs`). */
 import type { SourceCrs } from '../types.ts';
+import { BadParameterError } from '../../core/errors.ts';
 
 /** Thrown for an unusable CRS option; names the value. */
-export class CrsOptionError extends Error {}
-
 /** Parse `EPSG:n` (or a bare code), `gcj02`/`gcj-02`, `bd09`/`bd-09`; undefined when empty. */
 export function parseCrs(raw: string | undefined): SourceCrs | undefined {
   if (!raw) return undefined;
@@ -12,5 +11,5 @@ export function parseCrs(raw: string | undefined): SourceCrs | undefined {
   if (/^\d{4,6}$/.test(v)) return `EPSG:${v}` as SourceCrs;
   if (/^gcj-?02$/i.test(v)) return 'gcj02';
   if (/^bd-?09$/i.test(v)) return 'bd09';
-  throw new CrsOptionError(`crs must be EPSG:<code>, gcj02 or bd09, got "${raw}"`);
+  throw new BadParameterError('crs', raw, 'must be EPSG:<code>, gcj02 or bd09');
 }

@@ -17,6 +17,7 @@
  * `no thumbnail: HEIC decoding not available`, never an import failure.
  */
 import sharp from 'sharp';
+import { AppError, FileError } from '../../core/errors.ts';
 
 /** Size limits of the derivatives (see the table above). */
 export const DERIVATIVE_SIZES = {
@@ -69,12 +70,12 @@ export interface Derivatives {
 export type DerivativeVariant = 'thumbnail' | 'preview' | 'panorama';
 
 /** Thrown when an image cannot be read or decoded; names the file and the decoder's reason. */
-export class ImageDecodeError extends Error {
+export class ImageDecodeError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly reason: string,
   ) {
-    super(`${file}: cannot read image: ${reason}`);
+    super(file, `cannot read image: ${reason}`);
     this.name = 'ImageDecodeError';
   }
 }
@@ -83,7 +84,7 @@ export class ImageDecodeError extends Error {
 export async function probeImage(bytes: Uint8Array, fileName: string): Promise<ImageProbe> {
   try {
     const m = await sharp(bytes).metadata();
-    if (!m.format || !m.width || !m.height) throw new Error('no image size in header');
+    if (!m.format || !m.width || !m.height) throw new AppError('bad_request', 'no image size in header');
     return {
       format: m.format,
       width: m.width,

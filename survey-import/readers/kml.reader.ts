@@ -24,6 +24,7 @@ import { extensionOf, issue } from './common.ts';
 import { checkGeometry } from './geometry-check.ts';
 import { child, childText, children, decodeXml, descendants, localName, parseXml, type Element } from './xml.ts';
 import { isZip, unzip } from './zip.ts';
+import { AppError } from '../../core/errors.ts';
 
 interface Ctx {
   file: string;
@@ -34,9 +35,9 @@ interface Ctx {
 }
 
 /** Thrown inside geometry parsing; becomes an ItemIssue for the placemark. */
-class CoordError extends Error {
+class CoordError extends AppError {
   constructor(readonly field: string, readonly value: string, message: string) {
-    super(message);
+    super('bad_request', message, { field, value });
   }
 }
 

@@ -21,6 +21,7 @@
  * → 3-degree, a bare "GK"/"Gauss-Kruger" → 6-degree), and 3-degree is assumed when the name
  * says neither, since large-scale parcel surveys use 3-degree zones.
  */
+import { AppError } from '../../core/errors.ts';
 
 /** A parsed WKT element: keyword and arguments (strings, numbers, nested elements). */
 export interface WktNode {
@@ -37,7 +38,7 @@ export function parseWkt(text: string): WktNode {
   const node = (): WktNode => {
     skip();
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i));
-    if (!m) throw new Error(`expected a keyword at offset ${i}`);
+    if (!m) throw new AppError('bad_request', `expected a keyword at offset ${i}`);
     i += m[0].length;
     skip();
     const open = text[i];
@@ -48,7 +49,7 @@ export function parseWkt(text: string): WktNode {
     for (;;) {
       skip();
       const c = text[i];
-      if (c === undefined) throw new Error(`unterminated ${m[0]}`);
+      if (c === undefined) throw new AppError('bad_request', `unterminated ${m[0]}`);
       if (c === close) {
         i++;
         break;
@@ -68,7 +69,7 @@ export function parseWkt(text: string): WktNode {
         args.push(s);
       } else if (/[-+.\d]/.test(c)) {
         const n = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?/.exec(text.slice(i));
-        if (!n) throw new Error(`bad number at offset ${i}`);
+        if (!n) throw new AppError('bad_request', `bad number at offset ${i}`);
         i += n[0].length;
         args.push(Number(n[0]));
       } else {
@@ -81,7 +82,7 @@ export function parseWkt(text: string): WktNode {
   };
   const root = node();
   skip();
-  if (root.args.length === 0 || i < text.length) throw new Error(`not WKT: expected KEYWORD[...] ${i < text.length ? `, found extra text at offset ${i}` : ''}`);
+  if (root.args.length === 0 || i < text.length) throw new AppError('bad_request', `not WKT: expected KEYWORD[...] ${i < text.length ? `, found extra text at offset ${i}` : ''}`);
   return root;
 }
 

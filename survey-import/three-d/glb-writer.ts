@@ -8,6 +8,7 @@
  * east-north-up frame.
  */
 import { writeB3dmTile } from './tile-formats.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** A material: base colour RGBA in 0..1. */
 export interface GlbMaterial {
@@ -145,10 +146,10 @@ export function writeGlb(input: GlbInput): Uint8Array {
 /** Reads the JSON chunk of a GLB (for tests and for indexing uploaded models). */
 export function readGlbJson(glb: Uint8Array): Record<string, unknown> {
   const dv = new DataView(glb.buffer, glb.byteOffset, glb.byteLength);
-  if (glb.length < 20 || dv.getUint32(0, true) !== 0x46546c67) throw new Error('not a GLB file (magic "glTF" missing)');
-  if (dv.getUint32(4, true) !== 2) throw new Error(`GLB version ${dv.getUint32(4, true)} is not supported (glTF 2.0 only)`);
+  if (glb.length < 20 || dv.getUint32(0, true) !== 0x46546c67) throw new AppError('bad_request', 'not a GLB file (magic "glTF" missing)');
+  if (dv.getUint32(4, true) !== 2) throw new AppError('bad_request', `GLB version ${dv.getUint32(4, true)} is not supported (glTF 2.0 only)`);
   const len = dv.getUint32(12, true);
-  if (dv.getUint32(16, true) !== 0x4e4f534a || 20 + len > glb.length) throw new Error('GLB JSON chunk is missing or truncated');
+  if (dv.getUint32(16, true) !== 0x4e4f534a || 20 + len > glb.length) throw new AppError('bad_request', 'GLB JSON chunk is missing or truncated');
   return JSON.parse(new TextDecoder().decode(glb.subarray(20, 20 + len)));
 }
 

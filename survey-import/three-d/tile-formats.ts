@@ -1,3 +1,4 @@
+import { AppError } from '../../core/errors.ts';
 /**
  * Readers and writers for the binary 3D Tiles 1.0 tile formats, as far as deriving renderable
  * copies needs them (`renderable-contents.ts`):
@@ -12,9 +13,9 @@
  */
 
 /** A tile or glTF whose bytes do not follow its format. */
-export class TileFormatError extends Error {
+export class TileFormatError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('bad_request', message);
     this.name = 'TileFormatError';
   }
 }

@@ -18,11 +18,12 @@
  * the zip`). The result also tells whether the tileset is georeferenced and where it is.
  */
 import { ecefToGeodetic, transformPoint } from './enu.ts';
+import { AppError } from '../../core/errors.ts';
 
 /** A refused tileset. `entry` names the file at fault. */
-export class TilesetError extends Error {
+export class TilesetError extends AppError {
   constructor(message: string, readonly entry?: string) {
-    super(message);
+    super('bad_request', message, entry ? { entry } : undefined);
     this.name = 'TilesetError';
   }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { area, bbox, booleanIntersects, booleanPointInPolygon, booleanWithin, distance, intersect, kinks } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { AMENITY_KINDS, LAND_USE } from '../catalog.ts';
+import { AMENITY_KINDS, LAND_USE } from '../../layers/catalog.ts';
 import { MU_M2, generateDemoData } from './generate.ts';
 import type { CarrierSeed, DemoData } from './seed-types.ts';
 
@@ -13,11 +13,8 @@ const counties = JSON.parse(fs.readFileSync(path.join(here, 'dazhou-counties.geo
 const countyGeom = new Map(counties.features.map((f) => [String(f.properties?.adcode), f.geometry]));
 
 let data: DemoData;
-let elapsedMs = 0;
 beforeAll(() => {
-  const t0 = performance.now();
   data = generateDemoData(counties);
-  elapsedMs = performance.now() - t0;
 });
 
 const feature = (g: MultiPolygon | Polygon): Feature<MultiPolygon | Polygon> => ({ type: 'Feature', properties: {}, geometry: g });
@@ -43,10 +40,8 @@ describe('generateDemoData', () => {
     expect(JSON.stringify(again)).toBe(JSON.stringify(data));
   });
 
-  it('stays small and fast enough to run at server start', () => {
+  it('stays small enough to load at server start (its time is measured by the server log, not asserted here)', () => {
     expect(JSON.stringify(data).length).toBeLessThan(5_000_000);
-    // The budget is ~3 s on a developer machine; allow headroom for a loaded CI runner.
-    expect(elapsedMs).toBeLessThan(10_000);
   });
 
   it('produces the counts the demo promises', () => {

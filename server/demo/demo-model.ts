@@ -3,7 +3,7 @@
  * 9 m high) as a GLB whose nodes carry IFC-style element data in `extras` (expressID, GlobalId,
  * IFC type, name, storey, property sets), so it indexes and picks like a converted IFC file.
  */
-import { writeGlb, type GlbMesh } from '../three-d/glb-writer.ts';
+import { writeGlb, type GlbMesh } from '../../survey-import/three-d/glb-writer.ts';
 
 type Sets = Record<string, Record<string, string | number | boolean>>;
 

@@ -17,14 +17,14 @@
  * Values are plausible, not official: names, contacts (0818-555xxxx, marked 演示), prices and
  * 标准地 indicators are demo data within typical Dazhou ranges.
  *
- * CLI: `npx tsx layers/demo/generate.ts --out /tmp/demo.json [--counties path]`
+ * CLI: `npx tsx server/demo/generate.ts --out /tmp/demo.json [--counties path]`
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { booleanPointInPolygon, booleanWithin, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { DAZHOU_COUNTIES_EN } from '../catalog.ts';
+import { DAZHOU_COUNTIES_EN } from '../../layers/catalog.ts';
 import type { AdminAreaSeed, AmenitySeed, CarrierSeed, DemoData, ParkSeed } from './seed-types.ts';
 
 /** Seed of the demo data set; change it to get a different (still deterministic) layout. */
@@ -1137,7 +1137,7 @@ function adminAreas(counties: CountyIndex): AdminAreaSeed[] {
 
 /**
  * Generate the whole demo data set from the converted Dazhou county boundaries
- * (`layers/demo/dazhou-counties.geojson`). Pure and deterministic for a given seed.
+ * (`server/demo/dazhou-counties.geojson`). Pure and deterministic for a given seed.
  */
 export function generateDemoData(counties: FeatureCollection, seed: number = DEMO_SEED): DemoData {
   const index = indexCounties(counties);

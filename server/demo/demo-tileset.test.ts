@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDemoTileset } from './demo-tileset.ts';
-import { validateTileset } from './tileset-validator.ts';
-import { readGlbJson } from './glb-writer.ts';
+import { validateTileset } from '../../survey-import/three-d/tileset-validator.ts';
+import { readGlbJson } from '../../survey-import/three-d/glb-writer.ts';
 
 const square = (lon: number, lat: number, d = 0.0003) => ({
   type: 'Polygon' as const,

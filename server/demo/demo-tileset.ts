@@ -11,8 +11,8 @@
  */
 import { tesselate, polygon as turfPolygon } from '@turf/turf';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import { eastNorthUpToFixedFrame, geodeticToEcef } from './enu.ts';
-import { writeB3dm, writeGlb, type GlbMaterial, type GlbPrimitive } from './glb-writer.ts';
+import { eastNorthUpToFixedFrame, geodeticToEcef } from '../../survey-import/three-d/enu.ts';
+import { writeB3dm, writeGlb, type GlbMaterial, type GlbPrimitive } from '../../survey-import/three-d/glb-writer.ts';
 
 /** A building to extrude. */
 export interface DemoBuilding {

@@ -1,16 +1,16 @@
 /**
  * Demo 3D assets, generated at first start after the demo data is loaded: a 3D Tiles tileset of the
- * demo park's factories and offices (extruded by `survey-import/three-d/demo-tileset.ts`) and a BIM model
- * of a standard factory (`survey-import/bim/demo-model.ts`) placed on one of its factories. Both
+ * demo park's factories and offices (extruded by `demo-tileset.ts`) and a BIM model
+ * of a standard factory (`demo-model.ts`) placed on one of its factories. Both
  * are published. Idempotent: does nothing once demo assets exist.
  */
 import type pg from 'pg';
 import type { AssetStore } from '../../assets/storage.ts';
-import { buildDemoTileset } from '../../survey-import/three-d/demo-tileset.ts';
-import { buildDemoFactoryGlb } from '../../survey-import/bim/demo-model.ts';
+import { buildDemoTileset } from './demo-tileset.ts';
+import { buildDemoFactoryGlb } from './demo-model.ts';
 import { packageModel } from '../../survey-import/bim/model-package.ts';
-import { ThreeDRepository } from './three-d.repository.ts';
-import { ThreeDService } from './three-d.service.ts';
+import { ThreeDRepository } from '../three-d/three-d.repository.ts';
+import { ThreeDService } from '../three-d/three-d.service.ts';
 
 /**
  * Generates the demo park's tileset and demo BIM model; returns their ids, or null when they

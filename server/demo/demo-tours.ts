@@ -14,11 +14,11 @@ import type { AssetStore } from '../../assets/storage.ts';
 import { renderDemoPanorama } from '../../survey-import/photos/demo-panorama.ts';
 import { makeDerivatives } from '../../survey-import/photos/thumbnail.ts';
 import { DemoToursRepository, type DemoParkRow } from './demo-tours.repository.ts';
-import type { LonLat } from './route-order.ts';
-import { ToursRepository, type StopInput } from './tours.repository.ts';
-import { ToursService } from './tours.service.ts';
+import type { LonLat } from '../tours/route-order.ts';
+import { ToursRepository, type StopInput } from '../tours/tours.repository.ts';
+import { ToursService } from '../tours/tours.service.ts';
 
-/** Parks that get a demo tour (codes of layers/demo/generate.ts). */
+/** Parks that get a demo tour (codes of server/demo/generate.ts). */
 export const DEMO_TOUR_PARKS = ['DZGX', 'DZJK'] as const;
 /** Width of the demo panoramas: 2048 × 1024 keeps the first start fast (≈1 s each). */
 const PANORAMA_WIDTH = 2048;
