@@ -181,7 +181,6 @@ describe('database connections terminated during mixed traffic', () => {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    if (process.env.FAULT_DEBUG) console.log(logs.join('\n'));
     expect(pending, logs.join('\n')).toBe(0);
     // Every carrier has its stored distances.
     const { rows } = await running.db.pool.query(`SELECT count(DISTINCT carrier_id)::int AS n FROM carrier_nearest`);

@@ -119,6 +119,7 @@ export async function backup(target: BackupTarget, file: string): Promise<Backup
  * store, replacing what is there. Returns the backup's manifest.
  */
 export async function restore(target: BackupTarget, file: string): Promise<BackupManifest> {
+  if (!(await fs.stat(file).then((s) => s.isFile(), () => false))) throw new AppError('bad_request', `${file}: no such backup file`);
   const staging = await fs.mkdtemp(path.join(target.dataDir, '.restore-'));
   try {
     await run('tar', ['-xzf', path.resolve(file), '-C', staging], { maxBuffer: 1 << 24 }).catch((err) => {
