@@ -79,6 +79,9 @@ export interface CandidateValues {
 
 /** Site-selection queries. */
 export class SelectionRepository {
+  /** Whether the server can JIT-compile queries (asked once). */
+  private jit: Promise<boolean> | undefined;
+
   constructor(private readonly pool: pg.Pool) {}
 
   /** One page of the brief's candidates, ranked over all of them in SQL, plus their number. */
@@ -104,6 +107,10 @@ export class SelectionRepository {
    * ANALYZE of bench:select's brief 9: JIT 4.9 s, execution without it 0.27 s).
    */
   private async query(text: string, values: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
+    // Without a JIT provider (the embedded PGlite, a server built without LLVM) there is nothing
+    // to turn off: one round trip instead of four.
+    this.jit ??= this.pool.query('SELECT pg_jit_available() AS jit').then((r) => r.rows[0].jit === true, () => true);
+    if (!(await this.jit)) return this.pool.query({ text, values, ...(rowMode ? { rowMode } : {}) });
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN READ ONLY; SET LOCAL jit = off');
