@@ -13,8 +13,14 @@
  * - Embedded: PGlite is one backend inside the server process, so there is no backend to
  *   terminate; the equivalent is the wire server ending every client connection from its side,
  *   with the same FATAL 57P01 message PostgreSQL sends (`Database.terminateConnections`).
+ *
+ * On PostgreSQL the server reaches the database through a TCP relay of this test, so the test can
+ * also take the database away altogether (the relay stops listening and cuts every connection)
+ * and bring it back. The embedded database lives inside the server process: it cannot go away
+ * without the server, so that case is PostgreSQL only.
  */
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -34,6 +40,42 @@ let cookie = '';
 let admin: pg.Client | undefined;
 /** What the server logged (printed when a test fails). */
 const logs: string[] = [];
+
+/** A TCP relay to the PostgreSQL server: `down()` makes the database unreachable, `up()` brings it back. */
+class Relay {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  constructor(private readonly host: string, private readonly targetPort: number) {}
+
+  async up(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.targetPort, this.host);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('error', end);
+        s.on('close', end);
+      }
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as net.AddressInfo).port;
+  }
+
+  async down(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+let relay: Relay | undefined;
 
 async function call(pathname: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
   const headers = new Headers(init.headers);
@@ -56,8 +98,17 @@ async function terminate(): Promise<number> {
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dz-fault-'));
+  let url = DATABASE_URL;
+  if (DATABASE_URL) {
+    const target = new URL(DATABASE_URL);
+    relay = new Relay(target.hostname, Number(target.port || 5432));
+    await relay.up();
+    target.hostname = '127.0.0.1';
+    target.port = String(relay.port);
+    url = target.toString();
+  }
   running = await start(loadConfig({
-    DATABASE_URL,
+    DATABASE_URL: url,
     DATA_DIR: dataDir,
     DB_SCHEMA: SCHEMA,
     PORT: '0',
@@ -69,6 +120,7 @@ beforeAll(async () => {
     NEAREST_BATCH: '100',
     TILE_SYNC_MS: '100',
     TILE_CACHE_MB: '0',
+    DB_CONNECT_TIMEOUT_MS: '3000',
   }), (m) => logs.push(`${new Date().toISOString().slice(11, 23)} ${m}`));
   if (DATABASE_URL) {
     admin = new pg.Client({ connectionString: DATABASE_URL });
@@ -99,6 +151,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (DATABASE_URL) await running?.db.pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
   await running?.stop();
+  await relay?.down();
   await admin?.end().catch(() => undefined);
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
 });
@@ -185,5 +238,36 @@ describe('database connections terminated during mixed traffic', () => {
     // Every carrier has its stored distances.
     const { rows } = await running.db.pool.query(`SELECT count(DISTINCT carrier_id)::int AS n FROM carrier_nearest`);
     expect(rows[0].n).toBe(400);
+  }, 60_000);
+
+  it.runIf(DATABASE_URL)('answers 503 while the database is unreachable, and recovers when it is back', async () => {
+    await relay!.down();
+    try {
+      for (const request of TRAFFIC) {
+        const r = await request();
+        expect(r.status, r.body.slice(0, 300)).toBe(503);
+        const err = JSON.parse(r.body).error;
+        expect(err.code).toBe('unavailable');
+        expect(err.message).toMatch(/database is unavailable/);
+      }
+    } finally {
+      await relay!.up();
+    }
+    let health = await call('/api/health');
+    for (let i = 0; i < 100 && health.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      health = await call('/api/health');
+    }
+    expect(health.status).toBe(200);
+    // The tile change-log reader waits out its back-off (at most 5 s), then reads again.
+    for (const request of TRAFFIC) {
+      let r = await request();
+      for (let i = 0; i < 60 && r.status === 503; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        r = await request();
+      }
+      expect(r.status, r.body.slice(0, 300)).toBeGreaterThanOrEqual(200);
+      expect(r.status, r.body.slice(0, 300)).toBeLessThan(300);
+    }
   }, 60_000);
 });
