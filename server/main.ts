@@ -17,6 +17,9 @@ import { LocalAssetStore } from '../assets/storage.ts';
 import { NearestRepository } from './selection/nearest.repository.ts';
 import { NearestWorker } from './selection/nearest.worker.ts';
 
+/** An import batch without a heartbeat this long (s) was interrupted (import.service.ts beats every 15 s). */
+const IMPORT_STALE_S = 120;
+
 /** A running server. */
 export interface Running {
   url: string;
@@ -38,8 +41,18 @@ export async function start(config: Config, log: (msg: string) => void = console
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
     const { listener, auth, tiles, imports } = createApp(db, config);
-    const recovered = await imports.recoverInterrupted();
+    // No other process imports into the embedded database (it lives in this one): every batch
+    // still in progress was interrupted. On PostgreSQL the CLI or another server may be importing,
+    // so only batches without a heartbeat for a while count, now and every minute.
+    const recovered = await imports.recoverInterrupted(db.engine === 'embedded' ? 0 : IMPORT_STALE_S);
     if (recovered) log(`import batches interrupted by a stop marked failed: ${recovered}`);
+    const importSweeper = setInterval(() => void imports.recoverInterrupted(IMPORT_STALE_S).catch(() => undefined), 60_000);
+    importSweeper.unref();
+    const collected = await imports.collectGarbage().catch((err) => {
+      log(`asset garbage collection failed: ${(err as Error).message}`);
+      return 0;
+    });
+    if (collected) log(`stored originals no batch, photo or 3D asset refers to removed: ${collected}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
     if (admin.created) {
       log(admin.generatedPassword
@@ -71,6 +84,7 @@ export async function start(config: Config, log: (msg: string) => void = console
       db,
       async stop() {
         clearInterval(sweeper);
+        clearInterval(importSweeper);
         await nearest.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
