@@ -236,7 +236,7 @@ function carrierFacts(c: CardCarrier, lang: Lang): string[] {
 }
 
 /** Most carriers listed on the printed card (the rest are online). */
-export const PRINT_CARRIERS = 14;
+export const PRINT_CARRIERS = 12;
 
 /** `<head>` additions and `<main>` of a park's cloud card. */
 export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: string, url: string): { head: string; body: string } {

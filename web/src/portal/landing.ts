@@ -15,9 +15,10 @@ export function filterParks(query: string): number {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   let shown = 0;
   for (const li of parks) {
-    const keys = li.dataset.search ?? '';
-    const keysNoSpace = keys.replace(/\s+/g, '');
-    const hit = words.every((w) => keys.includes(w) || keysNoSpace.includes(w));
+    // Each word must lie inside one key (a name, a code, an industry, a pinyin spelling); matching
+    // across keys would let "qx" hit "…开发区 宣汉县" (q + x).
+    const keys = (li.dataset.search ?? '').split(' ');
+    const hit = words.every((w) => keys.some((k) => k.includes(w)));
     li.hidden = !hit;
     if (hit) shown++;
   }

@@ -50,6 +50,9 @@ if (form) {
     if (about) about.textContent = about.dataset.default ?? '';
     highlight(null);
   });
+  // Arriving from the map's "I'm interested" on a site (`?carrier=<id>#enquire`): that site is the subject.
+  const fromMap = new URLSearchParams(location.search).get('carrier');
+  if (fromMap) document.querySelector<HTMLAnchorElement>(`a.interest[data-carrier-id="${CSS.escape(fromMap)}"]`)?.click();
   window.addEventListener('hashchange', () => {
     if (location.hash === '#enquire') (form.elements.namedItem('company') as HTMLInputElement).focus({ preventScroll: true });
   });
@@ -83,6 +86,6 @@ if (mapBox && data) {
         }
       })
       .catch((err: Error) => { state.mapError = err.message; });
-  }, { rootMargin: '200px' });
+  }, { rootMargin: '100px' });
   observer.observe(mapBox);
 }
