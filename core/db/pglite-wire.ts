@@ -144,11 +144,14 @@ const CANCEL_REQUEST = 80877102;
 const SCRAM_ITERATIONS = 4096;
 /** A client must finish authenticating within this time (ms). */
 const AUTH_TIMEOUT_MS = 10_000;
+/** Connections still authenticating at once, beside `maxConnections` authenticated ones. */
+const MAX_AUTHENTICATING = 16;
 
 /**
  * Serve `db` on `127.0.0.1:<port>` (0 = any free port) to clients that know `password`, at most
- * `maxConnections` connections at once (more are refused with a socket close, as a full server
- * would).
+ * `maxConnections` authenticated connections at once (more are refused with a socket close, as a
+ * full server would). Connections still authenticating have a budget of their own, so clients
+ * without the password cannot take the server pool's places.
  */
 export async function serveWire(db: PGlite, port: number, maxConnections: number, password: string): Promise<WireServer> {
   if (!password) throw new Error('the embedded database socket needs a password');
@@ -156,17 +159,25 @@ export async function serveWire(db: PGlite, port: number, maxConnections: number
   const verifier = scramVerifier(password);
   const handlers = new Map<PGLiteSocketHandler, net.Socket>();
   const sockets = new Set<net.Socket>();
+  let authenticating = 0;
   const server = net.createServer((socket) => {
     // A socket error (a client resetting mid-handshake) must never become an unhandled 'error' event.
     socket.on('error', () => socket.destroy());
-    if (sockets.size >= maxConnections) {
+    if (authenticating >= MAX_AUTHENTICATING) {
       socket.destroy();
       return;
     }
+    authenticating++;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     void authenticate(socket, verifier).then((startup) => {
+      authenticating--;
       if (!startup || socket.destroyed) return;
+      if (handlers.size >= maxConnections) {
+        socket.end(errorResponse('53300', 'sorry, too many clients already'));
+        setTimeout(() => socket.destroy(), 1000).unref();
+        return;
+      }
       const handler = new PGLiteSocketHandler({ queryQueue: queue as never, closeOnDetach: true });
       handlers.set(handler, socket);
       const done = () => {
