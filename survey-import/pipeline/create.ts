@@ -12,7 +12,7 @@ import { PhotoIngest } from './photo-ingest.ts';
  * service area (counties + SERVICE_AREA_BUFFER_KM) are rejected or flagged while staging.
  */
 export function createImportService(
-  pool: pg.Pool, dataDir: string, onChange?: () => Promise<unknown>, reading: IsolationOptions = {}, serviceArea: ServiceArea = { bufferKm: 5 },
+  pool: pg.Pool, dataDir: string, onChange?: () => Promise<unknown>, reading: IsolationOptions = {}, serviceArea: ServiceArea = { bufferKm: 10 },
 ): ImportService {
   const store = new LocalAssetStore(dataDir);
   return new ImportService(new ImportRepository(pool, serviceArea), store, isolatedReader(reading), new PhotoIngest(pool, store), onChange);

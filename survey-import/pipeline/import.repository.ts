@@ -82,7 +82,7 @@ const CARRIER_KIND = { land: 'land', factories: 'factory', offices: 'office' } a
 export class ImportRepository {
   constructor(
     readonly pool: pg.Pool,
-    readonly serviceArea: ServiceArea = { bufferKm: 5 },
+    readonly serviceArea: ServiceArea = { bufferKm: 10 },
   ) {}
 
   async findCommitted(fingerprint: string): Promise<number | null> {
