@@ -279,6 +279,44 @@ describe('editing with review', () => {
     await expect(pool.query('DELETE FROM feature_history WHERE feature_id = $1', [id])).rejects.toThrow(/append-only/);
   });
 
+  it('edits every editable layer: a park\'s contact, an amenity\'s position and kind, in one reviewed change each', async () => {
+    const { rows: [park] } = await pool.query(`SELECT id::text FROM parks WHERE review_state = 'published' ORDER BY id DESC LIMIT 1`);
+    const { rows: [am] } = await pool.query(
+      `SELECT id::text, kind, ST_X(geom) lon, ST_Y(geom) lat FROM amenities WHERE review_state = 'published' ORDER BY id DESC LIMIT 1 OFFSET 3`);
+    const pw = await call('GET', `/api/layers/parks/features/${park.id}/edit`, staff);
+    const ps = await call('PUT', `/api/layers/parks/features/${park.id}`, staff, { properties: { contact_name: '园区招商局 张主任', established_year: 2012 } }, { 'if-match': pw.etag! });
+    expect(ps.status, JSON.stringify(ps.body)).toBe(200);
+    const bad = await call('PUT', `/api/layers/parks/features/${park.id}?lang=en`, staff, { properties: { established_year: 1900, park_level: 'galactic' } }, { 'if-match': ps.etag! });
+    expect(bad.body.error.message).toContain('Established (established_year) = 1900: must be at least 1949');
+    expect(bad.body.error.message).toContain('Level (park_level) = "galactic": must be one of national (National)');
+    const aw = await call('GET', `/api/layers/amenities/features/${am.id}/edit`, staff);
+    const kind = am.kind === 'bank' ? 'hotel' : 'bank';
+    const moved = { type: 'Point', coordinates: [am.lon + 0.001, am.lat] };
+    const as = await call('PUT', `/api/layers/amenities/features/${am.id}`, staff, { properties: { kind }, geometry: moved }, { 'if-match': aw.etag! });
+    expect(as.status, JSON.stringify(as.body)).toBe(200);
+    const polygonForPoint = await call('PUT', `/api/layers/amenities/features/${am.id}?lang=en`, staff, { properties: {}, geometry: square(am.lon, am.lat, 0.001) }, { 'if-match': as.etag! });
+    expect(polygonForPoint.body.error.message).toContain('geometry: must be Point, got "Polygon"');
+    expect((await call('GET', `/api/layers/amenities/features/${am.id}`)).body.properties.kind).toBe(am.kind);
+    const list = (await call('GET', '/api/changesets', reviewer)).body.changesets;
+    for (const fid of [park.id, am.id]) {
+      const cs = list.find((c: Json) => c.revisions.some((r: Json) => r.featureId === fid));
+      expect((await call('POST', `/api/changesets/${cs.id}/publish`, reviewer)).status).toBe(200);
+    }
+    expect((await call('GET', `/api/layers/parks/features/${park.id}`)).body.properties.contact_name).toBe('园区招商局 张主任');
+    const a = (await call('GET', `/api/layers/amenities/features/${am.id}`)).body;
+    expect(a.properties.kind).toBe(kind);
+    expect(a.geometry.coordinates[0]).toBeCloseTo(am.lon + 0.001, 6);
+    // Layers without editing say which layers can be edited.
+    const pano = await call('GET', '/api/layers/panoramas/features/1/edit?lang=en', staff);
+    expect(pano.status).toBe(400);
+    expect(pano.body.error.message).toContain('editable: parks, land, factories, offices, amenities');
+    // Put the amenity back (its kind feeds site selection's stored distances).
+    const back = await call('GET', `/api/layers/amenities/features/${am.id}/edit`, staff);
+    await call('PUT', `/api/layers/amenities/features/${am.id}`, staff, { properties: { kind: am.kind }, geometry: { type: 'Point', coordinates: [am.lon, am.lat] } }, { 'if-match': back.etag! });
+    const cs = (await call('GET', '/api/changesets', reviewer)).body.changesets.find((c: Json) => c.revisions.some((r: Json) => r.featureId === am.id));
+    expect((await call('POST', `/api/changesets/${cs.id}/publish`, reviewer)).status).toBe(200);
+  });
+
   it('records imports, reviews and undo in the history of each imported feature', async () => {
     const [p] = await parcels(1, 50);
     const code = `HIST-${Date.now()}`;

@@ -26,6 +26,8 @@ import {
 import { LegendComponent } from './legend.component.ts';
 import { SignInDialogComponent } from './sign-in-dialog.component.ts';
 import { TopBarComponent } from './top-bar.component.ts';
+import { EditModeController } from './edit/edit-mode.controller.ts';
+import './edit/edit.css';
 
 /** 2D or 3D display. */
 export type MapMode = '2d' | '3d';
@@ -48,6 +50,8 @@ export interface AppHandle {
   ready: Promise<void>;
   setMode(mode: MapMode): Promise<void>;
   selectFeature(layerId: string, id: FeatureId): Promise<void>;
+  /** The edit mode (staff and reviewers). */
+  edit: EditModeController;
 }
 
 /** The map page. Create one per document with `new MapView(root)`. */
@@ -83,6 +87,7 @@ export class MapView {
   private readonly panel: FeaturePanelComponent;
   private readonly signIn: SignInDialogComponent;
   private readonly toast: HTMLElement;
+  private readonly edit: EditModeController;
 
   constructor(root: HTMLElement) {
     this.topBar = new TopBarComponent({
@@ -133,6 +138,14 @@ export class MapView {
     this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true, showCompass: true }), 'top-right');
     this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
     this.deck = new DeckOverlayController(this.map);
+    this.edit = new EditModeController({
+      map: this.map,
+      layers: () => this.layers,
+      highlight: (layerId, id) => this.setSelectionLayers(layerId ? this.layers.find((l) => l.id === layerId) ?? null : null, id),
+      onPublished: () => void this.checkVersions(this.layers.map((l) => l.id)),
+      onActiveChange: (active) => { if (active) this.clearSelection(); },
+    });
+    mapEl.parentElement!.append(this.edit.toggle, this.edit.panel);
 
     this.map.on('click', (e) => this.onMapClick(e.point.x, e.point.y));
     this.map.on('zoomend', () => this.updateLegend());
@@ -150,6 +163,7 @@ export class MapView {
       ready: this.ready,
       setMode: (mode) => this.setMode(mode),
       selectFeature: (layerId, id) => this.selectFeature(layerId, id, true),
+      edit: this.edit,
     };
   }
 
@@ -171,6 +185,7 @@ export class MapView {
       this.tileUrls.setSignedIn(user !== null);
       for (const l of layers) if (l.visibleByDefault) this.visible.add(l.id);
       this.topBar.update({ user });
+      this.edit.setUser(user);
       // Versioned tile URLs of every layer, and the label features, while the style loads.
       const versions = this.tileUrls.refresh(layers.map((l) => l.id), controller.signal);
       const labels = this.loadLabels();
@@ -361,6 +376,7 @@ export class MapView {
     this.topBar.render();
     this.legend.render();
     this.panel.render();
+    this.edit.render();
     this.updateDeck();
   }
 
@@ -436,6 +452,8 @@ export class MapView {
   // ---------------------------------------------------------------- selection
 
   private onMapClick(x: number, y: number): void {
+    const at = this.map.unproject([x, y]);
+    if (this.edit.mapClick(at.lng, at.lat, x, y)) return;
     if (this.mode === '3d') {
       if (this.deck.pickThreeD(x, y)) return;
       const picked = this.deck.pick(x, y);
@@ -459,6 +477,10 @@ export class MapView {
     }
     // Tile feature ids are the API ids (county adcodes as integers).
     if (hit.id === undefined || hit.id === null) return;
+    if (this.edit.active) {
+      void this.edit.open(String(hit.source), String(hit.id));
+      return;
+    }
     void this.selectFeature(String(hit.source), hit.id as FeatureId, false, hit.properties);
   }
 
@@ -516,6 +538,7 @@ export class MapView {
   private async onAuthChanged(user: SessionUser | null): Promise<void> {
     this.user = user;
     this.topBar.update({ user });
+    this.edit.setUser(user);
     // Staff see unpublished features: everything shown must be fetched again. Every tile URL
     // changes (its session marker), so every source reloads, with current versions.
     this.clearSelection();

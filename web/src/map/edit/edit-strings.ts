@@ -1,0 +1,86 @@
+/**
+ * UI strings of the map's edit mode, in Chinese (default) and English, read in the current
+ * language of `shared/i18n.service.ts`.
+ */
+import { getLang } from '../../shared/i18n.service.ts';
+
+const S = {
+  editMode: { zh: '编辑', en: 'Edit' },
+  editModeOn: { zh: '退出编辑', en: 'Leave edit mode' },
+  editTitle: { zh: '载体编辑', en: 'Editing' },
+  tabFeature: { zh: '要素', en: 'Feature' },
+  tabTable: { zh: '表格', en: 'Table' },
+  tabReview: { zh: '待审核', en: 'Review' },
+  pickHint: { zh: '在地图上点击一个地块、厂房、楼宇、园区或配套设施进行编辑，或绘制新载体。', en: 'Click a parcel, factory, office, park or amenity on the map to edit it, or draw a new one.' },
+  drawNew: { zh: '绘制新要素', en: 'Draw new' },
+  drawHint: { zh: '在地图上依次点击绘制轮廓，点击第一个点或“完成”闭合。', en: 'Click on the map to add corners; click the first corner or "Finish" to close.' },
+  drawPointHint: { zh: '在地图上点击放置位置。', en: 'Click on the map to place it.' },
+  finish: { zh: '完成', en: 'Finish' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  reshape: { zh: '编辑轮廓', en: 'Reshape outline' },
+  movePoint: { zh: '移动位置', en: 'Move point' },
+  reshapeHint: { zh: '拖动顶点修改轮廓；拖动边中点插入顶点；双击顶点删除。', en: 'Drag corners to reshape; drag a mid-edge handle to add a corner; double-click a corner to remove it.' },
+  reshaped: { zh: '轮廓已修改（保存后生效）', en: 'Outline changed (saved with the form)' },
+  resetShape: { zh: '撤销轮廓修改', en: 'Undo outline change' },
+  save: { zh: '保存草稿', en: 'Save draft' },
+  saving: { zh: '保存中…', en: 'Saving…' },
+  saved: { zh: '草稿已保存，校核员发布后公众可见。', en: 'Draft saved; the public sees it once a reviewer publishes it.' },
+  delete: { zh: '删除', en: 'Delete' },
+  deleteConfirm: { zh: '确定删除“{name}”？删除经校核员发布后生效，历史记录中保留。', en: 'Delete "{name}"? It takes effect when a reviewer publishes it; history keeps it.' },
+  deleted: { zh: '删除草稿已提交，待校核员发布。', en: 'Deletion submitted; waiting for a reviewer to publish it.' },
+  reload: { zh: '重新载入', en: 'Reload' },
+  draftBy: { zh: '待审核草稿：{who}，{at}', en: 'Draft waiting for review: {who}, {at}' },
+  deleteDraft: { zh: '待审核：删除（{who}）', en: 'Waiting for review: deletion ({who})' },
+  published: { zh: '已发布版本 v{v}', en: 'Published version v{v}' },
+  notPublished: { zh: '尚未发布', en: 'Not published yet' },
+  history: { zh: '修改历史', en: 'History' },
+  restore: { zh: '恢复为草稿', en: 'Restore as draft' },
+  restored: { zh: '已按历史版本生成新草稿。', en: 'A new draft was made from that version.' },
+  noHistory: { zh: '暂无记录', en: 'No changes recorded' },
+  geometryChanged: { zh: '轮廓变更', en: 'outline changed' },
+  occupant: { zh: '落地企业', en: 'Enterprise moved in' },
+  required: { zh: '必填', en: 'required' },
+  yes: { zh: '是', en: 'Yes' },
+  no: { zh: '否', en: 'No' },
+  none: { zh: '—', en: '—' },
+  listHint: { zh: '多个值用逗号分隔', en: 'separate values with commas' },
+  layer: { zh: '图层', en: 'Layer' },
+  inView: { zh: '当前视野内 {n} 个要素', en: '{n} features in view' },
+  zoomIn: { zh: '请放大地图以列出要素', en: 'Zoom in to list features' },
+  selectAll: { zh: '全选', en: 'Select all' },
+  selected: { zh: '已选 {n} 个', en: '{n} selected' },
+  bulkSet: { zh: '批量设置招商状态', en: 'Set status of selection' },
+  bulkDate: { zh: '状态日期', en: 'Status date' },
+  bulkApply: { zh: '提交批量修改', en: 'Submit bulk change' },
+  bulkDone: { zh: '已提交 {n} 个要素的批量修改（一个待审核修改集）。', en: 'Bulk change of {n} features submitted (one changeset to review).' },
+  noChangesets: { zh: '没有待审核的修改。', en: 'Nothing waiting for review.' },
+  publish: { zh: '发布', en: 'Publish' },
+  reject: { zh: '退回', en: 'Reject' },
+  publishedOk: { zh: '修改集 {id} 已发布。', en: 'Changeset {id} published.' },
+  rejectedOk: { zh: '修改集 {id} 已退回。', en: 'Changeset {id} rejected.' },
+  features: { zh: '{n} 个要素', en: '{n} features' },
+  failed: { zh: '操作失败：', en: 'Failed: ' },
+  actCreate: { zh: '新建', en: 'Create' },
+  actUpdate: { zh: '修改', en: 'Edit' },
+  actDelete: { zh: '删除', en: 'Delete' },
+  hImport: { zh: '导入', en: 'Import' },
+  hCreate: { zh: '新建（草稿）', en: 'Created (draft)' },
+  hEdit: { zh: '编辑（草稿）', en: 'Edited (draft)' },
+  hDeleteDraft: { zh: '申请删除（草稿）', en: 'Deletion proposed (draft)' },
+  hDelete: { zh: '删除', en: 'Deleted' },
+  hReview: { zh: '校核', en: 'Reviewed' },
+  hPublish: { zh: '发布', en: 'Published' },
+  hReject: { zh: '退回', en: 'Rejected' },
+  hUndo: { zh: '撤销导入', en: 'Import undone' },
+  hRestore: { zh: '恢复（草稿）', en: 'Restored (draft)' },
+  name: { zh: '名称', en: 'Name' },
+  note: { zh: '修改说明（可选）', en: 'Note (optional)' },
+} as const;
+
+/** A key of the edit-mode strings. */
+export type EditStringKey = keyof typeof S;
+
+/** The string `key` in the current language with `{params}` filled. */
+export function et(key: EditStringKey, params: Record<string, string | number> = {}): string {
+  return S[key][getLang()].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+}
