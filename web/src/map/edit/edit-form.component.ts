@@ -81,7 +81,7 @@ export class EditFormComponent {
     this.inputs.set(a.name, input);
     const error = h('div', { class: 'edit-error', hidden: true });
     this.errors.set(a.name, error);
-    const range = a.min !== undefined || a.max !== undefined ? `${a.min ?? ''}–${a.max ?? ''}` : '';
+    const range = a.min !== undefined && a.max !== undefined ? `${a.min}–${a.max}` : a.min !== undefined ? `≥ ${a.min}` : a.max !== undefined ? `≤ ${a.max}` : '';
     return h('div', { class: `edit-field edit-${a.type}`, 'data-field': a.name },
       h('label', { for: id },
         tr(a.label),
