@@ -25,6 +25,7 @@ describe('import messages', () => {
     expect(issueCode(m)).toBe('not_a_number');
     expect(localizeIssue(m, 'zh').message).toBe('trkpt 1 of track 1: lat "y" 不是数字');
     expect(localizeIssue({ message: 'row 17: longitude 1071.5 is outside -180..180' }, 'zh')).toMatchObject({ code: 'longitude_out_of_range', message: '第 17 行: 经度 1071.5 超出 -180..180' });
+    expect(localizeIssue({ message: 'track 1: has 0 usable points; a line needs at least 2' }, 'zh')).toMatchObject({ code: 'line_too_short', message: 'track 1: 只有 0 个可用点；线至少需要 2 个点' });
     expect(issueCode({ message: 'something new' })).toBe('read_issue');
   });
 });
