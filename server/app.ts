@@ -31,6 +31,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { importRoutes } from './imports/imports.route.ts';
 import { createImportService } from '../survey-import/pipeline/create.ts';
 import { OgcService } from './ogc/ogc.service.ts';
+import { TemporalRepository } from './ogc/temporal.repository.ts';
 import { ogcRoutes } from './ogc/ogc.route.ts';
 import { ExportsService } from './exports/exports.service.ts';
 import { exportRoutes } from './exports/exports.route.ts';
@@ -103,7 +104,7 @@ export function createApp(db: Database, config: Config): App {
     ...featureRoutes(features),
     ...statsRoutes(stats),
     ...tileRoutes(tiles, config),
-    ...ogcRoutes(new OgcService(featuresRepo)),
+    ...ogcRoutes(new OgcService(featuresRepo, new TemporalRepository(db.pool))),
     ...exportRoutes(new ExportsService(featuresRepo)),
     ...importRoutes(imports, uploadLimits),
     ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),

@@ -9,15 +9,17 @@ import { LAYERS, findLayer } from '../../layers/catalog.ts';
 import type { LayerDefinition } from '../../layers/definition.ts';
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { BadParameterError, NotFoundError } from '../../core/errors.ts';
-import { parseBBox, parseIntParam, toFeature } from '../features/features.service.ts';
+import { parseBBox, toFeature } from '../features/features.service.ts';
 import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
+import { datetimePredicate, parseDatetime } from './datetime.ts';
+import { CRS84, ITEMS_LIMIT, type ItemsQuery } from './ogc.input.ts';
+import type { TemporalRepository } from './temporal.repository.ts';
 import type { FeatureQuery, FeaturesRepository } from '../features/features.repository.ts';
 
-/** Page size limits of `/items`; larger limits are capped to the maximum, as OGC API permits. */
-export const ITEMS_LIMIT = { default: 100, max: 10000 } as const;
+export { CRS84, ITEMS_LIMIT } from './ogc.input.ts';
 
-/** The only CRS served: WGS84 longitude/latitude. */
-export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+/** The temporal reference system of `extent.temporal` (the Gregorian calendar, ISO 8601). */
+const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
 /** Conformance classes implemented. */
 export const CONFORMANCE = [
@@ -80,12 +82,6 @@ export function parseFeatureQuery(layer: LayerDefinition, query: Record<string, 
   return { bbox: parseBBox(query.bbox), filter: allOf(filters), ids: null };
 }
 
-/** Only JSON encodings are served: `f` may be absent, `json` or (for features) `geojson`. */
-export function checkFormat(query: Record<string, unknown>): void {
-  const f = single(query, 'f');
-  if (f !== undefined && f !== 'json' && f !== 'geojson') throw new BadParameterError('f', f, 'must be "json" or "geojson" (only JSON encodings are served)');
-}
-
 /** Whether the viewer sees unpublished features of `layer` (the public sees published only). */
 export function viewerSeesAll(layer: LayerDefinition, viewer: Viewer): boolean {
   return layer.visibility === 'public' || seesUnpublished(viewer);
@@ -93,7 +89,12 @@ export function viewerSeesAll(layer: LayerDefinition, viewer: Viewer): boolean {
 
 /** OGC API – Features resources. `base` is the service root URL, e.g. `http://host/ogc`. */
 export class OgcService {
-  constructor(private readonly repo: FeaturesRepository, private readonly apiDocUrl: string = '/api/openapi.json') {}
+  constructor(
+    private readonly repo: FeaturesRepository,
+    private readonly temporal: TemporalRepository,
+    private readonly apiDocUrl: string = '/api/openapi.json',
+    private readonly apiPageUrl: string = '/api/docs',
+  ) {}
 
   /** The layer with this id, or a 404 naming it. */
   layer(id: string): LayerDefinition {
@@ -110,6 +111,7 @@ export class OgcService {
       links: [
         { href: base, rel: 'self', type: JSON_TYPE, title: 'This document' },
         { href: `${origin}${this.apiDocUrl}`, rel: 'service-desc', type: 'application/vnd.oai.openapi+json;version=3.1', title: 'The API definition (OpenAPI 3.1)' },
+        { href: `${origin}${this.apiPageUrl}`, rel: 'service-doc', type: 'text/html', title: 'The API documentation (HTML)' },
         { href: `${base}/conformance`, rel: 'conformance', type: JSON_TYPE, title: 'Conformance classes' },
         { href: `${base}/collections`, rel: 'data', type: JSON_TYPE, title: 'Collections (one per layer)' },
       ] satisfies Link[],
@@ -136,7 +138,8 @@ export class OgcService {
   }
 
   private async describe(layer: LayerDefinition, viewer: Viewer, base: string) {
-    const extent = await this.repo.extent(layer, viewerSeesAll(layer, viewer));
+    const sees = viewerSeesAll(layer, viewer);
+    const [extent, span] = await Promise.all([this.repo.extent(layer, sees), this.temporal.extent(layer, sees)]);
     const self = `${base}/collections/${encodeURIComponent(layer.id)}`;
     return {
       id: layer.id,
@@ -145,7 +148,11 @@ export class OgcService {
       itemType: 'feature',
       crs: [CRS84],
       storageCrs: CRS84,
-      extent: { spatial: { bbox: extent ? [extent] : [], crs: CRS84 } },
+      extent: {
+        spatial: { bbox: extent ? [extent] : [], crs: CRS84 },
+        // The layer's time (capture time, last survey update), which `datetime` filters on.
+        ...(layer.temporal ? { temporal: { interval: [span ?? [null, null]], trs: GREGORIAN, description: layer.temporal.label.en } } : {}),
+      },
       links: [
         { href: self, rel: 'self', type: JSON_TYPE, title: layer.title.zh },
         { href: `${self}/items`, rel: 'items', type: GEOJSON, title: `${layer.title.en} (GeoJSON)` },
@@ -179,21 +186,25 @@ export class OgcService {
     };
   }
 
-  /** One page of a collection's features. `self` is the request URL without its query. */
-  async items(id: string, viewer: Viewer, query: Record<string, unknown>, self: string, base: string) {
+  /**
+   * One page of a collection's features. `query` is validated at the route (limit already capped
+   * to ${ITEMS_LIMIT.max}); `self` is the request URL without its query.
+   */
+  async items(id: string, viewer: Viewer, query: ItemsQuery, self: string, base: string) {
     const layer = this.layer(id);
-    checkFormat(query);
-    const fq = parseFeatureQuery(layer, query, ['f', 'limit', 'offset', 'datetime']);
-    const rawLimit = single(query, 'limit');
-    // Above the maximum is capped (OGC API – Features permits it); malformed or < 1 is a 400.
-    const limit = Math.min(parseIntParam('limit', rawLimit, ITEMS_LIMIT.default, 1, Number.MAX_SAFE_INTEGER), ITEMS_LIMIT.max);
-    const offset = parseIntParam('offset', single(query, 'offset'), 0, 0, 1e9);
+    const fq: FeatureQuery = parseFeatureQuery(layer, query, ['f', 'limit', 'offset', 'datetime']);
+    if (query.datetime !== undefined) {
+      const interval = parseDatetime(query.datetime);
+      // A layer without a time has no feature with a time in any interval (OGC: no temporal geometry, no match).
+      fq.extra = [layer.temporal ? datetimePredicate(layer.temporal, interval) : () => 'FALSE'];
+    }
+    const { limit, offset } = query;
     const sees = viewerSeesAll(layer, viewer);
     const [matched, rows] = await Promise.all([this.repo.count(layer, sees, fq), this.repo.list(layer, sees, fq, limit, offset)]);
     const features = rows.map((r) => toFeature(layer, r));
     const page = (o: number) => {
       const p = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (k !== 'offset' && k !== 'limit' && typeof v === 'string') p.set(k, v);
+      for (const [k, v] of Object.entries(query)) if (k !== 'offset' && k !== 'limit' && v !== undefined) p.set(k, String(v));
       p.set('limit', String(limit));
       p.set('offset', String(o));
       return `${self}?${p}`;
@@ -213,9 +224,8 @@ export class OgcService {
   }
 
   /** One feature, or 404 (also when the viewer may not see it: a draft does not exist for the public). */
-  async item(id: string, viewer: Viewer, featureId: string, query: Record<string, unknown>, base: string): Promise<Feature & { links: Link[] }> {
+  async item(id: string, viewer: Viewer, featureId: string, base: string): Promise<Feature & { links: Link[] }> {
     const layer = this.layer(id);
-    checkFormat(query);
     if (!/^[0-9A-Za-z_-]{1,64}$/.test(featureId)) throw new BadParameterError('featureId', featureId, 'must be a feature id');
     const row = await this.repo.get(layer, viewerSeesAll(layer, viewer), featureId);
     if (!row) throw new NotFoundError(`feature of collection "${layer.id}"`, featureId);
