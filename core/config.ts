@@ -77,6 +77,12 @@ export interface Config {
   uploadMaxFileMb: number;
   uploadMaxFiles: number;
   uploadMaxTotalMb: number;
+  /** Heap limit (MiB) of the child process that reads one import's files; beyond it only that process dies (413). */
+  importMemoryMb: number;
+  /** Import reader processes at once; further imports wait. */
+  importConcurrency: number;
+  /** Service area of imports: Dazhou's county-level units plus this many km (carriers/amenities beyond are rejected). */
+  serviceAreaBufferKm: number;
   /** Site selection: pause (ms) of the worker that keeps stored nearest-amenity distances current; 0 = off (distances measured live). */
   nearestRefreshMs: number;
   /** Site selection: carriers the nearest-amenity worker measures per transaction. */
@@ -121,6 +127,9 @@ const DEFAULTS = {
   UPLOAD_MAX_FILE_MB: '200',
   UPLOAD_MAX_FILES: '2000',
   UPLOAD_MAX_TOTAL_MB: '2048',
+  IMPORT_MEMORY_MB: '768',
+  IMPORT_CONCURRENCY: '2',
+  SERVICE_AREA_BUFFER_KM: '10',
   // Site selection: stored nearest amenities (server/selection/nearest.worker.ts).
   NEAREST_REFRESH_MS: '1000',
   NEAREST_BATCH: '200',
@@ -213,6 +222,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     uploadMaxFileMb: int(env, 'UPLOAD_MAX_FILE_MB', 1, 100_000),
     uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 1, 100_000),
     uploadMaxTotalMb: int(env, 'UPLOAD_MAX_TOTAL_MB', 1, 1_000_000),
+    importMemoryMb: int(env, 'IMPORT_MEMORY_MB', 64, 65_536),
+    importConcurrency: int(env, 'IMPORT_CONCURRENCY', 1, 64),
+    serviceAreaBufferKm: int(env, 'SERVICE_AREA_BUFFER_KM', 0, 10_000),
     nearestRefreshMs: int(env, 'NEAREST_REFRESH_MS', 0, 3_600_000),
     nearestBatch: int(env, 'NEAREST_BATCH', 1, 100_000),
   });

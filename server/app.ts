@@ -47,6 +47,9 @@ import { LocalAssetStore } from '../assets/storage.ts';
 import { PanoramasRepository } from './panoramas/panoramas.repository.ts';
 import { PanoramasService } from './panoramas/panoramas.service.ts';
 import { panoramaRoutes } from './panoramas/panoramas.route.ts';
+import { carrierPhotoRoutes } from './photos/carrier-photos.route.ts';
+import { CarrierPhotosService } from './photos/carrier-photos.service.ts';
+import { CarrierPhotosRepository } from './photos/carrier-photos.repository.ts';
 import { ToursRepository } from './tours/tours.repository.ts';
 import { ToursService } from './tours/tours.service.ts';
 import { tourRoutes } from './tours/tours.route.ts';
@@ -92,7 +95,7 @@ export function createApp(db: Database, config: Config): App {
     maxLayers: config.tileMaxLayers, renderConcurrency: config.tileRenderConcurrency,
   });
 
-  const imports = createImportService(db.pool, config.dataDir, () => tiles.sync());
+  const imports = createImportService(db.pool, config.dataDir, () => tiles.sync(), { memoryMb: config.importMemoryMb, concurrency: config.importConcurrency }, { bufferKm: config.serviceAreaBufferKm });
   const MB = 1024 * 1024;
   const uploadLimits = { maxFileBytes: config.uploadMaxFileMb * MB, maxFiles: config.uploadMaxFiles, maxTotalBytes: config.uploadMaxTotalMb * MB };
 
@@ -110,6 +113,7 @@ export function createApp(db: Database, config: Config): App {
     ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),
     ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
+    ...carrierPhotoRoutes(new CarrierPhotosService(new CarrierPhotosRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
     ...portalRoutes(new PortalService(new PortalRepository(db.pool)), new PageTemplates(config.webDist)),

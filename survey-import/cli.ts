@@ -126,7 +126,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const { pool, close } = await connect();
   try {
-    const imports = createImportService(pool, config.dataDir);
+    const imports = createImportService(pool, config.dataDir, undefined, { memoryMb: config.importMemoryMb, concurrency: config.importConcurrency }, { bufferKm: config.serviceAreaBufferKm });
     const crs = parseCrs(args.crs);
     const mapping = args.mapping ? JSON.parse(args.mapping) : undefined;
     progress('staging ', 0, 1);
@@ -134,7 +134,8 @@ async function main(): Promise<number> {
     progress('staging ', 1, 1);
     const summary = batch.summary as { total?: number; valid?: number; warnings?: number; rejected?: number };
     const rejected = Number(summary.rejected ?? 0);
-    const errors = (await imports.issues(batch.id)).filter((i) => !/repaired|outside the 7|turned into/.test(i.message));
+    // Errors only: warnings (repairs, outside the counties, photos/tracks outside the service area) keep the item.
+    const errors = (await imports.issues(batch.id)).filter((i) => i.severity !== 'warning' && !/repaired|outside the 7|turned into/.test(i.message));
     let ok: boolean;
     if (batch.duplicateOf) {
       ok = true;

@@ -24,7 +24,11 @@ describe('buildMapLayers', () => {
       expect((l as { source: string }).source).toBe(layer.id);
       expect((l as { 'source-layer': string })['source-layer']).toBe(layer.id);
     }
-    expect(interactiveLayerIds(layer).every((id) => mapLayerIds(layer).includes(id) && !id.endsWith('-line'))).toBe(true);
+    const clickable = interactiveLayerIds(layer);
+    expect(clickable.length).toBeGreaterThan(0);
+    expect(clickable.every((id) => mapLayerIds(layer).includes(id))).toBe(true);
+    // Polygon outlines are not click targets (the fill is); a line layer's line is.
+    expect(clickable.some((id) => id.endsWith('-line'))).toBe(/Line/.test(layer.geometryType));
   });
 
   it('draws land as polygons, and as points below the zoom where its tiles carry points', () => {

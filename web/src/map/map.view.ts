@@ -24,7 +24,7 @@ import {
   buildMapLayers, buildSelectionLayers, interactiveLayerIds, isCountyFiltered, layerFilter, mapLayerIds, SELECTION_LAYER_IDS, tileFeatureId,
 } from './layer-style.builder.ts';
 import { LegendComponent } from './legend.component.ts';
-import { SignInDialogComponent } from './sign-in-dialog.component.ts';
+import { SignInDialog } from '../shared/sign-in.component.ts';
 import { TopBarComponent } from './top-bar.component.ts';
 import { EditModeController } from './edit/edit-mode.controller.ts';
 import './edit/edit.css';
@@ -85,7 +85,7 @@ export class MapView {
   private readonly topBar: TopBarComponent;
   private readonly legend: LegendComponent;
   private readonly panel: FeaturePanelComponent;
-  private readonly signIn: SignInDialogComponent;
+  private readonly signIn: SignInDialog;
   private readonly toast: HTMLElement;
   private readonly edit: EditModeController;
 
@@ -108,7 +108,7 @@ export class MapView {
       onOpenPanorama: (id) => void import('../panorama/panorama-overlay.ts').then(({ openPanorama }) =>
         openPanorama(mapEl.parentElement!, id, { map: this.map, onCarrier: (c) => void this.selectFeature(c.layer, c.id, false) })),
     }, () => this.clearSelection());
-    this.signIn = new SignInDialogComponent((user) => void this.onAuthChanged(user));
+    this.signIn = new SignInDialog((user) => void this.onAuthChanged(user));
     this.toast = h('div', { id: 'toast', class: 'toast', role: 'status', hidden: true });
     const mapEl = h('div', { id: 'map', class: 'map' });
     root.replaceChildren(this.topBar.element, h('main', { class: 'stage' }, mapEl, this.legend.element, this.panel.element, this.toast), this.signIn.element);

@@ -68,6 +68,33 @@ export async function requestJson<T>(url: string, { signal, method = 'GET', body
 }
 
 /**
+ * Fetch `url` as bytes (a model, an image). Throws `HttpError` on failure (with the server's
+ * message when it answered JSON), or the abort `DOMException` when `signal` fires.
+ */
+export async function requestBytes(url: string, { signal }: { signal: AbortSignal }): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, credentials: 'same-origin' });
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    throw new HttpError(0, url, `GET ${url}: network error (${(err as Error).message})`);
+  }
+  if (!res.ok) {
+    let message = `GET ${url} failed with HTTP ${res.status}`;
+    let code: string | undefined;
+    try {
+      const error = ((await res.json()) as { error?: { code?: string; message?: string } }).error;
+      message = error?.message ?? message;
+      code = error?.code;
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    throw new HttpError(res.status, url, message, code);
+  }
+  return res.arrayBuffer();
+}
+
+/**
  * Requests for one purpose where only the newest answer matters (a form re-run while the user
  * types): `next()` aborts the request still running and returns the signal of the new one.
  */

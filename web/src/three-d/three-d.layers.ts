@@ -19,6 +19,7 @@ import { SimpleMeshLayer } from '@deck.gl/mesh-layers';
 import { Tiles3DLoader } from '@loaders.gl/3d-tiles';
 import { readGlb, pickNode, type FlatModel } from './glb-reader.ts';
 import { ElementPanel, type ElementProperties } from './element-panel.component.ts';
+import { isAbortError, requestBytes, requestJson } from '../shared/http.client.ts';
 
 /** A tileset as `GET /api/tilesets` lists it. */
 export interface TilesetInfo {
@@ -97,8 +98,8 @@ export class ThreeDAssets {
     this.loading = (async () => {
       try {
         const [ts, ms] = await Promise.all([
-          fetch('/api/tilesets', { signal: controller.signal }).then((r) => (r.ok ? r.json() : { tilesets: [] })),
-          fetch('/api/models', { signal: controller.signal }).then((r) => (r.ok ? r.json() : { models: [] })),
+          requestJson<{ tilesets: TilesetInfo[] }>('/api/tilesets', { signal: controller.signal }),
+          requestJson<{ models: ModelInfo[] }>('/api/models', { signal: controller.signal }),
         ]);
         this.tilesets = ts.tilesets as TilesetInfo[];
         this.stats.tilesets = this.tilesets.length;
@@ -107,7 +108,8 @@ export class ThreeDAssets {
         this.onChange();
         await Promise.all(models.filter((m) => !this.models.has(m.id)).map((m) => this.loadModel(m, controller.signal)));
       } catch (err) {
-        this.stats.errors.push(String(err));
+        // A failed list is reported, not shown as "no 3D content".
+        if (!isAbortError(err)) this.stats.errors.push(String(err));
       }
     })();
     return this.loading;
@@ -143,14 +145,12 @@ export class ThreeDAssets {
 
   private async loadModel(info: ModelInfo, signal: AbortSignal): Promise<void> {
     try {
-      const res = await fetch(info.gltfUrl, { signal });
-      if (!res.ok) throw new Error(`${info.gltfUrl}: HTTP ${res.status}`);
-      const flat = readGlb(await res.arrayBuffer(), info.heading);
+      const flat = readGlb(await requestBytes(info.gltfUrl, { signal }), info.heading);
       this.models.set(info.id, { info, flat, mesh: meshOf(flat), selectedNode: null, properties: null });
       this.stats.modelsLoaded++;
       this.onChange();
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') this.stats.errors.push(`model ${info.id}: ${String(err)}`);
+      if (!isAbortError(err)) this.stats.errors.push(`model ${info.id}: ${String(err)}`);
     }
   }
 
@@ -229,10 +229,7 @@ export class ThreeDAssets {
     for (const m of this.models.values()) if (m !== model && m.selectedNode !== null) this.highlight(m, null);
     this.highlight(model, node);
     const nodeInfo = model.flat.nodes.find((n) => n.node === node);
-    model.properties ??= fetch(model.info.propertiesUrl).then((r) => {
-      if (!r.ok) throw new Error(`${model.info.propertiesUrl}: HTTP ${r.status}`);
-      return r.json();
-    });
+    model.properties ??= requestJson(model.info.propertiesUrl, { signal: new AbortController().signal });
     const expressID = nodeInfo?.extras.expressID;
     this.panel.showLoading(model.info.name);
     try {

@@ -3,20 +3,19 @@
  * `/api/layers` by the map modules), plus the highlight of the current stop's carriers and camera
  * flights between stops that the user can interrupt at any moment by touching the map.
  */
-import maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap, MapGeoJSONFeature, VectorTileSource } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import { fetchConfig, fetchLayers } from '../shared/api.service.ts';
 import type { LayerInfo } from '../shared/api.types.ts';
+import { addBasemap, addCatalogLayers, createBaseMap, whenLoaded } from '../shared/base-map.ts';
 import { DeckOverlayController } from '../map/deck-overlay.controller.ts';
-import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, vectorSource, type LayerData } from '../map/layer-data.service.ts';
-import { buildMapLayers, interactiveLayerIds, mapLayerIds } from '../map/layer-style.builder.ts';
+import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, type LayerData } from '../map/layer-data.service.ts';
+import { interactiveLayerIds, mapLayerIds } from '../map/layer-style.builder.ts';
 import type { TourCamera, TourStop } from './tours.service.ts';
 
 /** 2D (flat, north up) or 3D (the stop's pitch and bearing, extruded buildings). */
 export type TourMode = '2d' | '3d';
 
-const DEFAULT_BOUNDS: [number, number, number, number] = [106.6, 30.3, 108.6, 32.4];
 const HIGHLIGHT = 'tour-highlight';
 const STOP_POINT = 'tour-stop-point';
 /** Pitch used in 3D for stops authored flat. */
@@ -54,15 +53,8 @@ export class TourMapController {
   private readonly clickListeners = new Set<(hit: MapHit | null) => void>();
 
   constructor(container: HTMLElement) {
-    const style: StyleSpecification = {
-      version: 8, sources: {}, layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } }],
-    };
-    this.map = new maplibregl.Map({
-      container, style, bounds: DEFAULT_BOUNDS, maxPitch: 70, attributionControl: { compact: true },
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
-    });
-    this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
-    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 100 }), 'bottom-right');
+    // Tours tilt and turn the camera (3D stops), so this map rotates.
+    this.map = createBaseMap({ container, rotate: true, scale: 'bottom-right' });
     this.deck = new DeckOverlayController(this.map);
     // Any touch of the map by the user interrupts a flight (and the tour pauses).
     const container2 = this.map.getCanvasContainer();
@@ -76,25 +68,14 @@ export class TourMapController {
 
   private async start(): Promise<void> {
     const signal = new AbortController().signal;
-    const loaded = new Promise<void>((resolve) => (this.map.loaded() ? resolve() : this.map.once('load', () => resolve())));
+    const loaded = whenLoaded(this.map);
     const [config, layers] = await Promise.all([fetchConfig(signal), fetchLayers(signal)]);
     this.layers = layers;
     await this.tileUrls.refresh(layers.map((l) => l.id), signal);
     const labels = Promise.all(layers.filter(isLabelLayer).map(async (l) => this.labels.set(l.id, await loadLabelFeatures(l.id, signal))));
     await loaded;
-    if (config.basemapUrl) {
-      this.map.addSource('basemap', { type: 'raster', tiles: [config.basemapUrl], tileSize: 256, attribution: config.basemapAttribution || undefined });
-      this.map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85 } });
-    }
-    for (const layer of layers) {
-      this.map.addSource(layer.id, vectorSource(layer, this.tileUrls.template(layer.id)));
-      for (const spec of buildMapLayers(layer, null)) this.map.addLayer(spec);
-      if (layer.group === 'admin') continue;
-      for (const id of interactiveLayerIds(layer)) {
-        this.map.on('mouseenter', id, () => (this.map.getCanvas().style.cursor = 'pointer'));
-        this.map.on('mouseleave', id, () => (this.map.getCanvas().style.cursor = ''));
-      }
-    }
+    addBasemap(this.map, config);
+    addCatalogLayers(this.map, layers, { tileUrl: (l) => this.tileUrls.template(l.id) });
     this.map.addSource(HIGHLIGHT, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     this.map.addLayer({ id: `${HIGHLIGHT}-fill`, type: 'fill', source: HIGHLIGHT, paint: { 'fill-color': '#ffd600', 'fill-opacity': 0.35 } });
     this.map.addLayer({ id: `${HIGHLIGHT}-casing`, type: 'line', source: HIGHLIGHT, layout: { 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 7 } });

@@ -6,12 +6,11 @@
  *  - `&edit=1` (staff) opens the editor; `&speed=<n>` plays n times faster (demos, tests).
  * Panoramas open in the 360° overlay, whose code (three.js) is imported only then.
  */
-import { fetchMe, logout } from '../shared/api.service.ts';
 import type { SessionUser } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { HttpError, isAbortError } from '../shared/http.client.ts';
-import { getLang, onLangChange, roleLabel, setLang, t, tr } from '../shared/i18n.service.ts';
-import { SignInDialogComponent } from '../map/sign-in-dialog.component.ts';
+import { getLang, onLangChange, t, tr } from '../shared/i18n.service.ts';
+import { PageShell } from '../shared/page-shell.ts';
 import { geometryBBox } from '../map/geometry.util.ts';
 import type { PanoramaHandle } from '../panorama/panorama-overlay.ts';
 import { TourCardComponent } from './tour-card.component.ts';
@@ -68,8 +67,7 @@ export class TourView {
   private readonly card: TourCardComponent;
   private readonly editor: TourEditorComponent;
   private readonly list: TourListComponent;
-  private readonly signIn: SignInDialogComponent;
-  private readonly topBar: HTMLElement;
+  private readonly shell: PageShell;
   private readonly stage: HTMLElement;
   private readonly toast: HTMLElement;
   private readonly params = new URLSearchParams(location.search);
@@ -83,7 +81,22 @@ export class TourView {
   private tickFrame = 0;
 
   constructor(root: HTMLElement) {
-    this.topBar = h('header', { class: 'top-bar tour-top-bar' });
+    this.shell = new PageShell({
+      page: 'tour',
+      title: () => ({
+        long: t('tourPageTitle'),
+        document: this.tour ? `${tr(this.tour.title)} · ${t('tourPageTitle')}` : undefined,
+      }),
+      middle: () => (this.tour ? h('a', { class: 'text-button', href: '/tour.html' }, t('tourAllTours')) : null),
+      controls: () => [this.tour && this.canEdit()
+        ? h('button', { class: 'text-button', id: 'tour-edit-toggle', type: 'button', onclick: () => this.setEditing(!this.editing) }, this.editing ? t('tourDoneEditing') : t('tourEdit'))
+        : null],
+      onUserChange: (user) => {
+        if (!user) this.setEditing(false);
+        void this.onAuthChanged(user);
+      },
+    });
+    this.shell.element.classList.add('tour-top-bar');
     const mapEl = h('div', { id: 'map', class: 'map' });
     this.card = new TourCardComponent({
       play: () => this.player?.play(),
@@ -121,10 +134,9 @@ export class TourView {
       generateFromPark: (parkId) => void this.createAndEdit((s) => generateTour({ parkId }, s)),
       generateFromCarriers: (carrierIds) => void this.createAndEdit((s) => generateTour({ carrierIds }, s)),
     });
-    this.signIn = new SignInDialogComponent((user) => void this.onAuthChanged(user));
     this.toast = h('div', { class: 'toast', role: 'status', hidden: true });
     this.stage = h('main', { class: 'stage tour-stage' }, mapEl, this.card.element, this.editor.element, this.list.element, this.toast);
-    root.replaceChildren(this.topBar, this.stage, this.signIn.element);
+    root.replaceChildren(this.shell.element, this.stage);
     this.card.element.hidden = true;
     this.editor.element.hidden = true;
     this.list.element.hidden = true;
@@ -178,8 +190,7 @@ export class TourView {
 
   private async start(): Promise<void> {
     const signal = new AbortController().signal;
-    this.user = await fetchMe(signal).catch(() => null);
-    this.renderTopBar();
+    this.user = await this.shell.loadUser(signal).catch(() => null);
     await this.mapCtl.ready;
     if (this.user) await this.mapCtl.reloadTiles(true);
     let id = Number(this.params.get('id')) || null;
@@ -202,7 +213,7 @@ export class TourView {
       }
       throw err;
     }
-    document.title = `${tr(this.tour.title)} · ${t('tourPageTitle')}`;
+    this.renderTopBar();
     this.player = new TourPlayer(this.tour.stops, {
       fly: (stop, animate) => this.fly(stop, animate),
       changed: () => this.onPlayerChanged(),
@@ -231,7 +242,7 @@ export class TourView {
   }
 
   private async showList(error: string | null = null): Promise<void> {
-    document.title = t('tourPageTitle');
+    this.renderTopBar();
     const signal = new AbortController().signal;
     const [{ tours }, parks] = await Promise.all([
       fetchTours(signal),
@@ -405,24 +416,7 @@ export class TourView {
   }
 
   private renderTopBar(): void {
-    const user = this.user;
-    const editButton = this.tour && this.canEdit()
-      ? h('button', { class: 'text-button', id: 'tour-edit-toggle', type: 'button', onclick: () => this.setEditing(!this.editing) }, this.editing ? t('tourDoneEditing') : t('tourEdit'))
-      : null;
-    this.topBar.replaceChildren(
-      h('a', { class: 'brand', href: '/' },
-        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '达'),
-        h('h1', {}, t('tourPageTitle'))),
-      h('nav', { class: 'tour-nav' },
-        h('a', { class: 'text-button', href: '/map.html' }, `← ${t('tourBackToMap')}`),
-        h('a', { class: 'text-button', href: '/tour.html' }, t('tourAllTours'))),
-      h('div', { class: 'controls' },
-        editButton,
-        h('button', { class: 'toggle-button', type: 'button', title: t('langToggleTitle'), onclick: () => setLang(getLang() === 'zh' ? 'en' : 'zh') }, h('span', { class: 'on' }, t('langToggle'))),
-        user
-          ? h('span', { class: 'user' }, h('span', { class: 'user-name' }, user.displayName || user.username), h('span', { class: 'user-role' }, roleLabel(user.role)),
-            h('button', { class: 'text-button', type: 'button', onclick: () => void this.signOut() }, t('signOut')))
-          : h('button', { class: 'text-button', type: 'button', onclick: () => this.signIn.open() }, t('signIn'))));
+    this.shell.render();
   }
 
   private async onAuthChanged(user: SessionUser | null): Promise<void> {
@@ -438,12 +432,6 @@ export class TourView {
       await this.showList();
     }
     this.render();
-  }
-
-  private async signOut(): Promise<void> {
-    await logout(new AbortController().signal).catch(() => undefined);
-    this.setEditing(false);
-    await this.onAuthChanged(null);
   }
 
   private showToast(text: string): void {

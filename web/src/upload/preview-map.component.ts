@@ -6,7 +6,7 @@
  * and formatted from the layer catalog) and its issues.
  */
 import maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { Feature, Geometry, Position } from 'geojson';
 import type { LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
@@ -14,6 +14,7 @@ import { t, tr } from '../shared/i18n.service.ts';
 import { formatAttribute, type FormatContext } from '../map/feature-format.util.ts';
 import type { ImportItemProperties, ImportItems } from './imports.service.ts';
 import { formatArea, formatValue, itemStatusLabel } from './upload-format.util.ts';
+import { createBaseMap, whenLoaded } from '../shared/base-map.ts';
 
 /** Colours of item statuses (rejected items have no geometry, but keep a colour for safety). */
 export const STATUS_COLORS = { valid: '#2e7d32', warning: '#ef8f00', rejected: '#c62828' } as const;
@@ -25,7 +26,6 @@ export const ITEM_LAYERS = ['items-fill', 'items-line', 'items-circle', 'items-d
 /** Below this zoom polygons are drawn as dots too. */
 const DOT_MAXZOOM = 12;
 /** Dazhou, shown before the first batch. */
-const DAZHOU: [number, number, number, number] = [106.6, 30.3, 108.6, 32.4];
 /** Properties the popup lists separately (not as mapped attributes). */
 const META_KEYS = new Set(['file', 'index', 'where', 'kind', 'status', 'action', 'issues', 'area_m2']);
 
@@ -77,15 +77,15 @@ export class PreviewMapComponent {
 
   constructor() {
     this.element = h('div', { id: 'preview-map', class: 'preview-map' });
-    const style: StyleSpecification = {
-      version: 8,
+    this.map = createBaseMap({
+      container: this.element,
+      attribution: false,
       sources: {
         [SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         [POINTS]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
         [COUNTIES]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [
-        { id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } },
         { id: 'counties-fill', type: 'fill', source: COUNTIES, paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.7 } },
         { id: 'counties-line', type: 'line', source: COUNTIES, paint: { 'line-color': '#90a4ae', 'line-width': 1, 'line-dasharray': [3, 2] } },
         {
@@ -112,23 +112,8 @@ export class PreviewMapComponent {
           paint: { 'circle-color': STATUS_COLOR_EXPR as never, 'circle-radius': 4, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1, 'circle-opacity': 0.9 },
         },
       ],
-    };
-    this.map = new maplibregl.Map({
-      container: this.element,
-      style,
-      bounds: DAZHOU,
-      fitBoundsOptions: { padding: 24 },
-      dragRotate: false,
-      pitchWithRotate: false,
-      attributionControl: false,
-      // Screenshots and the test's canvas reads.
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
     });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.keyboard.disableRotation();
-    this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-    this.loaded = new Promise((resolve) => this.map.once('load', () => resolve()));
+    this.loaded = whenLoaded(this.map);
 
     for (const layer of ITEM_LAYERS) {
       this.map.on('mouseenter', layer, () => { this.map.getCanvas().style.cursor = 'pointer'; });

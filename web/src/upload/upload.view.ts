@@ -8,11 +8,13 @@
  */
 import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { fetchLayers, fetchMe, logout } from '../shared/api.service.ts';
+import { fetchLayers, fetchMe } from '../shared/api.service.ts';
 import type { FeaturePage, LayerInfo, SessionUser } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { isAbortError, requestJson } from '../shared/http.client.ts';
-import { getLang, onLangChange, roleLabel, setLang, t } from '../shared/i18n.service.ts';
+import { getLang, onLangChange, roleLabel, t } from '../shared/i18n.service.ts';
+import { PageShell } from '../shared/page-shell.ts';
+import { SignInForm } from '../shared/sign-in.component.ts';
 import { BatchListComponent } from './batch-list.component.ts';
 import { BatchPreviewComponent, type Notice } from './batch-preview.component.ts';
 import { ConfirmDialogComponent } from './confirm-dialog.component.ts';
@@ -22,7 +24,6 @@ import {
 } from './imports.service.ts';
 import { classifyIssues, IssueTableComponent } from './issue-table.component.ts';
 import { PreviewMapComponent, STATUS_COLORS, type CountyFeature, type PreviewContext } from './preview-map.component.ts';
-import { SignInFormComponent } from './sign-in-form.component.ts';
 import { UploadFormComponent } from './upload-form.component.ts';
 import { itemStatusLabel } from './upload-format.util.ts';
 
@@ -51,9 +52,9 @@ export class UploadView {
   /** Layer catalog and counties, for popup labels and the map's context; loaded once, optional. */
   private catalog: Promise<{ layers: LayerInfo[]; counties: CountyFeature[] }> | null = null;
 
-  private readonly topBar: HTMLElement;
+  private readonly shell: PageShell;
   private readonly stage: HTMLElement;
-  private readonly signIn: SignInFormComponent;
+  private readonly signIn: SignInForm;
   private readonly confirm: ConfirmDialogComponent;
   private uploadForm: UploadFormComponent | null = null;
   private batchList: BatchListComponent | null = null;
@@ -67,11 +68,17 @@ export class UploadView {
   private actionController: AbortController | null = null;
 
   constructor(root: HTMLElement) {
-    this.topBar = h('header', { id: 'top-bar', class: 'top-bar' });
+    this.shell = new PageShell({
+      page: 'upload',
+      title: () => ({ long: `${t('appTitleShort')} · ${t('uploadTitle')}`, short: t('uploadTitleShort'), document: t('uploadTitle') }),
+      signInButton: false,
+      onUserChange: (user) => (user ? this.setUser(user) : this.signedOut()),
+    });
     this.stage = h('main', { class: 'upload-stage' });
-    this.signIn = new SignInFormComponent((user) => this.onSignedIn(user));
+    this.signIn = new SignInForm({ onSignedIn: (user) => this.onSignedIn(user), hint: 'uploadSignInHint', ids: true });
+    this.signIn.element.classList.add('card', 'sign-in-card');
     this.confirm = new ConfirmDialogComponent();
-    root.replaceChildren(this.topBar, this.stage, this.confirm.element);
+    root.replaceChildren(this.shell.element, this.stage, this.confirm.element);
     onLangChange(() => this.onLangChanged());
     window.addEventListener('hashchange', () => {
       const id = this.hashBatch();
@@ -123,18 +130,15 @@ export class UploadView {
     this.setUser(user);
   }
 
-  private async signOut(): Promise<void> {
-    try {
-      await logout(new AbortController().signal);
-    } finally {
-      this.listController?.abort();
-      this.previewController?.abort();
-      this.batch = null;
-      this.items = null;
-      this.batches = null;
-      this.notice = null;
-      this.setUser(null);
-    }
+  /** After the shell signed the user out: forget the batches and show the sign-in form. */
+  private signedOut(): void {
+    this.listController?.abort();
+    this.previewController?.abort();
+    this.batch = null;
+    this.items = null;
+    this.batches = null;
+    this.notice = null;
+    this.setUser(null);
   }
 
   private setUser(user: SessionUser | null): void {
@@ -209,26 +213,7 @@ export class UploadView {
   }
 
   private renderTopBar(): void {
-    const en = getLang() === 'en';
-    const u = this.user;
-    this.topBar.replaceChildren(
-      h('div', { class: 'brand' },
-        h('a', { class: 'brand-mark', href: '/map.html', title: t('uploadBackToMap'), 'aria-label': t('uploadBackToMap') }, '达'),
-        h('h1', { title: t('uploadTitle') },
-          h('span', { class: 'brand-long' }, t('appTitleShort'), h('span', { class: 'brand-sep' }, ' · '), t('uploadTitle')),
-          h('span', { class: 'brand-short' }, t('uploadTitleShort')))),
-      h('nav', { class: 'filters' }, h('a', { class: 'text-button nav-link', href: '/map.html' }, '← ', t('uploadBackToMap'))),
-      h('div', { class: 'controls' },
-        h('button', {
-          id: 'lang-toggle', class: 'toggle-button', type: 'button', title: t('langToggleTitle'), lang: en ? 'zh-CN' : 'en',
-          onclick: () => setLang(en ? 'zh' : 'en'),
-        }, h('span', { class: en ? '' : 'on' }, '中'), h('span', { class: en ? 'on' : '' }, 'EN')),
-        u
-          ? h('div', { class: 'user' },
-            h('span', { class: 'user-name', title: u.username }, u.displayName || u.username),
-            h('span', { class: 'user-role', id: 'user-role', 'data-role': u.role }, roleLabel(u.role)),
-            h('button', { id: 'sign-out', class: 'text-button', type: 'button', onclick: () => void this.signOut() }, t('signOut')))
-          : ''));
+    this.shell.setUser(this.user);
   }
 
   private onLangChanged(): void {

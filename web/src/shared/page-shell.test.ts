@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionUser } from './api.types.ts';
+import { setLang, t } from './i18n.service.ts';
+import { navLinksFor, PageShell } from './page-shell.ts';
+
+const user = (role: SessionUser['role']): SessionUser => ({ id: 1, username: `u-${role}`, displayName: '', role } as SessionUser);
+const ids = (el: HTMLElement) => [...el.querySelectorAll('nav a')].map((a) => a.id);
+
+afterEach(() => setLang('zh'));
+
+describe('navLinksFor', () => {
+  it('gives each role the pages it may use, never the page it is on', () => {
+    expect(navLinksFor('map', null).map((l) => l.id)).toEqual(['nav-tours']);
+    expect(navLinksFor('map', user('staff')).map((l) => l.id)).toEqual(['nav-tours', 'nav-upload']);
+    expect(navLinksFor('tour', user('officer')).map((l) => l.id)).toEqual(['nav-map', 'nav-select', 'nav-inbox']);
+    expect(navLinksFor('upload', user('admin')).map((l) => l.id)).toEqual(['nav-map', 'nav-tours', 'nav-select', 'nav-inbox']);
+  });
+});
+
+describe('PageShell', () => {
+  it('draws brand, title, links, language toggle and sign-in; redraws in the other language', () => {
+    let langChanges = 0;
+    const shell = new PageShell({ page: 'tour', title: () => ({ long: t('navTours') }), onLangChange: () => langChanges++ });
+    const el = shell.element;
+    expect(el.id).toBe('top-bar');
+    expect(el.querySelector('h1')!.textContent).toContain('园区导览');
+    expect(ids(el)).toEqual(['nav-map']);
+    expect(el.querySelector('#sign-in')).not.toBeNull();
+    expect(document.title).toBe('园区导览 · 达州招商载体');
+    (el.querySelector('#lang-toggle') as HTMLButtonElement).click();
+    expect(el.querySelector('h1')!.textContent).toContain('Park tours');
+    expect(el.querySelector('#nav-map')!.textContent).toBe('Investment map');
+    expect(langChanges).toBe(1);
+  });
+
+  it('shows the user with role and sign-out, and the links of that role', () => {
+    const shell = new PageShell({ page: 'map', title: () => ({ long: t('appTitle') }), controls: () => [document.createElement('button')] });
+    shell.setUser(user('reviewer'));
+    const el = shell.element;
+    expect(el.querySelector('#user-role')!.getAttribute('data-role')).toBe('reviewer');
+    expect(el.querySelector('#sign-out')).not.toBeNull();
+    expect(el.querySelector('#sign-in')).toBeNull();
+    expect(ids(el)).toEqual(['nav-tours', 'nav-upload']);
+  });
+
+  it('leaves sign-in out of the header on pages with an inline form', () => {
+    const shell = new PageShell({ page: 'upload', title: () => ({ long: 'x' }), signInButton: false });
+    expect(shell.element.querySelector('#sign-in')).toBeNull();
+  });
+});
