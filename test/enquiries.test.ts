@@ -188,7 +188,9 @@ describe('enquiries', () => {
       ['status', 'new', 'contacted'], ['assign', null, null], ['note', null, null], ['status', 'contacted', 'site_visit'],
     ]);
     expect(visited.events[2].body).toBe('已电话联系，约下周考察。');
-    expect(visited.events[2].by.username).toBe(me.username);
+    // The note is signed by whoever wrote it (the signed-in officer), not by the assignee.
+    const author = (await (await api('/api/auth/me', { cookie: officer })).json()).user.username;
+    expect(visited.events[2].by.username).toBe(author);
     const signed = await json<any>(await api(`/api/enquiries/${id}`, { method: 'PATCH', cookie: officer, body: JSON.stringify({ status: 'signed' }) }));
     expect(signed.status).toBe('signed');
     const bySigned = await json<any>(await api(`/api/enquiries?status=signed,closed&assigned=${me.id}`, { cookie: officer }));
