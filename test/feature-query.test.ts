@@ -86,6 +86,17 @@ describe('the compiler', () => {
     expect(() => compileFeatureQuery('page', land, { seesUnpublished: true }, { precision: 7, limit: 1 })).toThrow(':offset');
   });
 
+  it('splices predicates verbatim: "$&" and "$\'" in a fragment are SQL text, not replacement patterns', async () => {
+    // A predicate holding `$&` and `$'` (here inside string literals): with String.replace(string, string)
+    // they expanded to "{{where}}" and to the rest of the template, and the statement broke.
+    const odd = "t.name <> '$&' AND t.name <> '$''' AND t.name <> $$$'$$";
+    const q = compileFeatureQuery('count', land, { seesUnpublished: false, bbox: [101.001, 25.001, 101.002, 25.002], extra: [() => odd] });
+    expect(q.text).toContain(`(${odd})`);
+    expect(q.text).not.toContain('{{');
+    const { rows } = await pool.query(q.text, q.values);
+    expect(Number(rows[0].n)).toBe(1);
+  });
+
   it('runs on the database with the same answer as a hand-written query', async () => {
     const q = compileFeatureQuery('count', land, { seesUnpublished: false, bbox: [101.001, 25.001, 101.002, 25.002] });
     const { rows } = await pool.query(q.text, q.values);

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { Geometry } from 'geojson';
 import type { LayerDefinition } from '../layers/definition.ts';
-import { loadQueries } from '../core/db/sql.ts';
+import { fillTemplate, loadQueries } from '../core/db/sql.ts';
 import type { TileCoord } from './tile-math.ts';
 import type { TileFeature } from './mvt-encoder.ts';
 import { bindNamed, compileFeatureQuery, featurePredicate, SqlParams, type CompiledQuery } from '../layers/query/feature-query.ts';
@@ -51,21 +51,23 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
   const propNames = ['name', ...props].map((p) => `src.${pg.escapeIdentifier(p)}`).join(', ');
   const propNamesPlain = ['name', ...props].map((p) => pg.escapeIdentifier(p)).join(', ');
   const hasArea = layer.geometryType !== 'Point' && layer.tiles.minAreaUnits !== undefined;
-  const fill = (sql: string) =>
-    sql
-      .replace('{{source}}', Q.tileSource)
-      .replaceAll('{{table}}', pg.escapeIdentifier(layer.table))
-      .replaceAll('{{id}}', pg.escapeIdentifier(layer.idColumn))
-      .replaceAll('{{props}}', propSql.join(', '))
-      .replaceAll('{{pointsBelow}}', String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0)))
-      // Only polygons drawn as polygons are dropped for being sub-pixel; below {{pointsBelow}} every
-      // carrier is a point, so the layer is not empty between its minzoom and the polygon zoom.
-      .replaceAll('{{minarea}}', hasArea ? `(:z < ${Math.trunc(layer.tiles.pointsBelowZoom ?? 0)} OR t.area_m2 >= :min_area::float8)` : 'TRUE')
-      .replaceAll('{{clusterBelow}}', String(Math.trunc(layer.tiles.clusterBelowZoom ?? 0)))
-      .replaceAll('{{clusterBy}}', layer.tiles.clusterBy ? ` || '|' || coalesce(feat.${pg.escapeIdentifier(layer.tiles.clusterBy)}::text, '')` : '');
+  const pointsBelow = String(Math.trunc(layer.tiles.pointsBelowZoom ?? 0));
+  const slots = {
+    table: pg.escapeIdentifier(layer.table),
+    id: pg.escapeIdentifier(layer.idColumn),
+    props: propSql.join(', '),
+    pointsBelow,
+    // Only polygons drawn as polygons are dropped for being sub-pixel; below {{pointsBelow}} every
+    // carrier is a point, so the layer is not empty between its minzoom and the polygon zoom.
+    minarea: hasArea ? `(:z < ${pointsBelow} OR t.area_m2 >= :min_area::float8)` : 'TRUE',
+    clusterBelow: String(Math.trunc(layer.tiles.clusterBelowZoom ?? 0)),
+    clusterBy: layer.tiles.clusterBy ? ` || '|' || coalesce(feat.${pg.escapeIdentifier(layer.tiles.clusterBy)}::text, '')` : '',
+  };
+  // {{source}} first: it holds slots of its own.
+  const fill = (sql: string, propnames: string) => fillTemplate(fillTemplate(sql, { source: Q.tileSource }), { ...slots, propnames });
   q = {
-    nativeTile: fill(Q.nativeTile).replace('{{propnames}}', propNames),
-    clippedFeatures: fill(Q.clippedFeatures).replace('{{propnames}}', propNamesPlain),
+    nativeTile: fill(Q.nativeTile, propNames),
+    clippedFeatures: fill(Q.clippedFeatures, propNamesPlain),
     props: ['name', ...props],
   };
   cache.set(layer.id, q);
@@ -76,7 +78,7 @@ function layerQueries(layer: LayerDefinition): LayerQueries {
 function tileStatement(template: string, layer: LayerDefinition, q: TileQuery, named: Record<string, unknown>): CompiledQuery {
   const params = new SqlParams();
   const where = featurePredicate(layer, { seesUnpublished: q.seesUnpublished }, params);
-  const text = bindNamed(template.replace('{{where}}', where), {
+  const text = bindNamed(fillTemplate(template, { where }), {
     z: q.tile.z, x: q.tile.x, y: q.tile.y, cap: q.cap, min_area: q.minAreaM2, ...named,
   }, params, `tile of ${layer.id}`);
   return { text, values: params.values };

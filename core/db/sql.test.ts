@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadQueries } from './sql.ts';
+import { fillTemplate, loadQueries } from './sql.ts';
 import { readMigrations } from './migrate.ts';
 
 function sqlFile(text: string): string {
@@ -26,6 +26,18 @@ describe('loadQueries', () => {
   it('fails at load on a query no module uses', () => {
     const url = sqlFile('-- name: a\nSELECT 1;\n-- name: stale\nSELECT 2;\n');
     expect(() => loadQueries(url, 'q.sql', ['a'])).toThrow('"stale" is not used');
+  });
+});
+
+describe('fillTemplate', () => {
+  it('fills every occurrence of each named slot and leaves the others open', () => {
+    expect(fillTemplate('SELECT {{a}} FROM {{t}} WHERE {{a}} > 0 AND {{where}}', { a: 'x', t: '"tab"' }))
+      .toBe('SELECT x FROM "tab" WHERE x > 0 AND {{where}}');
+  });
+
+  it('inserts fragments verbatim: $&, $\', $` and $$ are not replacement patterns', () => {
+    const fragment = "t.name <> '$&' AND t.code <> '$''' AND t.note <> '$`' AND t.x <> $$a$$";
+    expect(fillTemplate('WHERE {{where}};', { where: fragment })).toBe(`WHERE ${fragment};`);
   });
 });
 

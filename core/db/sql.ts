@@ -32,3 +32,13 @@ export function loadQueries<Name extends string>(moduleUrl: string, file: string
   }
   return Object.fromEntries(names.map((n) => [n, found[n].trim()])) as Record<Name, string>;
 }
+
+/**
+ * Fills the `{{slot}}` placeholders of a query template with SQL fragments (identifiers, compiled
+ * predicates, repeated blocks) — every occurrence of each slot named in `slots`; slots not named
+ * stay open for a later fill. The fragments are inserted as they are: unlike
+ * `String.replace(string, string)`, `$&`, `$'`, `` $` `` and `$$` in a fragment are not expanded.
+ */
+export function fillTemplate(template: string, slots: Readonly<Record<string, string>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => (Object.hasOwn(slots, name) ? slots[name]! : whole));
+}

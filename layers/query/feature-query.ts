@@ -15,7 +15,7 @@
  * text is built, so no one counts parameter positions by hand.
  */
 import pg from 'pg';
-import { loadQueries } from '../../core/db/sql.ts';
+import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import type { LayerDefinition } from '../definition.ts';
 
 const Q = loadQueries(import.meta.url, 'feature-query.sql', ['count', 'page', 'batch', 'extent', 'setReviewState'] as const);
@@ -114,9 +114,10 @@ export function compileFeatureQuery(
 ): CompiledQuery {
   const params = new SqlParams();
   // Template parameters first, in the order they appear, then the filter's.
-  const text = bindNamed(Q[name], named, params, `feature ${name}`)
-    .replaceAll('{{table}}', pg.escapeIdentifier(layer.table))
-    .replaceAll('{{id}}', pg.escapeIdentifier(layer.idColumn))
-    .replace('{{where}}', featurePredicate(layer, filter, params));
+  const text = fillTemplate(bindNamed(Q[name], named, params, `feature ${name}`), {
+    table: pg.escapeIdentifier(layer.table),
+    id: pg.escapeIdentifier(layer.idColumn),
+    where: featurePredicate(layer, filter, params),
+  });
   return { text, values: params.values };
 }

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { loadQueries } from '../../core/db/sql.ts';
+import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { columnOf, editableAttributes } from './edit-input.ts';
 
@@ -87,16 +87,17 @@ function queriesFor(layer: LayerDefinition): Record<LayerQuery, string> {
   if (!q) {
     const cols = editableAttributes(layer).map((a) => pg.escapeIdentifier(columnOf(a)));
     const geom = layer.geometryType === 'MultiPolygon' ? 'ST_Multi(v.geom)' : 'v.geom';
-    const fill = (sql: string) => sql
-      .replaceAll('{{table}}', pg.escapeIdentifier(layer.table))
-      .replaceAll('{{id}}', pg.escapeIdentifier(layer.idColumn))
-      .replaceAll('{{filter}}', layer.where ? `t.${pg.escapeIdentifier(layer.where.column)} = $1` : '($1::text IS NULL)')
-      .replaceAll('{{kindcol}}', layer.where ? `${pg.escapeIdentifier(layer.where.column)}, ` : '')
-      .replaceAll('{{kindval}}', layer.where ? '$1::text, ' : '')
-      .replaceAll('{{kindcheck}}', layer.where ? '' : 'AND $1::text IS NULL')
-      .replaceAll('{{cols}}', cols.join(', '))
-      .replaceAll('{{rcols}}', cols.map((c) => `r.${c}`).join(', '))
-      .replaceAll('{{geom}}', geom);
+    const fill = (sql: string) => fillTemplate(sql, {
+      table: pg.escapeIdentifier(layer.table),
+      id: pg.escapeIdentifier(layer.idColumn),
+      filter: layer.where ? `t.${pg.escapeIdentifier(layer.where.column)} = $1` : '($1::text IS NULL)',
+      kindcol: layer.where ? `${pg.escapeIdentifier(layer.where.column)}, ` : '',
+      kindval: layer.where ? '$1::text, ' : '',
+      kindcheck: layer.where ? '' : 'AND $1::text IS NULL',
+      cols: cols.join(', '),
+      rcols: cols.map((c) => `r.${c}`).join(', '),
+      geom,
+    });
     q = Object.fromEntries(LAYER_QUERIES.map((n) => [n, fill(Q[n])])) as Record<LayerQuery, string>;
     cache.set(layer.id, q);
   }

@@ -1,7 +1,7 @@
 /** The time span of a layer's features (OGC collection `extent.temporal`), with the same visibility as every feature read. */
 import pg from 'pg';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { loadQueries } from '../../core/db/sql.ts';
+import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import { featurePredicate, SqlParams } from '../../layers/query/feature-query.ts';
 import { temporalSql } from './datetime.ts';
 
@@ -17,11 +17,7 @@ export class TemporalRepository {
     const params = new SqlParams();
     const time = temporalSql(layer.temporal);
     const where = featurePredicate(layer, { seesUnpublished: sees }, params);
-    // Function replacements: the fragments' text is taken as is ("$" patterns are not expanded).
-    const text = Q.temporalExtent
-      .replace('{{time}}', () => time)
-      .replace('{{table}}', () => pg.escapeIdentifier(layer.table))
-      .replace('{{where}}', () => where);
+    const text = fillTemplate(Q.temporalExtent, { time, table: pg.escapeIdentifier(layer.table), where });
     const r = (await this.pool.query(text, params.values)).rows[0];
     if (!r || r.first === null) return null;
     const iso = (d: Date) => new Date(d).toISOString().replace(/\.000Z$/, 'Z');

@@ -4,7 +4,7 @@
  * from the cache. Visibility is fixed here: published carriers and amenities only.
  */
 import type pg from 'pg';
-import { loadQueries } from '../../core/db/sql.ts';
+import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import type { Brief } from './brief.ts';
 import { compileBrief, compileRanking } from './selection.query.ts';
 
@@ -13,7 +13,7 @@ const Q = loadQueries(import.meta.url, 'selection.sql', [
   'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion',
 ] as const);
 
-const withCandidates = (sql: string) => sql.replace('{{candidates}}', Q.candidates);
+const withCandidates = (sql: string) => fillTemplate(sql, { candidates: Q.candidates });
 const COUNT_SQL = withCandidates(Q.candidateCount);
 const VALUES_SQL = withCandidates(Q.candidateValues);
 const RANK_SQL = new Map<number, string>();
@@ -22,13 +22,14 @@ const RANK_SQL = new Map<number, string>();
 function rankSql(n: number): string {
   let sql = RANK_SQL.get(n);
   if (!sql) {
-    const slots = (fragment: string) => Array.from({ length: n }, (_, i) => fragment.replaceAll('{{j}}', String(i + 1))).join('');
-    sql = withCandidates(Q.rankPage)
-      .replace('{{goodness}}', slots(Q.rankSlotGoodness))
-      .replace('{{bounds}}', slots(Q.rankSlotBounds))
-      .replace('{{terms}}', slots(Q.rankSlotTerm))
-      .replace('{{scores}}', slots(Q.rankSlotScore))
-      .replace('{{page}}', slots(Q.rankSlotPage));
+    const slots = (fragment: string) => Array.from({ length: n }, (_, i) => fillTemplate(fragment, { j: String(i + 1) })).join('');
+    sql = fillTemplate(withCandidates(Q.rankPage), {
+      goodness: slots(Q.rankSlotGoodness),
+      bounds: slots(Q.rankSlotBounds),
+      terms: slots(Q.rankSlotTerm),
+      scores: slots(Q.rankSlotScore),
+      page: slots(Q.rankSlotPage),
+    });
     RANK_SQL.set(n, sql);
   }
   return sql;
