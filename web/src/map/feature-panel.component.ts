@@ -6,9 +6,16 @@
  * separators, large areas in km² or 公顷, units in the reader's language), no internal field
  * (review state, data source, batch, importer), `tel:` links, the park's cloud card and
  * "我有意向 / I'm interested". Hidden when closed; a bottom sheet on phones.
+ *
+ * Carriers (land, factories, offices) also list the survey photos and panoramas that show them
+ * (`#survey-photos`, from `GET /api/layers/{layer}/features/{id}/photos`): the last survey day,
+ * thumbnails with capture dates; a photo opens full size in a lightbox (`#photo-lightbox`), a
+ * panorama opens the 360° viewer. The server decides what each viewer sees (the public only
+ * published photos of published carriers); staff see unpublished ones marked.
  */
 import type { ApiFeature, LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
+import { isAbortError, requestJson } from '../shared/http.client.ts';
 import { formatNumber, getLang, t, tr } from '../shared/i18n.service.ts';
 import { industryName } from '../../../layers/industries.ts';
 import { formatAttribute, isEmptyValue, M2_PER_HECTARE, M2_PER_MU, type FormatContext } from './feature-format.util.ts';
@@ -46,6 +53,55 @@ const CARD = {
 } as const;
 const ct = (k: keyof typeof CARD) => CARD[k][getLang()];
 
+const PHOTO_TEXT = {
+  title: { zh: '踏勘照片', en: 'Survey photos' },
+  lastSurveyed: { zh: '最近踏勘 {date}', en: 'Last surveyed {date}' },
+  none: { zh: '暂无踏勘照片', en: 'No survey photos yet' },
+  noDate: { zh: '拍摄日期不详', en: 'Date unknown' },
+  loadFailed: { zh: '照片加载失败：', en: 'Photos could not be loaded: ' },
+  unpublished: { zh: '未发布', en: 'Unpublished' },
+  panorama: { zh: '360°', en: '360°' },
+  more: { zh: '显示全部 {n} 张', en: 'Show all {n}' },
+  open: { zh: '查看大图：{name}', en: 'Open full image: {name}' },
+  openPanorama: { zh: '打开360°全景：{name}', en: 'Open the 360° panorama: {name}' },
+  prev: { zh: '上一张', en: 'Previous' },
+  next: { zh: '下一张', en: 'Next' },
+} as const;
+const pt = (k: keyof typeof PHOTO_TEXT, params: Record<string, string | number> = {}) =>
+  PHOTO_TEXT[k][getLang()].replace(/\{(\w+)\}/g, (_, n: string) => String(params[n] ?? ''));
+
+/** Thumbnails shown before "show all". */
+const PHOTOS_SHOWN = 8;
+
+/** A photo or panorama as `GET /api/layers/{layer}/features/{id}/photos` lists it. */
+export interface CarrierPhoto {
+  id: number;
+  fileName: string;
+  kind: 'photo' | 'panorama';
+  takenAt: string | null;
+  takenOn: string | null;
+  thumbnailUrl: string;
+  imageUrl: string;
+  /** Only for staff: the photo's review state. */
+  reviewState?: string;
+}
+
+/** The answer of the carrier-photos endpoint. */
+export interface CarrierPhotos {
+  carrier: string;
+  lastSurveyed: string | null;
+  photos: CarrierPhoto[];
+}
+
+/** A capture day (`YYYY-MM-DD`) for people: as is in Chinese, "3 Nov 2026" in English. */
+export function surveyDate(day: string): string {
+  if (getLang() === 'zh') return day;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${Number(m[3])} ${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
 /** Units as stored (Chinese) → English. */
 const UNIT_EN: Record<string, string> = { '万元/亩': '10k CNY/mu', '元/m²·月': 'CNY/m²/month', '元/m²': 'CNY/m²', 't/日': 't/day', 万元: '10k CNY' };
 const unit = (u: string) => (getLang() === 'en' ? UNIT_EN[u] ?? u : u);
@@ -73,6 +129,10 @@ interface PanelContent {
 export class FeaturePanelComponent {
   readonly element: HTMLElement;
   private content: PanelContent | null = null;
+  /** The survey photos of the shown carrier (key: layer/id/viewer), or their loading state. */
+  private photos: { key: string; data: CarrierPhotos | null; error: string | null; all: boolean } | null = null;
+  private photosController: AbortController | null = null;
+  private lightbox: { element: HTMLElement; list: CarrierPhoto[]; index: number } | null = null;
 
   constructor(
     private readonly ctx: FormatContext & {
@@ -85,6 +145,12 @@ export class FeaturePanelComponent {
   ) {
     this.element = h('aside', { id: 'feature-panel', class: 'feature-panel card', hidden: true, 'aria-live': 'polite' });
     document.addEventListener('keydown', (e) => {
+      if (this.lightbox) {
+        if (e.key === 'Escape') this.closeLightbox();
+        else if (e.key === 'ArrowRight') this.stepLightbox(1);
+        else if (e.key === 'ArrowLeft') this.stepLightbox(-1);
+        return;
+      }
       if (e.key === 'Escape' && this.content) this.onClose();
     });
   }
@@ -98,6 +164,9 @@ export class FeaturePanelComponent {
   /** Hide the panel. */
   hide(): void {
     this.content = null;
+    this.photosController?.abort();
+    this.photos = null;
+    this.closeLightbox();
     this.render();
   }
 
@@ -120,6 +189,7 @@ export class FeaturePanelComponent {
     const statusAttr = layer.attributes.find((a) => a.name === 'status');
     const status = statusAttr && !isEmptyValue(p.status) ? String(p.status) : null;
     const draft = typeof p.review_state === 'string' && p.review_state !== 'published';
+    this.loadPhotos(layer, feature);
     if (this.ctx.isPublic?.() ?? false) {
       this.element.replaceChildren(...this.investorCard(c, String(name), status));
       return;
@@ -157,6 +227,7 @@ export class FeaturePanelComponent {
         : null,
       layer.id === 'parks' ? h('a', { class: 'text-button', id: 'park-tour-link', href: `/tour.html?park=${encodeURIComponent(String(feature.id))}` }, `▶ ${t('mapParkTour')}`) : null,
       h('dl', { class: 'feature-attrs' }, rows),
+      this.photoSection(),
       c.loading ? h('p', { class: 'muted loading' }, t('loading')) : null);
     this.element.replaceChildren(header, body);
   }
@@ -245,7 +316,112 @@ export class FeaturePanelComponent {
           : null,
         cardHref && (layer.id === 'parks' || isCarrier) ? h('a', { class: 'text-button', id: 'park-card-link', href: cardHref }, `▤ ${ct('parkCard')}`) : null,
         layer.id === 'parks' ? h('a', { class: 'text-button', id: 'park-tour-link', href: `/tour.html?park=${encodeURIComponent(String(feature.id))}` }, `▶ ${t('mapParkTour')}`) : null),
+      this.photoSection(),
       c.loading ? h('p', { class: 'muted loading' }, t('loading')) : null);
     return [header, body];
+  }
+
+  // ---------------------------------------------------------------- survey photos
+
+  /** Fetch the photos of a carrier once per carrier and viewer (signing in or out refetches). */
+  private loadPhotos(layer: LayerInfo, feature: ApiFeature): void {
+    if (layer.group !== 'carrier' || feature.id === undefined || feature.id === null) {
+      this.photosController?.abort();
+      this.photos = null;
+      return;
+    }
+    const key = `${layer.id}/${feature.id}/${(this.ctx.isPublic?.() ?? false) ? 'public' : 'staff'}`;
+    if (this.photos?.key === key) return;
+    this.photosController?.abort();
+    const controller = (this.photosController = new AbortController());
+    this.photos = { key, data: null, error: null, all: false };
+    requestJson<CarrierPhotos>(`/api/layers/${encodeURIComponent(layer.id)}/features/${encodeURIComponent(String(feature.id))}/photos`, { signal: controller.signal })
+      .then((data) => {
+        if (this.photos?.key !== key) return;
+        this.photos = { ...this.photos, data };
+        this.render();
+      })
+      .catch((err: unknown) => {
+        if (isAbortError(err) || this.photos?.key !== key) return;
+        this.photos = { ...this.photos, error: (err as Error).message };
+        this.render();
+      });
+  }
+
+  /** "最近踏勘 2026-11-03" and the thumbnails; nothing while loading or for other layers. */
+  private photoSection(): HTMLElement | null {
+    const state = this.photos;
+    if (!state || (!state.data && !state.error)) return null;
+    if (state.error) return h('section', { id: 'survey-photos', class: 'survey-photos' }, h('p', { class: 'error small' }, pt('loadFailed') + state.error));
+    const { photos, lastSurveyed } = state.data!;
+    const shown = state.all ? photos : photos.slice(0, PHOTOS_SHOWN);
+    const stills = photos.filter((p) => p.kind === 'photo');
+    return h('section', { id: 'survey-photos', class: 'survey-photos', 'data-count': photos.length },
+      h('div', { class: 'survey-photos-head' },
+        h('h3', {}, pt('title')),
+        lastSurveyed ? h('span', { class: 'last-surveyed', 'data-date': lastSurveyed }, pt('lastSurveyed', { date: surveyDate(lastSurveyed) })) : null),
+      photos.length === 0 ? h('p', { class: 'muted small' }, pt('none')) : h('ul', { class: 'photo-grid' }, shown.map((p) => {
+        const unpublished = p.reviewState !== undefined && p.reviewState !== 'published';
+        const date = p.takenOn ? surveyDate(p.takenOn) : pt('noDate');
+        const open = () => (p.kind === 'panorama' ? this.ctx.onOpenPanorama?.(p.id) : this.openLightbox(stills, stills.indexOf(p)));
+        return h('li', {},
+          h('button', {
+            type: 'button', class: `photo-thumb${unpublished ? ' is-unpublished' : ''}`, 'data-photo-id': p.id, 'data-kind': p.kind,
+            'data-review-state': p.reviewState ?? null, title: `${p.fileName} · ${date}`,
+            'aria-label': pt(p.kind === 'panorama' ? 'openPanorama' : 'open', { name: `${p.fileName} (${date})` }), onclick: open,
+          },
+          h('img', { src: p.thumbnailUrl, alt: '', loading: 'lazy', decoding: 'async' }),
+          p.kind === 'panorama' ? h('span', { class: 'photo-tag photo-tag-pano' }, pt('panorama')) : null,
+          unpublished ? h('span', { class: 'photo-tag photo-tag-draft' }, pt('unpublished')) : null,
+          h('span', { class: 'photo-date' }, date)));
+      })),
+      !state.all && photos.length > PHOTOS_SHOWN
+        ? h('button', { type: 'button', class: 'link-button photo-more', onclick: () => { this.photos = { ...state, all: true }; this.render(); } }, pt('more', { n: photos.length }))
+        : null);
+  }
+
+  /** Show `list[index]` full size over the page; Escape, the backdrop or × close it, arrows step. */
+  private openLightbox(list: CarrierPhoto[], index: number): void {
+    if (index < 0 || !list[index]) return;
+    this.closeLightbox();
+    const element = h('div', { id: 'photo-lightbox', class: 'photo-lightbox', role: 'dialog', 'aria-modal': 'true' });
+    element.addEventListener('click', (e) => { if (e.target === element) this.closeLightbox(); });
+    document.body.append(element);
+    this.lightbox = { element, list, index };
+    this.renderLightbox();
+  }
+
+  private stepLightbox(delta: number): void {
+    const lb = this.lightbox;
+    if (!lb || lb.list.length < 2) return;
+    lb.index = (lb.index + delta + lb.list.length) % lb.list.length;
+    this.renderLightbox();
+  }
+
+  private renderLightbox(): void {
+    const lb = this.lightbox;
+    if (!lb) return;
+    const p = lb.list[lb.index]!;
+    const unpublished = p.reviewState !== undefined && p.reviewState !== 'published';
+    const many = lb.list.length > 1;
+    lb.element.setAttribute('aria-label', p.fileName);
+    lb.element.replaceChildren(...[
+      h('figure', { class: 'photo-lightbox-figure' },
+        h('img', { src: p.imageUrl, alt: p.fileName, 'data-photo-id': p.id }),
+        h('figcaption', {},
+          h('span', { class: 'photo-lightbox-name' }, p.fileName),
+          h('span', {}, p.takenOn ? surveyDate(p.takenOn) : pt('noDate')),
+          unpublished ? h('span', { class: 'photo-tag photo-tag-draft' }, pt('unpublished')) : null,
+          many ? h('span', { class: 'muted' }, `${lb.index + 1} / ${lb.list.length}`) : null)),
+      many ? h('button', { type: 'button', class: 'photo-lightbox-nav prev', 'aria-label': pt('prev'), title: pt('prev'), onclick: () => this.stepLightbox(-1) }, '‹') : null,
+      many ? h('button', { type: 'button', class: 'photo-lightbox-nav next', 'aria-label': pt('next'), title: pt('next'), onclick: () => this.stepLightbox(1) }, '›') : null,
+      h('button', { type: 'button', class: 'photo-lightbox-close', 'aria-label': t('close'), title: t('close'), onclick: () => this.closeLightbox() }, '×'),
+    ].filter((x): x is HTMLElement => x !== null));
+    (lb.element.querySelector('.photo-lightbox-close') as HTMLElement | null)?.focus();
+  }
+
+  private closeLightbox(): void {
+    this.lightbox?.element.remove();
+    this.lightbox = null;
   }
 }
