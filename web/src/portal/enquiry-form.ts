@@ -1,10 +1,10 @@
 /**
- * The enquiry form (投资意向) on park cards: sends `POST /api/enquiries` and shows the answer —
- * each bad field marked with the server's message (already in the page's language), the rate
- * limit or a network failure above the button, or the receipt with its reference number.
+ * The enquiry form (投资意向) on park cards: sends `POST /api/enquiries` through the one HTTP
+ * client and shows the answer — each bad field marked with the server's message (asked for in the
+ * page's language), the rate limit or a network failure above the button, or the receipt with its
+ * reference number.
  */
-
-interface FieldProblem { field: string; message: string }
+import { HttpError, isAbortError, requestJson, type FieldProblem } from '../shared/http.client.ts';
 
 const RECEIPT = {
   zh: { title: '提交成功', ref: '意向编号' },
@@ -37,33 +37,34 @@ export function enquiryForm(form: HTMLFormElement): void {
     inFlight = new AbortController();
     if (submit) submit.disabled = true;
     try {
-      const res = await fetch('/api/enquiries', {
-        method: 'POST', signal: inFlight.signal, credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': lang },
-        body: JSON.stringify(body),
-      });
-      const answer = await res.json().catch(() => ({}));
-      if (res.status === 201) {
-        form.hidden = true;
-        if (receipt) {
-          receipt.replaceChildren();
-          const h = document.createElement('h3');
-          h.textContent = RECEIPT[lang].title;
-          const ref = document.createElement('p');
-          ref.append(`${RECEIPT[lang].ref}: `);
-          const strong = document.createElement('strong');
-          strong.id = 'enquiry-reference';
-          strong.textContent = answer.reference;
-          ref.append(strong);
-          const msg = document.createElement('p');
-          msg.textContent = answer.message;
-          receipt.append(h, ref, msg);
-          receipt.hidden = false;
-          receipt.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      const answer = await requestJson<{ reference: string; message: string }>('/api/enquiries', { method: 'POST', body, signal: inFlight.signal, lang });
+      form.hidden = true;
+      if (receipt) {
+        receipt.replaceChildren();
+        const h = document.createElement('h3');
+        h.textContent = RECEIPT[lang].title;
+        const ref = document.createElement('p');
+        ref.append(`${RECEIPT[lang].ref}: `);
+        const strong = document.createElement('strong');
+        strong.id = 'enquiry-reference';
+        strong.textContent = answer.reference;
+        ref.append(strong);
+        const msg = document.createElement('p');
+        msg.textContent = answer.message;
+        receipt.append(h, ref, msg);
+        receipt.hidden = false;
+        receipt.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      }
+    } catch (err) {
+      if (isAbortError(err)) return;
+      if (!(err instanceof HttpError) || err.status === 0) {
+        if (formError) {
+          formError.textContent = (lang === 'zh' ? '网络错误，请稍后重试：' : 'Network error, please try again: ') + (err as Error).message;
+          formError.hidden = false;
         }
         return;
       }
-      const fields: FieldProblem[] = answer?.error?.fields ?? [];
+      const fields: FieldProblem[] = err.fields ?? [];
       for (const f of fields) {
         const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(f.field)}"]`);
         if (slot) {
@@ -75,13 +76,7 @@ export function enquiryForm(form: HTMLFormElement): void {
       const firstBad = fields[0] && form.querySelector<HTMLElement>(`[name="${CSS.escape(fields[0].field)}"]`);
       firstBad?.focus();
       if (formError && (!fields.length || fields.some((f) => !form.querySelector(`[data-error-for="${CSS.escape(f.field)}"]`)))) {
-        formError.textContent = answer?.error?.message ?? `HTTP ${res.status}`;
-        formError.hidden = false;
-      }
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') return;
-      if (formError) {
-        formError.textContent = (lang === 'zh' ? '网络错误，请稍后重试：' : 'Network error, please try again: ') + (err as Error).message;
+        formError.textContent = err.message;
         formError.hidden = false;
       }
     } finally {

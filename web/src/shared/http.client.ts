@@ -1,7 +1,16 @@
 /**
  * The one place the web client talks HTTP. Every request takes an `AbortSignal`; every failure
- * is thrown as an `HttpError` that carries the status, the URL and the server's error code.
+ * is thrown as an `HttpError` that carries the status, the URL, the server's error code and, for
+ * a refused form, its per-field problems. Requests are same-origin with the session cookie, so the
+ * browser's `Origin` passes the server's cross-site check (server/http/security.ts); `lang` asks
+ * for the server's messages in the page's language.
  */
+
+/** One bad field of a refused request (`error.fields` of a 400), its message in the requested language. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
 
 /** A failed request: network error (status 0), non-2xx response, or a body that is not JSON. */
 export class HttpError extends Error {
@@ -13,6 +22,8 @@ export class HttpError extends Error {
     message: string,
     /** The server's machine-readable code from `{ error: { code } }`, when it sent one. */
     readonly code?: string,
+    /** The server's per-field problems (`{ error: { fields } }`), when it sent them. */
+    readonly fields?: FieldProblem[],
   ) {
     super(message);
     this.name = 'HttpError';
@@ -32,20 +43,25 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Serialized as JSON with `content-type: application/json`. */
   body?: unknown;
+  /** Language of the server's messages (sent as `accept-language`); the server's default (zh) without it. */
+  lang?: 'zh' | 'en';
 }
 
 /**
  * Fetch `url` and parse the JSON answer. Resolves `undefined` for 204 No Content.
  * Throws `HttpError` on failure, or the abort `DOMException` when `signal` fires.
  */
-export async function requestJson<T>(url: string, { signal, method = 'GET', body }: RequestOptions): Promise<T> {
+export async function requestJson<T>(url: string, { signal, method = 'GET', body, lang }: RequestOptions): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (lang) headers['accept-language'] = lang;
   try {
     res = await fetch(url, {
       method,
       signal,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -61,8 +77,9 @@ export async function requestJson<T>(url: string, { signal, method = 'GET', body
     throw new HttpError(res.status, url, `${method} ${url}: response is not JSON (HTTP ${res.status})`);
   }
   if (!res.ok) {
-    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new HttpError(res.status, url, error?.message ?? `${method} ${url} failed with HTTP ${res.status}`, error?.code);
+    const error = (json as { error?: { code?: string; message?: string; fields?: FieldProblem[] } } | undefined)?.error;
+    throw new HttpError(res.status, url, error?.message ?? `${method} ${url} failed with HTTP ${res.status}`, error?.code,
+      Array.isArray(error?.fields) ? error.fields : undefined);
   }
   return json as T;
 }

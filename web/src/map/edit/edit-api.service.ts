@@ -4,29 +4,18 @@
  * the body (`etag`), which the server reads like If-Match. Messages come in the page's language.
  */
 import type { Geometry } from 'geojson';
-import { HttpError, requestJson } from '../../shared/http.client.ts';
+import { requestJson, type FieldProblem, type HttpError } from '../../shared/http.client.ts';
 import { getLang } from '../../shared/i18n.service.ts';
 
 /** Per-field problems of a refused edit (`error.fields` of a 400). */
-export type FieldProblems = { field: string; message: string }[];
+export type FieldProblems = FieldProblem[];
 
-/** An `HttpError` with the server's per-field problems, when it sent them. */
-export type EditHttpError = HttpError & { fields?: FieldProblems };
+/** A refused edit: an `HttpError`, with the server's per-field problems in `fields` when it sent them. */
+export type EditHttpError = HttpError;
 
-/** `requestJson` for changes: a failure keeps the server's `error.fields` for the form. */
-async function send<T>(url: string, method: 'POST' | 'PUT' | 'DELETE', body: unknown, signal: AbortSignal): Promise<T> {
-  const res = await fetch(url, {
-    method, signal, credentials: 'same-origin',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({})) as { error?: { code?: string; message?: string; fields?: FieldProblems } };
-  if (!res.ok) {
-    const err: EditHttpError = new HttpError(res.status, url, json.error?.message ?? `${method} ${url} failed with HTTP ${res.status}`, json.error?.code);
-    err.fields = json.error?.fields;
-    throw err;
-  }
-  return json as T;
+/** A change through the one HTTP client (messages in the page's language). */
+function send<T>(url: string, method: 'POST' | 'PUT' | 'DELETE', body: unknown, signal: AbortSignal): Promise<T> {
+  return requestJson<T>(url, { method, body, signal, lang: getLang() });
 }
 
 /** A feature as the editor works on it (`GET …/edit`). */
