@@ -321,7 +321,7 @@ export const LAYERS: readonly LayerDefinition[] = [
       { name: 'park_id', label: t('所属园区', 'Park'), type: 'integer', editable: false },
       reviewAttr,
     ],
-    style: { kind: 'circle', color: '#00838f', outlineColor: '#ffffff', size: 5 },
+    style: { kind: 'circle', color: '#00838f', outlineColor: '#ffffff', size: 5, directionBy: 'heading' },
     minzoom: 12,
     maxzoom: 22,
     tiles: { properties: ['heading', 'taken_at', 'carrier_id'] },

@@ -67,6 +67,8 @@ export interface LayerStyle {
   extrusionHeight?: string;
   /** Attribute used as the feature label. */
   labelField?: string;
+  /** Point layers: attribute holding a compass bearing (degrees, 0 = north); the map draws a view-direction cone. */
+  directionBy?: string;
 }
 
 /** How a layer is cut into vector tiles. */

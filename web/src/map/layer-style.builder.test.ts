@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LAYERS } from '../../../layers/catalog.ts';
 import type { LayerInfo } from '../shared/api.types.ts';
 import {
-  buildMapLayers, buildSelectionLayers, colorExpression, featureColor, hexToRgba, interactiveLayerIds, isCountyFiltered,
-  layerFilter, legendSwatches, mapLayerIds, pointsBelowZoom, tileFeatureId,
+  buildMapLayers, buildSelectionLayers, colorExpression, CONE_MIN_ZOOM, CONE_SPREAD_DEG, directionIcon, directionIconId, featureColor,
+  hexToRgba, interactiveLayerIds, isCountyFiltered, layerFilter, legendSwatches, mapLayerIds, pointsBelowZoom, styleImages, tileFeatureId,
 } from './layer-style.builder.ts';
 
 /** The catalog as `GET /api/layers` sends it (storage fields left out). */
@@ -87,5 +87,54 @@ describe('selection and ids', () => {
     const sel = buildSelectionLayers(byId('factories'), 7);
     expect(sel.length).toBeGreaterThan(0);
     expect(sel.every((l) => JSON.stringify((l as { filter?: unknown }).filter ?? '').includes('7'))).toBe(true);
+  });
+});
+
+describe('view-direction cones of survey photos', () => {
+  /** Alpha of pixel (x, y) of an icon. */
+  const alpha = (img: ReturnType<typeof directionIcon>, x: number, y: number) => img.data[(Math.floor(y) * img.width + Math.floor(x)) * 4 + 3]!;
+
+  it('draws the photos layer as a rotated cone icon under its dots, from the readable zoom on, only where a bearing is stored', () => {
+    const photos = byId('photos');
+    expect(photos.style.directionBy).toBe('heading');
+    expect(photos.tiles?.properties).toContain('heading');
+    expect(mapLayerIds(photos)).toEqual(['photos-cone', 'photos-circle']);
+    expect(interactiveLayerIds(photos)).toEqual(['photos-circle']);
+    const cone = buildMapLayers(photos, null).find((l) => l.id === 'photos-cone')! as Extract<ReturnType<typeof buildMapLayers>[number], { type: 'symbol' }>;
+    expect(cone.type).toBe('symbol');
+    expect(cone.minzoom).toBe(Math.max(photos.minzoom, CONE_MIN_ZOOM));
+    expect(cone.layout!['icon-image']).toBe(directionIconId(photos));
+    expect(cone.layout!['icon-rotate']).toEqual(['to-number', ['get', 'heading'], 0]);
+    expect(cone.layout!['icon-rotation-alignment']).toBe('map');
+    expect(JSON.stringify(cone.filter)).toContain('["has","heading"]');
+    expect(styleImages(photos).map((i) => i.id)).toEqual([directionIconId(photos)]);
+  });
+
+  it('gives panoramas (360°, no view direction) and polygon layers no cone', () => {
+    for (const layer of infos.filter((l) => l.id !== 'photos')) {
+      expect(mapLayerIds(layer).some((id) => id.endsWith('-cone')), layer.id).toBe(false);
+      expect(styleImages(layer)).toEqual([]);
+    }
+  });
+
+  it('draws the cone pointing north from the image centre, within its opening angle, in the layer colour', () => {
+    const img = directionIcon('#00838f', 96, CONE_SPREAD_DEG);
+    expect(img.data.length).toBe(96 * 96 * 4);
+    const c = 48;
+    // Straight up (north) from the apex: inside; straight down, left and right: empty.
+    expect(alpha(img, c, c - 30)).toBeGreaterThan(60);
+    expect(alpha(img, c, c + 30)).toBe(0);
+    expect(alpha(img, c - 30, c)).toBe(0);
+    expect(alpha(img, c + 30, c)).toBe(0);
+    // Just inside and just outside the half opening angle, 35 px out.
+    const at = (deg: number) => [c + 35 * Math.sin((deg * Math.PI) / 180), c - 35 * Math.cos((deg * Math.PI) / 180)] as const;
+    expect(alpha(img, ...at(CONE_SPREAD_DEG / 2 - 6))).toBeGreaterThan(0);
+    expect(alpha(img, ...at(CONE_SPREAD_DEG / 2 + 6))).toBe(0);
+    // Symmetric about north, and the fill is the layer colour (0x00, 0x83, 0x8f).
+    expect(alpha(img, ...at(-20))).toBe(alpha(img, ...at(20)));
+    const i = ((c - 20) * 96 + c) * 4;
+    expect([img.data[i], img.data[i + 1], img.data[i + 2]]).toEqual([0, 0x83, 0x8f]);
+    // Fades outwards.
+    expect(alpha(img, c, c - 10)).toBeGreaterThan(alpha(img, c, c - 40));
   });
 });

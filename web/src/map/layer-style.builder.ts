@@ -6,7 +6,9 @@
  * Each layer is drawn from its own vector source `{id}` (source layer `{id}`). MapLibre layer ids
  * are `{id}-fill` and `{id}-line` (polygons), `{id}-point` (the same polygon layer's features as
  * dots below `tiles.pointsBelowZoom`, where the tiles carry ST_PointOnSurface points) and
- * `{id}-circle` (point layers); the browser test queries them by these names.
+ * `{id}-circle` (point layers), and `{id}-cone` under the circles of a point layer whose style
+ * names a `directionBy` bearing (survey photos: a view-direction cone, an icon drawn here in code,
+ * `directionIcon`, rotated per feature); the browser test queries them by these names.
  */
 import type { ExpressionSpecification, FilterSpecification, LayerSpecification } from 'maplibre-gl';
 import type { FeatureId, I18nText, LayerInfo } from '../shared/api.types.ts';
@@ -41,15 +43,79 @@ export function pointsBelowZoom(layer: LayerInfo): number | null {
   return layer.style.kind !== 'circle' && layer.geometryType !== 'Point' && z !== undefined && z > layer.minzoom ? z : null;
 }
 
+/** Zoom from which view-direction cones are drawn (below it they would be a blur of overlapping wedges). */
+export const CONE_MIN_ZOOM = 15;
+/** Opening angle of a view-direction cone, degrees (a typical drone or phone camera's horizontal field of view). */
+export const CONE_SPREAD_DEG = 70;
+/** Side of the cone icon in pixels (drawn at pixel ratio 2). */
+const CONE_ICON_PX = 96;
+
+/** The attribute holding a point layer's compass bearing (style `directionBy`), or null. */
+export function directionAttribute(layer: LayerInfo): string | null {
+  return layer.style.kind === 'circle' && layer.style.directionBy ? layer.style.directionBy : null;
+}
+
+/** Id of the style image of `layer`'s view-direction cone. */
+export const directionIconId = (layer: LayerInfo) => `${layer.id}-cone-icon`;
+
+/** An RGBA image as `map.addImage` takes it. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/**
+ * A view-direction cone icon: a wedge of `spreadDeg` opening in `color`, its apex at the image
+ * centre (the photo position, which the icon rotates about) and pointing up (north; the map
+ * rotates it by the feature's bearing), fading outwards, with a darker rim on its two edges.
+ * Drawn pixel by pixel, so it needs no canvas (and runs in tests).
+ */
+export function directionIcon(color: string, size = CONE_ICON_PX, spreadDeg = CONE_SPREAD_DEG): RgbaImage {
+  const [r, g, b] = hexToRgba(color);
+  const data = new Uint8ClampedArray(size * size * 4);
+  const c = size / 2;
+  const radius = size / 2 - 1;
+  const half = (spreadDeg / 2) * (Math.PI / 180);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const dx = x + 0.5 - c;
+      const dy = c - (y + 0.5); // up is north
+      const dist = Math.hypot(dx, dy);
+      if (dist > radius || dist < 1) continue;
+      const angle = Math.abs(Math.atan2(dx, dy)); // 0 = straight up
+      if (angle > half) continue;
+      // Distance (px) to the nearer straight edge, for the rim and antialiasing.
+      const edge = dist * Math.sin(half - angle);
+      const rim = edge < 1.6 || radius - dist < 1.6;
+      const fade = 0.75 - 0.45 * (dist / radius);
+      const alpha = Math.min(1, rim ? 0.95 : fade) * Math.min(1, edge + 0.5, radius - dist + 0.5);
+      const dark = rim ? 0.7 : 1;
+      const i = (y * size + x) * 4;
+      data[i] = Math.round(r * dark);
+      data[i + 1] = Math.round(g * dark);
+      data[i + 2] = Math.round(b * dark);
+      data[i + 3] = Math.round(alpha * 255);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+/** Style images the map must hold before `buildMapLayers(layer)` is added (the cone icon), with their pixel ratio. */
+export function styleImages(layer: LayerInfo): { id: string; image: RgbaImage; pixelRatio: number }[] {
+  return directionAttribute(layer) ? [{ id: directionIconId(layer), image: directionIcon(layer.style.color), pixelRatio: 2 }] : [];
+}
+
 /** Ids of the MapLibre layers drawn for `layer`, topmost last. */
 export function mapLayerIds(layer: LayerInfo): string[] {
-  if (layer.style.kind === 'circle') return [`${layer.id}-circle`];
+  if (layer.style.kind === 'circle') return [...(directionAttribute(layer) ? [`${layer.id}-cone`] : []), `${layer.id}-circle`];
   return [`${layer.id}-fill`, `${layer.id}-line`, ...(pointsBelowZoom(layer) !== null ? [`${layer.id}-point`] : [])];
 }
 
 /** The MapLibre layers of `layer` a click or hover can hit. */
 export function interactiveLayerIds(layer: LayerInfo): string[] {
-  return mapLayerIds(layer).filter((id) => isLineLayer(layer) || !id.endsWith('-line'));
+  // Cones show where a photo looks; the click target is the photo's dot.
+  return mapLayerIds(layer).filter((id) => (isLineLayer(layer) || !id.endsWith('-line')) && !id.endsWith('-cone'));
 }
 
 /** Layers that have a county attribute follow the county filter (not the counties themselves). */
@@ -62,8 +128,11 @@ export function isCountyFiltered(layer: LayerInfo): boolean {
  * `county` is set and the layer follows the county filter.
  */
 export function layerFilter(layer: LayerInfo, mapLayerId: string, county: string | null): FilterSpecification {
-  const geometry = mapLayerId.endsWith('-point') || mapLayerId.endsWith('-circle') ? POINTS
-    : mapLayerId.endsWith('-line') && isLineLayer(layer) ? LINES : POLYGONS;
+  const direction = mapLayerId.endsWith('-cone') ? directionAttribute(layer) : null;
+  // A cone needs a bearing: points without one (no EXIF direction) get only their dot.
+  const geometry: ExpressionSpecification = direction ? ['all', POINTS, ['has', direction]]
+    : mapLayerId.endsWith('-point') || mapLayerId.endsWith('-circle') || mapLayerId.endsWith('-cone') ? POINTS
+      : mapLayerId.endsWith('-line') && isLineLayer(layer) ? LINES : POLYGONS;
   if (!county || !isCountyFiltered(layer)) return geometry;
   return ['all', geometry, ['==', ['to-string', ['get', COUNTY_PROPERTY]], county]];
 }
@@ -79,7 +148,24 @@ export function buildMapLayers(layer: LayerInfo, county: string | null): LayerSp
   const color = colorExpression(layer);
   if (style.kind === 'circle') {
     const size = style.size ?? 5;
-    return [{
+    const direction = directionAttribute(layer);
+    const cone: LayerSpecification[] = direction ? [{
+      id: `${id}-cone`, type: 'symbol', ...source, minzoom: Math.max(minzoom, CONE_MIN_ZOOM), maxzoom,
+      filter: layerFilter(layer, `${id}-cone`, county),
+      layout: {
+        visibility,
+        'icon-image': directionIconId(layer),
+        'icon-rotate': ['to-number', ['get', direction], 0],
+        // The bearing is a compass direction: the cone turns with the map, and lies flat on it in 3D.
+        'icon-rotation-alignment': 'map',
+        'icon-pitch-alignment': 'map',
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': true,
+        'icon-size': ['interpolate', ['linear'], ['zoom'], CONE_MIN_ZOOM, 0.55, 18, 1.1],
+      },
+      paint: { 'icon-opacity': ['interpolate', ['linear'], ['zoom'], CONE_MIN_ZOOM, 0.6, CONE_MIN_ZOOM + 1, 0.95] },
+    }] : [];
+    return [...cone, {
       id: `${id}-circle`, type: 'circle', ...source, minzoom, maxzoom, filter: layerFilter(layer, `${id}-circle`, county), layout: { visibility },
       paint: {
         'circle-color': color,

@@ -23,6 +23,7 @@ import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, vectorSource, type La
 import {
   buildMapLayers, buildSelectionLayers, interactiveLayerIds, isCountyFiltered, layerFilter, mapLayerIds, SELECTION_LAYER_IDS, tileFeatureId,
 } from './layer-style.builder.ts';
+import { styleImages } from './layer-style.builder.ts';
 import { LegendComponent } from './legend.component.ts';
 import { SignInDialog } from '../shared/sign-in.component.ts';
 import { TopBarComponent } from './top-bar.component.ts';
@@ -221,6 +222,7 @@ export class MapView {
   private addLayers(): void {
     for (const layer of this.layers) {
       this.map.addSource(layer.id, vectorSource(layer, this.tileUrls.template(layer.id)));
+      for (const { id, image, pixelRatio } of styleImages(layer)) if (!this.map.hasImage(id)) this.map.addImage(id, image, { pixelRatio });
       for (const spec of buildMapLayers(layer, null)) this.map.addLayer(spec);
       // County outlines are clickable but too large to suggest it with the cursor.
       if (layer.group === 'admin') continue;
