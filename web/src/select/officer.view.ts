@@ -105,7 +105,7 @@ export class OfficerView {
     this.shell.setUser(user);
     const layers = await fetchLayers(this.controller.signal);
     const kinds = amenityKinds(layers);
-    this.results = new ResultsComponent(kinds, { focus: (r) => this.focus(r.id, true), picked: () => this.renderShortlist() });
+    this.results = new ResultsComponent(kinds, { focus: (r) => this.focus(r.id, true), picked: () => this.renderShortlist() }, layers);
     this.form = new BriefFormComponent(kinds, () => void this.run(true),
       h('section', { class: 'brief-section draw' }, h('div', { class: 'row' }, this.drawBtn, this.clearBtn), this.areaNote));
     // Officers adjust a brief live: every edit re-runs it once typing pauses (RERUN_DELAY_MS), and a

@@ -6,41 +6,70 @@
  */
 import type { LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
-import { formatNumber, getLang, setLang, tr } from '../shared/i18n.service.ts';
+import { formatNumber, getLang, setLang, t, tr } from '../shared/i18n.service.ts';
+import { formatAttribute, type FormatContext } from '../map/feature-format.util.ts';
 import type { KindLabels } from './brief-form.component.ts';
 import { SelectMapView, outlineSvg } from './select-map.view.ts';
 import type { SharedShortlist, SharedSite } from './selection.service.ts';
-import { LAYER_LABELS, formatDistance, st } from './select.i18n.ts';
+import { formatDistance, st } from './select.i18n.ts';
 
-const INDICATOR_LABELS: Record<string, { zh: string; en: string; unit?: string }> = {
-  area_mu: { zh: '面积', en: 'Area', unit: '亩' },
-  area_m2: { zh: '面积（m²）', en: 'Area (m²)', unit: 'm²' },
-  price: { zh: '价格', en: 'Price' },
-  land_use: { zh: '用地性质', en: 'Land use' },
-  allowed_industries: { zh: '准入产业', en: 'Industries' },
-  power_kva: { zh: '供电容量', en: 'Power', unit: 'kVA' },
-  water_t_per_day: { zh: '供水能力', en: 'Water', unit: 't/日' },
-  gas: { zh: '天然气', en: 'Natural gas' },
-  floors: { zh: '层数', en: 'Floors' },
-  floor_area_m2: { zh: '建筑面积', en: 'Floor area', unit: 'm²' },
-  floor_load_kn_m2: { zh: '楼面荷载', en: 'Floor load', unit: 'kN/m²' },
-  clear_height_m: { zh: '净高', en: 'Clear height', unit: 'm' },
-  building_height_m: { zh: '建筑高度', en: 'Building height', unit: 'm' },
-  plot_ratio_max: { zh: '容积率上限', en: 'Max plot ratio' },
-  investment_intensity_wan_per_mu: { zh: '投资强度门槛', en: 'Investment threshold', unit: '万元/亩' },
-  output_per_mu_wan: { zh: '亩均产出门槛', en: 'Output threshold', unit: '万元/亩' },
-  available_from: { zh: '可交付时间', en: 'Available from' },
-};
+/**
+ * The indicators a site card shows, in this order; labels, units and enum values come from the
+ * site's layer in the catalog (`GET /api/layers`). `area_mu` is derived by the server from `area_m2`.
+ */
+const INDICATORS = [
+  'area_mu', 'price', 'power_kva', 'area_m2', 'land_use', 'allowed_industries', 'water_t_per_day', 'gas', 'floors',
+  'floor_area_m2', 'floor_load_kn_m2', 'clear_height_m', 'building_height_m', 'plot_ratio_min', 'plot_ratio_max',
+  'investment_intensity_wan_per_mu', 'output_per_mu_wan', 'available_from',
+];
 /** The indicators shown as big figures at the top of a site card. */
 const HEADLINE = ['area_mu', 'price', 'power_kva'];
 
-function formatIndicator(key: string, v: unknown, all: Record<string, unknown>): string {
-  if (typeof v === 'boolean') return v ? (getLang() === 'zh' ? '已接通' : 'Connected') : '—';
-  if (Array.isArray(v)) return v.join('、');
-  if (key === 'price') return `${formatNumber(v as number)} ${all.price_unit ?? ''}`.trim();
-  if (key === 'plot_ratio_max' && typeof all.plot_ratio_min === 'number') return `${formatNumber(all.plot_ratio_min)}–${formatNumber(v as number)}`;
-  const unit = INDICATOR_LABELS[key].unit;
-  return typeof v === 'number' ? `${formatNumber(v)}${unit ? ` ${unit}` : ''}` : String(v);
+type Attribute = LayerInfo['attributes'][number];
+const NO_NAMES: FormatContext = { countyName: () => undefined, parkName: () => undefined };
+
+/** Label and display text of the site's indicators, from its layer's attribute definitions. */
+class Indicators {
+  private readonly byLayer: Map<string, Map<string, Attribute>>;
+
+  constructor(private readonly layers: LayerInfo[]) {
+    this.byLayer = new Map(layers.map((l) => [l.id, new Map(l.attributes.map((a) => [a.name, a]))]));
+  }
+
+  /** The attribute `key` of `layer`; `area_mu` is the area attribute counted in 亩. */
+  private attribute(layer: string, key: string): Attribute | undefined {
+    const attrs = this.byLayer.get(layer) ?? this.byLayer.get('land');
+    if (key !== 'area_mu') return attrs?.get(key);
+    const area = attrs?.get('area_m2');
+    return area && { ...area, name: 'area_mu', unit: t('mu') };
+  }
+
+  /** The catalog's title of `layer` (its tag on a card). */
+  title(layer: string): string {
+    return tr(this.layers.find((l) => l.id === layer)?.title) || layer;
+  }
+
+  /** The label of indicator `key` on `layer`, with its unit where it matters (area in 亩). */
+  label(layer: string, key: string): string {
+    const a = this.attribute(layer, key);
+    if (!a) return key;
+    return key === 'area_mu' || key === 'area_m2' ? `${tr(a.label)}（${a.unit}）` : tr(a.label);
+  }
+
+  /** The keys of `site` the card shows (those its layer defines and it has a value for). */
+  present(site: SharedSite, keys: readonly string[]): string[] {
+    return keys.filter((k) => site.indicators[k] !== undefined && this.attribute(site.layer, k));
+  }
+
+  /** The display text of indicator `key` of `site`: enums by their labels, numbers with units. */
+  value(site: SharedSite, key: string): string {
+    const v = site.indicators[key];
+    const a = this.attribute(site.layer, key);
+    if (!a || v === undefined) return '—';
+    // The area row shows m² only (亩 has its own row); formatAttribute would add 亩 and 公顷.
+    if (key === 'area_m2' && typeof v === 'number') return `${formatNumber(v)} m²`;
+    return formatAttribute(a, v, site.indicators, NO_NAMES);
+  }
 }
 
 const placeName = (s: SharedSite) => {
@@ -48,22 +77,22 @@ const placeName = (s: SharedSite) => {
   return [s.county ? (zh ? s.county.name_zh : s.county.name_en) : null, s.park ? (zh ? s.park.name_zh : s.park.name_en) : null].filter(Boolean).join(' · ');
 };
 
-function siteCard(s: SharedSite, i: number, kinds: KindLabels): HTMLElement {
-  const headline = HEADLINE.filter((k) => s.indicators[k] !== undefined);
-  const rest = Object.keys(INDICATOR_LABELS).filter((k) => !HEADLINE.includes(k) && s.indicators[k] !== undefined);
+function siteCard(s: SharedSite, i: number, kinds: KindLabels, ind: Indicators): HTMLElement {
+  const headline = ind.present(s, HEADLINE);
+  const rest = ind.present(s, INDICATORS.filter((k) => !HEADLINE.includes(k)));
   const nearest = [...s.nearest].sort((a, b) => a.distance_m - b.distance_m);
   return h('section', { class: 'proposal-site card', 'data-site-id': s.id },
     h('header', { class: 'site-head' },
       h('span', { class: 'rank-marker static' }, String(i + 1)),
-      h('div', {}, h('h2', {}, s.name), h('p', { class: 'meta' }, h('span', { class: `tag tag-${s.layer}` }, tr(LAYER_LABELS[s.layer]) || s.layer), placeName(s)))),
+      h('div', {}, h('h2', {}, s.name), h('p', { class: 'meta' }, h('span', { class: `tag tag-${s.layer}` }, ind.title(s.layer)), placeName(s)))),
     s.note ? h('p', { class: 'note' }, h('strong', {}, `${st('note')}：`), s.note) : null,
     h('div', { class: 'figures' }, ...headline.map((k) => h('div', { class: 'figure' },
-      h('span', {}, tr(INDICATOR_LABELS[k])), h('strong', {}, formatIndicator(k, s.indicators[k], s.indicators))))),
+      h('span', {}, ind.label(s.layer, k)), h('strong', {}, ind.value(s, k))))),
     h('div', { class: 'site-grid' },
       h('div', {},
         h('h3', {}, st('indicators')),
         h('table', { class: 'indicators' }, h('tbody', {}, ...rest.map((k) =>
-          h('tr', {}, h('th', {}, tr(INDICATOR_LABELS[k])), h('td', {}, formatIndicator(k, s.indicators[k], s.indicators))))))),
+          h('tr', {}, h('th', {}, ind.label(s.layer, k)), h('td', {}, ind.value(s, k))))))),
       h('div', {},
         h('h3', {}, st('outline')),
         h('figure', { class: 'outline' }, outlineSvg(s.geometry)),
@@ -79,6 +108,7 @@ function siteCard(s: SharedSite, i: number, kinds: KindLabels): HTMLElement {
  */
 export function renderProposal(data: SharedShortlist, kinds: KindLabels, layers: LayerInfo[]): { element: HTMLElement; mountMap: () => SelectMapView } {
   const lang = getLang();
+  const ind = new Indicators(layers);
   const date = (d: string | Date) => new Date(d).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
   const mapEl = h('div', { class: 'proposal-map', id: 'proposal-map' });
   const element = h('article', { class: 'proposal' },
@@ -95,12 +125,12 @@ export function renderProposal(data: SharedShortlist, kinds: KindLabels, layers:
       mapEl,
       h('h2', { class: 'contents-title' }, st('contents')),
       h('table', { class: 'contents' },
-        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, st('site')), h('th', {}, st('location')), h('th', { class: 'num' }, tr(INDICATOR_LABELS.area_mu)), h('th', { class: 'num' }, tr(INDICATOR_LABELS.price)))),
+        h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, st('site')), h('th', {}, st('location')), h('th', { class: 'num' }, ind.label('land', 'area_mu')), h('th', { class: 'num' }, ind.label('land', 'price')))),
         h('tbody', {}, ...data.sites.map((s, i) => h('tr', {},
           h('td', {}, h('span', { class: 'mini-rank' }, String(i + 1))), h('td', {}, s.name), h('td', {}, placeName(s)),
-          h('td', { class: 'num' }, s.indicators.area_mu !== undefined ? formatIndicator('area_mu', s.indicators.area_mu, s.indicators) : '—'),
-          h('td', { class: 'num' }, s.indicators.price !== undefined ? formatIndicator('price', s.indicators.price, s.indicators) : '—')))))),
-    h('div', { class: 'proposal-sites' }, ...data.sites.map((s, i) => siteCard(s, i, kinds))));
+          h('td', { class: 'num' }, ind.value(s, 'area_mu')),
+          h('td', { class: 'num' }, ind.value(s, 'price'))))))),
+    h('div', { class: 'proposal-sites' }, ...data.sites.map((s, i) => siteCard(s, i, kinds, ind))));
   const mountMap = () => {
     const map = new SelectMapView(mapEl, layers, { printable: true });
     void map.ready.then(() => map.setSites(data.sites.map((s, i) => ({ id: s.id, rank: i + 1, name: s.name, geometry: s.geometry }))));

@@ -6,8 +6,9 @@
 import { h } from '../shared/dom.util.ts';
 import { formatNumber, tr } from '../shared/i18n.service.ts';
 import type { KindLabels } from './brief-form.component.ts';
+import type { LayerInfo } from '../shared/api.types.ts';
 import type { CriterionExplanation, SelectionResponse, SelectionResult } from './selection.service.ts';
-import { CRITERION_LABELS, LAYER_LABELS, formatDistance, st } from './select.i18n.ts';
+import { CRITERION_LABELS, formatDistance, st } from './select.i18n.ts';
 
 const MAX_COMPARE = 4;
 const MU_M2 = 10000 / 15;
@@ -29,7 +30,12 @@ export class ResultsComponent {
   /** Picked sites, in the order they were picked. */
   readonly picked = new Map<number, SelectionResult>();
 
-  constructor(private readonly kinds: KindLabels, private readonly on: ResultsHandlers) {}
+  constructor(private readonly kinds: KindLabels, private readonly on: ResultsHandlers, private readonly layers: LayerInfo[] = []) {}
+
+  /** The catalog's title of a carrier layer (the card's tag). */
+  private layerTitle(layer: string): string {
+    return tr(this.layers.find((l) => l.id === layer)?.title) || layer;
+  }
 
   /** Element of the compare tray (placed by the page). */
   get compareTray(): HTMLElement {
@@ -118,7 +124,7 @@ export class ResultsComponent {
           h('button', { type: 'button', class: 'name', onclick: () => this.on.focus(r) }, r.name),
           h('span', { class: 'score', title: st('score') }, h('strong', {}, formatNumber(r.score, 1)), h('small', {}, st('points')))),
         h('div', { class: 'facts' },
-          h('span', { class: `tag tag-${r.layer}` }, tr(LAYER_LABELS[r.layer]) || r.layer),
+          h('span', { class: `tag tag-${r.layer}` }, this.layerTitle(r.layer)),
           h('span', {}, `${formatNumber(r.area_m2 / MU_M2, 1)} 亩`),
           h('span', {}, r.price === null ? '—' : `${formatNumber(r.price)} ${r.price_unit ?? ''}`),
           r.land_use ? h('span', {}, r.land_use) : null),

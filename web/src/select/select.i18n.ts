@@ -107,11 +107,6 @@ export const CRITERION_LABELS: Record<string, { zh: string; en: string }> = {
   output_per_mu: { zh: '亩均产出门槛', en: 'Output threshold' },
 };
 
-/** Layer labels (API layer ids). */
-export const LAYER_LABELS: Record<string, { zh: string; en: string }> = {
-  land: { zh: '土地', en: 'Land' }, factories: { zh: '标准厂房', en: 'Factory' }, offices: { zh: '写字楼', en: 'Office' },
-};
-
 /** Distance in metres as a short text: "850 m", "3.2 km". */
 export function formatDistance(m: number): string {
   if (m < 1000) return `${Math.round(m)} m`;
