@@ -88,7 +88,7 @@ export function directionIcon(color: string, size = CONE_ICON_PX, spreadDeg = CO
       // Distance (px) to the nearer straight edge, for the rim and antialiasing.
       const edge = dist * Math.sin(half - angle);
       const rim = edge < 1.6 || radius - dist < 1.6;
-      const fade = 0.75 - 0.45 * (dist / radius);
+      const fade = 0.85 - 0.4 * (dist / radius);
       const alpha = Math.min(1, rim ? 0.95 : fade) * Math.min(1, edge + 0.5, radius - dist + 0.5);
       const dark = rim ? 0.7 : 1;
       const i = (y * size + x) * 4;
@@ -161,7 +161,7 @@ export function buildMapLayers(layer: LayerInfo, county: string | null): LayerSp
         'icon-pitch-alignment': 'map',
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
-        'icon-size': ['interpolate', ['linear'], ['zoom'], CONE_MIN_ZOOM, 0.55, 18, 1.1],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], CONE_MIN_ZOOM, 0.8, 18, 1.5],
       },
       paint: { 'icon-opacity': ['interpolate', ['linear'], ['zoom'], CONE_MIN_ZOOM, 0.6, CONE_MIN_ZOOM + 1, 0.95] },
     }] : [];
