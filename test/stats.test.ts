@@ -1,0 +1,198 @@
+/**
+ * /api/stats dashboard figures against independent brute-force computations (test/stats-brute.ts)
+ * on the demo data plus a little history, photos and enquiries written here: every figure for the
+ * public and for staff, with filters; the public never counts a draft; bad parameters are 400s
+ * naming the parameter; enquiry figures need a session.
+ */
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, testPool, userWithRole } from './helpers.ts';
+import {
+  applyFilters, carriersVia, freshnessBrute, groupSum, inventoryBrute, percentile, stdClass, type Carrier, type Filters,
+} from './stats-brute.ts';
+import { seedStatsHistory, STATS_PERIOD } from './stats-seed.ts';
+
+let pool: pg.Pool;
+let staff: string;
+let officer: string;
+let publicCarriers: Carrier[];
+let staffCarriers: Carrier[];
+
+const get = async (path: string, cookie?: string) => {
+  const res = await api(path, { cookie });
+  const body = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return body;
+};
+const qs = (f: Filters & { from?: string; to?: string }) => new URLSearchParams(
+  Object.entries(f).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])).toString();
+const close = (a: number, b: number, n = 1) => expect(Math.abs(a - b), `${a} vs ${b}`).toBeLessThanOrEqual(0.01 * n + 1e-6);
+
+beforeAll(async () => {
+  pool = testPool();
+  await seedStatsHistory(pool);
+  staff = await userWithRole('staff');
+  officer = await userWithRole('officer');
+  publicCarriers = await carriersVia();
+  staffCarriers = await carriersVia(staff);
+});
+afterAll(async () => {
+  await pool.end();
+});
+
+const FILTERS: Filters[] = [{}, { county: ['511725'], type: ['land'] }, { status: ['available', 'reserved'], type: ['factory', 'office'] }];
+
+describe('status, available, land and prices', () => {
+  for (const who of ['public', 'staff'] as const) {
+    for (const f of FILTERS) {
+      it(`${who} ${JSON.stringify(f)}: equal the features API aggregated in JS`, async () => {
+        const cookie = who === 'staff' ? staff : undefined;
+        const cs = applyFilters(who === 'staff' ? staffCarriers : publicCarriers, f);
+        const q = qs(f);
+        const status = await get(`/api/stats/status?${q}`, cookie);
+        const key = (c: Carrier) => `${c.county}|${c.kind}|${c.status}`;
+        const n = groupSum(cs, key, () => 1);
+        const area = groupSum(cs, key, (c) => c.area);
+        expect(new Set(status.rows.map((r: any) => `${r.county}|${r.type}|${r.status}`))).toEqual(new Set(n.keys()));
+        for (const r of status.rows) {
+          const k = `${r.county}|${r.type}|${r.status}`;
+          expect(r.count).toBe(n.get(k));
+          close(r.areaM2, area.get(k)!, r.count);
+        }
+
+        const av = await get(`/api/stats/available?${q}`, cookie);
+        const avail = cs.filter((c) => c.status === 'available');
+        const byCounty = groupSum(avail, (c) => c.county, (c) => c.area);
+        expect(av.byCounty.length).toBe(byCounty.size);
+        for (const r of av.byCounty) close(r.areaM2, byCounty.get(r.county)!, r.count);
+        const byPark = groupSum(avail.filter((c) => c.park !== null), (c) => String(c.park), (c) => c.area);
+        for (const r of av.byPark) close(r.areaM2, byPark.get(String(r.park)) ?? 0, r.count);
+
+        const land = await get(`/api/stats/land?${q}`, cookie);
+        const lands = cs.filter((c) => c.kind === 'land');
+        const lk = (c: Carrier) => `${c.landUse}|${stdClass(c.intensity)}`;
+        const ln = groupSum(lands, lk, () => 1);
+        expect(land.rows.reduce((a: number, r: any) => a + r.count, 0)).toBe(lands.length);
+        for (const r of land.rows) expect(r.count).toBe(ln.get(`${r.landUse}|${r.standardClass}`));
+
+        const prices = await get(`/api/stats/prices?${q}`, cookie);
+        const units = new Set(cs.filter((c) => c.price !== null).map((c) => c.unit));
+        expect(prices.units.map((u: any) => u.unit).sort()).toEqual([...units].sort());
+        for (const u of prices.units) {
+          const ps = cs.filter((c) => c.unit === u.unit && c.price !== null).map((c) => Number(c.price)).sort((a, b) => a - b);
+          expect(u.count).toBe(ps.length);
+          close(u.median, percentile(ps, 0.5));
+          close(u.p25, percentile(ps, 0.25));
+          close(u.max, ps.at(-1)!);
+          const bins = Array(10).fill(0);
+          for (const p of ps) bins[ps[0] === ps.at(-1) ? 0 : Math.min(9, Math.floor(((p - ps[0]) / (ps.at(-1)! - ps[0])) * 10))] += 1;
+          expect(u.bins.map((b: any) => b.count)).toEqual(bins);
+        }
+      });
+    }
+  }
+
+  it('the public never counts a draft or verified carrier; staff and officers do', async () => {
+    const { rows } = await pool.query(`SELECT count(*) FILTER (WHERE review_state = 'published')::int AS pub, count(*)::int AS all FROM carriers`);
+    expect(rows[0].pub).toBeLessThan(rows[0].all);
+    const total = (b: any) => b.rows.reduce((a: number, r: any) => a + r.count, 0);
+    expect(total(await get('/api/stats/status'))).toBe(rows[0].pub);
+    expect(total(await get('/api/stats/status', staff))).toBe(rows[0].all);
+    expect(total(await get('/api/stats/status', officer))).toBe(rows[0].all);
+    expect(total(await get('/api/stats/status?published=true', staff))).toBe(rows[0].pub);
+    const parks = await get('/api/stats/parks');
+    const { rows: draftParks } = await pool.query(`SELECT id::int FROM parks WHERE review_state <> 'published'`);
+    expect(draftParks.length).toBeGreaterThan(0);
+    for (const p of draftParks) expect(parks.parks.some((x: any) => x.id === p.id)).toBe(false);
+  });
+});
+
+describe('time figures', () => {
+  const cases: ['public' | 'staff', Filters][] = [['public', {}], ['staff', {}], ['public', { county: ['511725'], type: ['land'] }]];
+  for (const [who, f] of cases) {
+    it(`inventory (${who} ${JSON.stringify(f)}) equals the history replayed backwards`, async () => {
+      const inv = await get(`/api/stats/inventory?${qs({ ...f, ...STATS_PERIOD })}`, who === 'staff' ? staff : undefined);
+      const brute = await inventoryBrute(pool, inv.months, who === 'staff', f);
+      let changedMonths = 0;
+      for (const s of inv.series) {
+        for (const p of s.points) {
+          const b = brute.get(`${p.month}|${s.type}`) ?? { count: 0, availableCount: 0, availableAreaM2: 0 };
+          expect([p.month, s.type, p.count, p.availableCount]).toEqual([p.month, s.type, b.count, b.availableCount]);
+          close(p.availableAreaM2, b.availableAreaM2, p.availableCount);
+        }
+        changedMonths += new Set(s.points.map((p: any) => p.availableCount)).size - 1;
+      }
+      expect(changedMonths).toBeGreaterThan(0);
+      // 环比 / 同比 from the series itself where the history reaches back.
+      const land = inv.series.find((s: any) => s.type === 'land');
+      const last = land.points.at(-1);
+      const prev = land.points.at(-2);
+      expect(inv.historyFrom).toBe('2025-09');
+      expect(last.momCountPct).toBe(prev.availableCount ? Math.round(((last.availableCount - prev.availableCount) / prev.availableCount) * 1000) / 10 : null);
+      expect(land.points[0].yoyCountPct).toBeNull();
+      expect(last.yoyCountPct).not.toBeNull();
+    });
+  }
+
+  it('parks side by side: counts equal the features API, sparklines equal the inventory of each park', async () => {
+    const parks = await get(`/api/stats/parks?${qs(STATS_PERIOD)}`);
+    const brute = await inventoryBrute(pool, parks.months, false, {});
+    for (const p of parks.parks) {
+      const mine = publicCarriers.filter((c) => c.park === p.id);
+      expect([p.count, p.availableCount, p.occupiedCount]).toEqual([mine.length, mine.filter((c) => c.status === 'available').length, mine.filter((c) => c.status === 'occupied').length]);
+      const per = await inventoryBrute(pool, parks.months.slice(-2), false, { park: [p.id] });
+      const sumArea = (m: string) => ['land', 'factory', 'office'].reduce((a, k) => a + (per.get(`${m}|${k}`)?.availableAreaM2 ?? 0), 0);
+      close(p.availableAreaByMonth.at(-1), sumArea(parks.months.at(-1)), 50);
+      close(p.availableAreaByMonth.at(-2), sumArea(parks.months.at(-2)), 50);
+    }
+    expect(brute.size).toBeGreaterThan(0);
+  });
+
+  it('freshness equals photos, edits and status dates counted in JS', async () => {
+    for (const [cookie, cs] of [[undefined, publicCarriers], [staff, staffCarriers]] as const) {
+      const fr = await get(`/api/stats/freshness?${qs(STATS_PERIOD)}`, cookie);
+      const brute = await freshnessBrute(pool, cs, STATS_PERIOD.to, cookie !== undefined);
+      expect(fr.rows.length).toBe(brute.size);
+      for (const r of fr.rows) expect([r.county, r.type, r.count, r.within6, r.within12]).toEqual([r.county, r.type, ...Object.values(brute.get(`${r.county}|${r.type}`)!)]);
+      expect(fr.total.within12).toBeGreaterThan(0);
+    }
+  });
+
+  it('enquiries by park and month with the funnel new → visit → signed, for signed-in users only', async () => {
+    expect((await api(`/api/stats/enquiries?${qs(STATS_PERIOD)}`)).status).toBe(401);
+    const en = await get(`/api/stats/enquiries?${qs(STATS_PERIOD)}`, officer);
+    const { rows } = await pool.query(`
+      SELECT e.park_id::int AS park, to_char(e.created_at, 'YYYY-MM') AS month, e.status,
+             array(SELECT v.to_status FROM enquiry_events v WHERE v.enquiry_id = e.id AND v.to_status IS NOT NULL) AS went
+      FROM enquiries e WHERE e.created_at >= $1::date AND e.created_at < $2::date + 1`, [STATS_PERIOD.from, STATS_PERIOD.to]);
+    const reached = (r: any, s: string[]) => s.includes(r.status) || r.went.some((x: string) => s.includes(x));
+    expect(en.funnel).toEqual({ new: rows.length, visit: rows.filter((r) => reached(r, ['site_visit', 'signed'])).length, signed: rows.filter((r) => reached(r, ['signed'])).length });
+    expect(en.funnel.new).toBeGreaterThanOrEqual(4);
+    expect(en.funnel.visit).toBeGreaterThan(en.funnel.signed);
+    const n = groupSum(rows, (r) => `${r.park}|${r.month}`, () => 1);
+    expect(en.rows.map((r: any) => [`${r.park}|${r.month}`, r.count])).toEqual([...n.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true })).map(([k, v]) => [k, v]).sort());
+  });
+
+  it('county map: outlines and figures equal the status figures per county', async () => {
+    const map = await get(`/api/stats/counties?${qs({ type: ['land'] })}`);
+    expect(map.features).toHaveLength(7);
+    const lands = publicCarriers.filter((c) => c.kind === 'land' && c.status === 'available');
+    const area = groupSum(lands, (c) => c.county, (c) => c.area);
+    for (const f of map.features) {
+      expect(f.geometry.type).toMatch(/Polygon/);
+      close(f.properties.availableAreaM2, area.get(f.properties.adcode) ?? 0, 500);
+    }
+  });
+});
+
+describe('bad parameters', () => {
+  it.each([
+    ['county=abc', 'county'], ['type=house', 'type'], ['status=sold', 'status'], ['park=0', 'park'], ['from=2026-13-01', 'from'],
+    ['from=2026-10-01&to=2026-09-01', 'from'], ['from=2020-01-01&to=2026-01-01', 'from'], ['colour=red', 'colour'], ['published=maybe', 'published'],
+  ])('%s → 400 naming %s', async (q, param) => {
+    const res = await api(`/api/stats/inventory?${q}`);
+    const body = await res.json();
+    expect(res.status).toBe(400);
+    expect(body.error.message).toContain(param);
+  });
+});
