@@ -2,7 +2,7 @@
  * The layer catalog: every layer the platform serves, as data. Adding a layer means adding a
  * definition here (and its table in a migration); routes, legend and styles follow from it.
  */
-import type { AttributeDefinition, I18nText, LayerDefinition } from './definition.ts';
+import { layerView, type AttributeDefinition, type I18nText, type LayerDefinition } from './definition.ts';
 
 /** Review states (校核): draft → verified → published. */
 export const REVIEW_STATES: Record<string, I18nText> = {
@@ -65,7 +65,7 @@ const t = (zh: string, en: string): I18nText => ({ zh, en });
 
 const statusAttr: AttributeDefinition = { name: 'status', label: t('招商状态', 'Status'), type: 'enum', values: CARRIER_STATUS, required: true };
 const reviewAttr: AttributeDefinition = {
-  name: 'review_state', label: t('校核状态', 'Review state'), type: 'enum', values: REVIEW_STATES, editable: false,
+  name: 'review_state', label: t('校核状态', 'Review state'), type: 'enum', values: REVIEW_STATES, editable: false, internal: true,
 };
 const countyAttr: AttributeDefinition = { name: 'county', column: 'county_adcode', label: t('所属县市区', 'County'), type: 'string' };
 const areaAttr: AttributeDefinition = { name: 'area_m2', label: t('面积', 'Area'), type: 'number', unit: 'm²', editable: false };
@@ -122,7 +122,7 @@ export const LAYERS: readonly LayerDefinition[] = [
       { name: 'adcode', label: t('行政区划代码', 'Adcode'), type: 'string' },
       { name: 'name_en', label: t('英文名', 'English name'), type: 'string' },
       { name: 'area_m2', label: t('面积', 'Area'), type: 'number', unit: 'm²' },
-      { name: 'source', label: t('数据来源', 'Source'), type: 'string' },
+      { name: 'source', label: t('数据来源', 'Source'), type: 'string', internal: true },
     ],
     style: { kind: 'line', color: '#5c6bc0', outlineColor: '#3949ab', size: 2, opacity: 0.08, labelField: 'name' },
     minzoom: 0,
@@ -382,7 +382,13 @@ export const LAYERS: readonly LayerDefinition[] = [
   },
 ];
 
-/** Look a layer up by id. */
-export function findLayer(id: string): LayerDefinition | undefined {
-  return LAYERS.find((l) => l.id === id);
+/** Look a layer up by id; with `seesInternal` false, its public view (no internal attributes). */
+export function findLayer(id: string, seesInternal = true): LayerDefinition | undefined {
+  const layer = LAYERS.find((l) => l.id === id);
+  return layer && layerView(layer, seesInternal);
+}
+
+/** Every layer as a reader sees it (`layerView`). */
+export function layersFor(seesInternal: boolean): readonly LayerDefinition[] {
+  return LAYERS.map((l) => layerView(l, seesInternal));
 }

@@ -42,6 +42,12 @@ export interface AttributeDefinition {
   max?: number;
   /** Editing: longest allowed text in characters (default 500). */
   maxLength?: number;
+  /**
+   * Internal to the bureau (review state, data source, import batch, importer): kept for staff,
+   * reviewers and admins, left out of every public view of the layer (catalog, features, OGC API,
+   * exports). Never a tile property (tiles are shared by every viewer).
+   */
+  internal?: boolean;
 }
 
 /** Who may read a layer's features. */
@@ -124,4 +130,21 @@ export interface LayerDefinition {
   visibility: Visibility;
   /** The features' time (OGC `datetime`), when the layer has one. */
   temporal?: TemporalDefinition;
+}
+
+const publicViews = new WeakMap<LayerDefinition, LayerDefinition>();
+
+/**
+ * The layer as a reader sees it: for a reader who does not see internal fields (the public,
+ * officers) the same definition without its `internal` attributes, so every API built from it —
+ * the catalog, features, OGC API items and queryables, exports — leaves them out.
+ */
+export function layerView(layer: LayerDefinition, seesInternal: boolean): LayerDefinition {
+  if (seesInternal || !layer.attributes.some((a) => a.internal)) return layer;
+  let view = publicViews.get(layer);
+  if (!view) {
+    view = Object.freeze({ ...layer, attributes: layer.attributes.filter((a) => !a.internal) });
+    publicViews.set(layer, view);
+  }
+  return view;
 }

@@ -101,7 +101,7 @@ export function createApp(db: Database, config: Config): App {
 
   const routes: RouteSpec[] = [];
   routes.push(
-    ...systemRoutes(db, config, VERSION, () => openApiDocument(routes, VERSION)),
+    ...systemRoutes(db, config, VERSION, (viewer) => openApiDocument(routes, VERSION, '/', viewer)),
     ...authRoutes(auth, { sessionHours: config.sessionHours, cookieSecure: config.cookieSecure }),
     ...userRoutes(auth),
     ...featureRoutes(features),

@@ -35,6 +35,25 @@ export function seesUnpublished(viewer: Viewer): boolean {
   return viewer.role === 'staff' || viewer.role === 'reviewer' || viewer.role === 'admin';
 }
 
+/**
+ * Whether the viewer sees internal fields (review state, data source, batch, importer): those who
+ * work on drafts do; the public and officers (whose views reach clients) do not.
+ */
+export function seesInternalFields(viewer: Viewer): boolean {
+  return seesUnpublished(viewer);
+}
+
+/** Keys of internal fields in the API objects of tours, panoramas and 3D assets. */
+const INTERNAL_KEYS = ['review_state', 'reviewState', 'reviewed_at', 'reviewedAt', 'created_by', 'createdBy', 'batch_id', 'batchId'] as const;
+
+/** `obj` without its internal keys unless the viewer sees internal fields (a shallow copy; `obj` is untouched). */
+export function omitInternal<T extends object>(viewer: Viewer, obj: T): T {
+  if (seesInternalFields(viewer)) return obj;
+  const out = { ...obj } as Record<string, unknown>;
+  for (const k of INTERNAL_KEYS) delete out[k];
+  return out as T;
+}
+
 /** Access rule a route declares: anyone, any signed-in user, or a list of roles. */
 export type Access = 'public' | 'signed-in' | readonly AccountRole[];
 

@@ -8,7 +8,7 @@
 import type { Feature, Geometry } from 'geojson';
 import { zipSync } from 'fflate';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import type { Viewer } from '../auth/roles.ts';
+import { seesInternalFields, type Viewer } from '../auth/roles.ts';
 import { findLayer } from '../../layers/catalog.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { toFeature } from '../features/features.service.ts';
@@ -80,7 +80,7 @@ export class ExportsService {
 
   /** Select, count and encode features; 413 when more than `EXPORT_MAX_FEATURES` match. */
   async export(layerId: string, viewer: Viewer, query: Record<string, unknown>): Promise<ExportFile> {
-    const layer = findLayer(layerId);
+    const layer = findLayer(layerId, seesInternalFields(viewer));
     if (!layer) throw new NotFoundError('layer', layerId);
     const rawFormat = query.format ?? 'geojson';
     if (typeof rawFormat !== 'string' || !(rawFormat in EXPORT_FORMATS)) {

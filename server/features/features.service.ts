@@ -3,9 +3,9 @@
  * FeatureCollections with paging, single features. Parameter rules live here; SQL does not.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
-import { LAYERS, findLayer } from '../../layers/catalog.ts';
+import { findLayer, layersFor } from '../../layers/catalog.ts';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { seesInternalFields, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import type { BBox, FeatureRow, FeaturesRepository } from './features.repository.ts';
 
@@ -51,9 +51,9 @@ export function parseIntParam(name: string, raw: unknown, def: number, min: numb
 export class FeaturesService {
   constructor(private readonly repo: FeaturesRepository) {}
 
-  /** The layer with this id, or a 404 naming it. */
-  layer(id: string): LayerDefinition {
-    const layer = findLayer(id);
+  /** The layer with this id as the viewer sees it (no internal attributes for the public), or a 404 naming it. */
+  layer(id: string, viewer: Viewer): LayerDefinition {
+    const layer = findLayer(id, seesInternalFields(viewer));
     if (!layer) throw new NotFoundError('layer', id);
     return layer;
   }
@@ -65,7 +65,7 @@ export class FeaturesService {
   /** Every layer with the number of features the viewer can see. */
   async catalog(viewer: Viewer): Promise<LayerInfo[]> {
     return Promise.all(
-      LAYERS.map(async (layer) => {
+      layersFor(seesInternalFields(viewer)).map(async (layer) => {
         const { table: _t, where: _w, idColumn: _i, nameColumn: _n, ...info } = layer;
         return { ...info, featureCount: await this.repo.count(layer, this.sees(layer, viewer)) };
       }),
@@ -74,7 +74,7 @@ export class FeaturesService {
 
   /** One page of a layer's features as GeoJSON (`query` validated at the route). `baseUrl` is the request URL without query. */
   async page(layerId: string, viewer: Viewer, query: { bbox?: string; limit: number; offset: number }, baseUrl: string): Promise<FeaturePage> {
-    const layer = this.layer(layerId);
+    const layer = this.layer(layerId, viewer);
     const bbox = parseBBox(query.bbox);
     const { limit, offset } = query;
     const sees = this.sees(layer, viewer);
@@ -99,7 +99,8 @@ export class FeaturesService {
 
   /** Reviewer (校核): set one feature's review state. */
   async review(layerId: string, id: string, state: unknown): Promise<Feature> {
-    const layer = this.layer(layerId);
+    const layer = findLayer(layerId);
+    if (!layer) throw new NotFoundError('layer', layerId);
     if (layer.visibility === 'public') throw new BadParameterError('layer', layerId, 'has no review workflow');
     if (!REVIEW_TARGETS.includes(state as (typeof REVIEW_TARGETS)[number])) {
       throw new BadParameterError('state', state ?? null, `must be one of ${REVIEW_TARGETS.join(', ')}`);
@@ -112,7 +113,7 @@ export class FeaturesService {
 
   /** One feature, or 404 (also when the viewer may not see it: a draft does not exist for the public). */
   async feature(layerId: string, viewer: Viewer, id: string): Promise<Feature> {
-    const layer = this.layer(layerId);
+    const layer = this.layer(layerId, viewer);
     if (!/^[0-9]{1,18}$/.test(id)) throw new BadParameterError('id', id, 'must be a numeric feature id');
     const row = await this.repo.get(layer, this.sees(layer, viewer), id);
     if (!row) throw new NotFoundError(`feature of layer "${layer.id}"`, id);

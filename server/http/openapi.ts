@@ -5,6 +5,7 @@
  * drafts), the 4xx responses its inputs and access rule imply, and `x-access`: who may call it.
  */
 import { querySchema, type RouteSpec } from './route.ts';
+import { allows, type Viewer } from '../auth/roles.ts';
 import type { Schema } from './schema.ts';
 import { ERROR_STATUS } from '../../core/errors.ts';
 
@@ -113,6 +114,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   tours: 'Guided park tours and their stops',
   enquiries: 'Investors\' enquiries and their follow-up by officers',
   portal: 'The public investment portal',
+  policies: 'Investment policies and promoted projects (招商政策, 对外推介项目库): staff write, reviewers publish, the public reads what is valid today',
 };
 
 /** Media type of the OpenAPI document (OpenAPI 3.1 registers it with a version parameter). */
@@ -155,11 +157,16 @@ function withoutDescription(schema: Schema): Record<string, unknown> {
   return rest;
 }
 
-/** Build the OpenAPI document for the mounted routes; `serverUrl` is where the API is served. */
-export function openApiDocument(routes: readonly RouteSpec[], version: string, serverUrl = '/'): Record<string, unknown> {
+/**
+ * Build the OpenAPI document for the mounted routes; `serverUrl` is where the API is served. With
+ * a `viewer`, only the operations that viewer may call: the public reads the public API, not the
+ * staff routes.
+ */
+export function openApiDocument(routes: readonly RouteSpec[], version: string, serverUrl = '/', viewer?: Viewer): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const tags = new Set<string>();
   for (const r of routes) {
+    if (viewer && !allows(r.access, viewer)) continue;
     const path = openApiPath(r.path);
     const pathParams = [...r.path.matchAll(/([:*])([A-Za-z]+)/g)].map((m) => ({
       name: m[2], in: 'path', required: true,

@@ -60,8 +60,8 @@ export function ogcRoutes(ogc: OgcService): RouteSpec[] {
       summary: 'Properties usable in filters, as JSON Schema',
       query: FORMAT_QUERY,
       response: { status: 200, type: 'application/schema+json', schema: { type: 'object' } },
-      async handler(req, res) {
-        res.type('application/schema+json').send(JSON.stringify(ogc.queryables(String(req.params.id), root(req))));
+      async handler(req, res, viewer) {
+        res.type('application/schema+json').send(JSON.stringify(ogc.queryables(String(req.params.id), viewer, root(req))));
       },
     }),
     route({

@@ -5,9 +5,9 @@
  * shared with the exports so both select features the same way.
  */
 import type { Feature } from 'geojson';
-import { LAYERS, findLayer } from '../../layers/catalog.ts';
+import { findLayer, layersFor } from '../../layers/catalog.ts';
 import type { LayerDefinition } from '../../layers/definition.ts';
-import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { seesInternalFields, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox, toFeature } from '../features/features.service.ts';
 import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
@@ -96,9 +96,9 @@ export class OgcService {
     private readonly apiPageUrl: string = '/api/docs',
   ) {}
 
-  /** The layer with this id, or a 404 naming it. */
-  layer(id: string): LayerDefinition {
-    const layer = findLayer(id);
+  /** The layer with this id as the viewer sees it (no internal attributes for the public), or a 404 naming it. */
+  layer(id: string, viewer: Viewer): LayerDefinition {
+    const layer = findLayer(id, seesInternalFields(viewer));
     if (!layer) throw new NotFoundError('collection', id);
     return layer;
   }
@@ -125,7 +125,7 @@ export class OgcService {
 
   /** All collections with their extents as the viewer sees them. */
   async collections(viewer: Viewer, base: string) {
-    const collections = await Promise.all(LAYERS.map((l) => this.describe(l, viewer, base)));
+    const collections = await Promise.all(layersFor(seesInternalFields(viewer)).map((l) => this.describe(l, viewer, base)));
     return {
       links: [{ href: `${base}/collections`, rel: 'self', type: JSON_TYPE, title: 'Collections' }] satisfies Link[],
       collections,
@@ -134,7 +134,7 @@ export class OgcService {
 
   /** One collection. */
   async collection(id: string, viewer: Viewer, base: string) {
-    return this.describe(this.layer(id), viewer, base);
+    return this.describe(this.layer(id, viewer), viewer, base);
   }
 
   private async describe(layer: LayerDefinition, viewer: Viewer, base: string) {
@@ -162,8 +162,8 @@ export class OgcService {
   }
 
   /** The properties filters may use, as a JSON Schema (OGC API – Features Part 3). */
-  queryables(id: string, base: string) {
-    const layer = this.layer(id);
+  queryables(id: string, viewer: Viewer, base: string) {
+    const layer = this.layer(id, viewer);
     const properties: Record<string, unknown> = {};
     for (const q of queryables(layer).values()) {
       const a = layer.attributes.find((x) => x.name === q.name);
@@ -191,7 +191,7 @@ export class OgcService {
    * to ${ITEMS_LIMIT.max}); `self` is the request URL without its query.
    */
   async items(id: string, viewer: Viewer, query: ItemsQuery, self: string, base: string) {
-    const layer = this.layer(id);
+    const layer = this.layer(id, viewer);
     const fq: FeatureQuery = parseFeatureQuery(layer, query, ['f', 'limit', 'offset', 'datetime']);
     if (query.datetime !== undefined) {
       const interval = parseDatetime(query.datetime);
@@ -225,7 +225,7 @@ export class OgcService {
 
   /** One feature, or 404 (also when the viewer may not see it: a draft does not exist for the public). */
   async item(id: string, viewer: Viewer, featureId: string, base: string): Promise<Feature & { links: Link[] }> {
-    const layer = this.layer(id);
+    const layer = this.layer(id, viewer);
     if (!/^[0-9A-Za-z_-]{1,64}$/.test(featureId)) throw new BadParameterError('featureId', featureId, 'must be a feature id');
     const row = await this.repo.get(layer, viewerSeesAll(layer, viewer), featureId);
     if (!row) throw new NotFoundError(`feature of collection "${layer.id}"`, featureId);

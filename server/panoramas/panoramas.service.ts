@@ -12,7 +12,7 @@
  */
 import type { ReadStream } from 'node:fs';
 import type { AssetStore } from '../../assets/storage.ts';
-import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { omitInternal, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox } from '../features/features.service.ts';
 import type { CarrierInViewRow, PanoramaRow, PanoramasRepository } from './panoramas.repository.ts';
@@ -86,7 +86,7 @@ export class PanoramasService {
   async list(viewer: Viewer, query: { bbox?: string; parkId?: number; limit: number }): Promise<{ panoramas: Panorama[]; numberReturned: number }> {
     const bbox = parseBBox(query.bbox);
     const rows = await this.repo.list(seesUnpublished(viewer), bbox, query.parkId ?? null, query.limit);
-    return { panoramas: rows.map(toPanorama), numberReturned: rows.length };
+    return { panoramas: rows.map((r) => omitInternal(viewer, toPanorama(r))), numberReturned: rows.length };
   }
 
   /** One panorama with its hotspots: nearby panoramas and the carriers around it. */
@@ -99,7 +99,7 @@ export class PanoramasService {
       this.repo.carriersInView(all, id, HOTSPOT_RADIUS_M.carrier),
     ]);
     return {
-      ...toPanorama(row),
+      ...omitInternal(viewer, toPanorama(row)),
       hotspots: {
         panoramas: nearby.map((n) => ({
           id: n.id, name: n.name, position: [round(n.lon, 7), round(n.lat, 7)], distanceM: round(n.distance_m, 1), bearing: compass(n.bearing),

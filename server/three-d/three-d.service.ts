@@ -22,7 +22,7 @@ import { stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { AssetStore } from '../../assets/storage.ts';
-import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { omitInternal, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, NotFoundError } from '../../core/errors.ts';
 import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from '../../survey-import/three-d/safe-zip.ts';
 import { tilesetPrefix, validateTileset } from '../../survey-import/three-d/tileset-validator.ts';
@@ -242,14 +242,14 @@ export class ThreeDService {
 
   async listTilesets(viewer: Viewer, parkId?: string, carrierId?: string): Promise<(TilesetRow & { url: string })[]> {
     const rows = await this.repo.listTilesets(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
-    return rows.map((r) => ({ ...r, url: tilesetUrl(r.id) }));
+    return rows.map((r) => omitInternal(viewer, { ...r, url: tilesetUrl(r.id) }));
   }
 
   /** A tileset the viewer may see; 404 otherwise (drafts do not exist for the public). */
   async getTileset(viewer: Viewer, id: number): Promise<TilesetRow & { url: string }> {
     const t = await this.repo.getTileset(id);
     if (!t || (!t.public && !seesUnpublished(viewer))) throw new NotFoundError('tileset', id);
-    return { ...t, url: tilesetUrl(id) };
+    return omitInternal(viewer, { ...t, url: tilesetUrl(id) });
   }
 
   /** Sets (or moves) the placement of a tileset that does not place itself. */
@@ -377,7 +377,7 @@ export class ThreeDService {
 
   async listModels(viewer: Viewer, parkId?: string, carrierId?: string) {
     const rows = await this.repo.listModels(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
-    return rows.map((r) => ({ ...r, ...modelUrls(r.id) }));
+    return rows.map((r) => omitInternal(viewer, { ...r, ...modelUrls(r.id) }));
   }
 
   private async visibleModel(viewer: Viewer, id: number): Promise<ModelRow> {
@@ -387,7 +387,7 @@ export class ThreeDService {
   }
 
   async getModel(viewer: Viewer, id: number) {
-    return { ...publicModel(await this.visibleModel(viewer, id))!, ...modelUrls(id) };
+    return omitInternal(viewer, { ...publicModel(await this.visibleModel(viewer, id))!, ...modelUrls(id) });
   }
 
   /** The GLB of a model. */

@@ -15,7 +15,7 @@
  *    ordered along a short path), with distances to the nearest amenities as captions.
  */
 import type { Geometry } from 'geojson';
-import { seesUnpublished, type Viewer } from '../auth/roles.ts';
+import { omitInternal, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { CARRIER_LAYER } from '../panoramas/panoramas.service.ts';
 import { parseBBox } from '../features/features.service.ts';
@@ -192,7 +192,7 @@ export class ToursService {
     const parkId = query.parkId === undefined || query.parkId === '' ? null : parseId('park', String(query.parkId));
     const rows = await this.repo.list(seesUnpublished(viewer), parkId);
     return {
-      tours: rows.map((r) => ({
+      tours: rows.map((r) => omitInternal(viewer, {
         id: r.id, title: { zh: r.title_zh, en: r.title_en }, summary: { zh: r.summary_zh, en: r.summary_en },
         parkId: r.park_id, parkName: r.park_id ? { zh: r.park_name_zh, en: r.park_name_en } : null,
         reviewState: r.review_state, stopCount: r.stop_count, firstStopId: r.first_stop_id, createdAt: r.created_at, updatedAt: r.updated_at,
@@ -207,7 +207,7 @@ export class ToursService {
     const t = await this.repo.get(all, id);
     if (!t) throw new NotFoundError('tour', id);
     const { stops, carriers, media } = await this.repo.stops(all, id);
-    return {
+    return omitInternal(viewer, {
       id: t.id, title: { zh: t.title_zh, en: t.title_en }, summary: { zh: t.summary_zh, en: t.summary_en },
       parkId: t.park_id, parkName: t.park_id ? { zh: t.park_name_zh, en: t.park_name_en } : null,
       reviewState: t.review_state, reviewedAt: t.reviewed_at, createdBy: all ? t.created_by : undefined, createdAt: t.created_at, updatedAt: t.updated_at,
@@ -218,7 +218,7 @@ export class ToursService {
         camera: { center: [round(s.lon, 7), round(s.lat, 7)] as LonLat, zoom: s.zoom, pitch: s.pitch, bearing: s.bearing },
         dwellS: s.dwell_s,
         link: `/tour.html?id=${t.id}#stop=${s.id}`,
-        carriers: carriers.filter((c) => c.stop_id === s.id).map((c) => ({
+        carriers: carriers.filter((c) => c.stop_id === s.id).map((c) => omitInternal(viewer, {
           id: c.id, layer: CARRIER_LAYER[c.kind], kind: c.kind, code: c.code, name: c.name, status: c.status,
           areaM2: round(c.area_m2, 1), reviewState: c.review_state, geometry: JSON.parse(c.geometry) as Geometry,
         })),
@@ -229,7 +229,7 @@ export class ToursService {
           imageUrl: m.is_panorama ? `/api/panoramas/${m.id}/image` : `/api/tours/${t.id}/media/${m.id}/preview`,
         })),
       })),
-    };
+    });
   }
 
   private async checkLinks(stop: StopPatch): Promise<void> {
