@@ -74,7 +74,7 @@ export async function inventoryBrute(pool: pg.Pool, months: string[], seesUnpubl
       if (new Date(h.at) < end) continue;
       const row = rows.get(h.id) ?? null;
       if (h.before === null && h.after && 'id' in h.after) rows.set(h.id, null); // its insert: it did not exist yet
-      else if (h.after === null) rows.set(h.id, { ...h.before, park_id: h.before.park_id, area: h.before_area }); // deleted later
+      else if (h.after === null && h.before && 'id' in h.before) rows.set(h.id, { ...h.before, area: h.before_area }); // deleted later
       else if (row) rows.set(h.id, { ...row, ...(h.before ?? {}), ...(h.before_area !== null ? { area: h.before_area } : {}) });
     }
     for (const [id, r] of rows) {

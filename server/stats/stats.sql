@@ -149,7 +149,7 @@ WITH months AS (
   FROM months m CROSS JOIN changed x
   LEFT JOIN carriers cur ON cur.id = x.id
   LEFT JOIN LATERAL (
-    SELECT h.at, (h.before IS NULL AND h.after ? 'id') AS is_insert FROM hist h
+    SELECT h.at, (h.before IS NULL AND h.after IS NOT NULL AND h.after ? 'id') AS is_insert FROM hist h
     WHERE h.id = x.id AND h.at >= m.month_end ORDER BY h.at, h.hid LIMIT 1
   ) e0 ON true
   CROSS JOIN LATERAL (

@@ -27,6 +27,7 @@ const STRINGS = {
   navTours: { zh: '园区导览', en: 'Park tours' },
   navMap: { zh: '招商地图', en: 'Investment map' },
   navInbox: { zh: '投资意向', en: 'Enquiries' },
+  navStats: { zh: '统计分析', en: 'Statistics' },
   navPortal: { zh: '达州投资门户首页', en: 'Dazhou investment portal' },
   navLabel: { zh: '页面导航', en: 'Pages' },
   signInTitle: { zh: '工作人员登录', en: 'Staff sign-in' },

@@ -14,7 +14,7 @@ import { SignInDialog } from './sign-in.component.ts';
 import './page-shell.css';
 
 /** The pages of the product. */
-export type PageId = 'portal' | 'map' | 'tour' | 'upload' | 'select' | 'inbox';
+export type PageId = 'portal' | 'map' | 'tour' | 'upload' | 'select' | 'inbox' | 'stats';
 
 type Child = Node | string | null | undefined | false;
 
@@ -34,6 +34,7 @@ export const NAV_LINKS: readonly NavLink[] = [
   { page: 'upload', id: 'nav-upload', href: '/upload.html', label: 'navUpload', roles: ['staff', 'reviewer', 'admin'] },
   { page: 'select', id: 'nav-select', href: '/select.html', label: 'navSelect', roles: ['officer', 'admin'] },
   { page: 'inbox', id: 'nav-inbox', href: '/enquiries.html', label: 'navInbox', roles: ['officer', 'admin'] },
+  { page: 'stats', id: 'nav-stats', href: '/stats.html', label: 'navStats', roles: ['staff', 'reviewer', 'officer', 'admin'] },
 ];
 
 /** The links `user` gets on `page` (the page itself is not linked). */
