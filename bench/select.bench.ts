@@ -34,9 +34,14 @@ import { loadConfig, ROOT_DIR } from '../core/config.ts';
 import { openDatabase } from '../core/db/database.ts';
 import { socketInfoPath } from '../core/db/embedded.ts';
 import { migrate } from '../core/db/migrate.ts';
-import { benchAmenities, benchCentres, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { benchAmenities, benchParcels, BENCH_AMENITIES, BENCH_PARCELS } from './bench-data.ts';
+import { briefs } from './select-briefs.ts';
 import { startBenchServer } from './bench-server.ts';
 import { ReferenceSelectionRepository, ReferenceSelectionService } from './select-reference/reference.ts';
+import { SelectionRepository } from '../server/selection/selection.repository.ts';
+import { SelectionService } from '../server/selection/selection.service.ts';
+import { CANDIDATE_CACHE_DEFAULTS } from '../server/selection/selection.cache.ts';
+import { CANDIDATE_TABLE_DEFAULTS } from '../server/selection/selection.table.ts';
 
 const EMBEDDED = process.argv.includes('--embedded');
 const SCHEMA = EMBEDDED ? 'app' : 'bench_select';
@@ -114,47 +119,12 @@ async function load(pool: pg.Pool) {
 }
 
 
-/** A drawn area: an irregular pentagon of ~`km` across around a point. */
-function drawn([lon, lat]: [number, number], km: number) {
-  const k = km / 2 / 111.32;
-  const kx = k / Math.cos((lat * Math.PI) / 180);
-  const ring = [[lon - kx, lat], [lon - kx / 3, lat - k], [lon + kx, lat - k / 2], [lon + kx * 0.8, lat + k * 0.7], [lon - kx / 4, lat + k]];
-  return { type: 'Polygon', coordinates: [[...ring, ring[0]]] };
-}
-
-/** 20 representative briefs. */
-function briefs(): Record<string, unknown>[] {
-  const c = benchCentres();
-  return [
-    { landUse: ['M1'], areaMu: { min: 20, max: 60 }, priceMax: 30, weights: { price: 50, area: 50 } },
-    { landUse: ['M1', 'M2'], areaMu: { min: 30, max: 80 }, gas: true, maxDistanceM: { highway_exit: 3000 }, weights: { distance_highway_exit: 40, distance_school: 30, price: 30 } },
-    { within: drawn(c[0], 8), weights: { area: 40, distance_bus_stop: 30, distance_hospital: 30 } },
-    { within: drawn(c[5], 5), landUse: ['M2'], weights: { price: 50, distance_logistics: 50 } },
-    { near: { lon: c[3][0], lat: c[3][1], radiusM: 3000 }, weights: { distance_restaurant: 50, power: 50 } },
-    { near: { lon: c[12][0], lat: c[12][1], radiusM: 2000 }, areaMu: { min: 10 }, weights: { distance_bank: 40, distance_police: 30, area: 30 } },
-    { industry: '电子信息', powerKvaMin: 3000, areaMu: { min: 50, max: 100 }, weights: { power: 60, price: 40 } },
-    { standardLand: { investmentIntensity: 250, outputPerMu: 300 }, landUse: ['M1'], areaMu: { min: 20, max: 40 }, weights: { investment_intensity: 50, distance_highway_exit: 50 } },
-    { plotRatio: { min: 2.8, max: 4 }, landUse: ['B1'], priceMax: 25, weights: { plot_ratio: 50, distance_mall: 50 } },
-    { waterTPerDayMin: 500, landUse: ['M2'], areaMu: { min: 40, max: 90 }, maxDistanceM: { logistics: 2000, rail_station: 4000 }, weights: { water: 40, distance_logistics: 30, distance_rail_station: 30 } },
-    { areaMu: { min: 100 }, weights: { area: 50, price: 50 }, preferences: { area: { ideal: 80000 } } },
-    { landUse: ['W1'], areaMu: { min: 40, max: 60 }, priceMax: 20, weights: { distance_highway_exit: 40, distance_logistics: 30, distance_gas_station: 30 } },
-    { within: drawn(c[20], 10), status: ['available', 'reserved'], areaMu: { min: 30 }, weights: { price: 30, distance_school: 35, distance_hospital: 35 } },
-    { industry: '生物医药', gas: true, areaMu: { min: 30, max: 50 }, maxDistanceM: { hospital: 2000, school: 2000 }, weights: { distance_hospital: 50, price: 50 } },
-    { landUse: ['M1'], areaMu: { min: 45, max: 55 }, weights: { price: 100 }, sort: '-area' },
-    { near: { lon: c[30][0], lat: c[30][1], radiusM: 5000 }, landUse: ['M1', 'M2'], areaMu: { min: 20 }, weights: { distance_highway_exit: 50, area: 50 } },
-    { powerKvaMin: 5000, waterTPerDayMin: 800, weights: { power: 50, water: 50 } },
-    { landUse: ['B1'], areaMu: { min: 5, max: 15 }, maxDistanceM: { bus_stop: 1000 }, weights: { distance_bus_stop: 40, distance_mall: 30, distance_bank: 30 } },
-    { within: drawn(c[33], 6), maxDistanceM: { highway_exit: 5000 }, weights: { distance_highway_exit: 100 } },
-    { standardLand: { investmentIntensity: 200 }, industry: '智能制造', areaMu: { min: 60 }, priceMax: 35, weights: { output_per_mu: 40, power: 30, distance_logistics: 30 } },
-  ];
-}
-
 /**
  * Wait until the server's worker has stored every carrier's nearest amenities (migration 007), so
  * the briefs measure the stored path; after a fresh load that is 200k × 16 KNN probes.
  */
-async function waitForNearest() {
-  const pool = new pg.Pool({ connectionString: url, max: 1, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
+async function waitForNearest(dbUrl: string) {
+  const pool = new pg.Pool({ connectionString: dbUrl, max: 1, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
   const t0 = performance.now();
   try {
     for (;;) {
@@ -196,6 +166,7 @@ async function main() {
     const pool = new pg.Pool({ connectionString: dbUrl, max: 1, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
     await load(pool);
     await pool.end();
+    await waitForNearest(dbUrl);
   } else {
     const config = loadConfig({ ...process.env, DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', DB_STATEMENT_TIMEOUT_MS: '600000' });
     const db = await openDatabase(config);
@@ -205,17 +176,23 @@ async function main() {
     serverEnv = { DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, DATABASE_URL: url!,
       DATA_DIR: '/tmp/bench-select-data', TILE_CACHE_MB: '0' };
     server = await startBenchServer(serverEnv);
-    await waitForNearest();
+    await waitForNearest(url!);
   }
   // The reference runs in this process on its own connection, like the server's pool would.
   const refPool = new pg.Pool({ connectionString: dbUrl, max: 1, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
   const reference = new ReferenceSelectionService(new ReferenceSelectionRepository(refPool));
+  // The SQL ranking alone (no candidate table, no cache), in-process like the reference: what a
+  // request costs while the table is being read again after a change.
+  const sqlPool = new pg.Pool({ connectionString: dbUrl, max: 1, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
+  const sqlOnly = new SelectionService(new SelectionRepository(sqlPool), { ...CANDIDATE_CACHE_DEFAULTS, ttlMs: 0 }, { ...CANDIDATE_TABLE_DEFAULTS, maxCarriers: 0 });
 
   const latencies: number[] = [];
   const refLatencies: number[] = [];
+  const sqlLatencies: number[] = [];
+  const sources: Record<string, number> = {};
   const cachedLatencies: number[] = [];
   const fillLatencies: number[] = [];
-  const perBrief: { brief: number; matched: number; p50_ms: number; max_ms: number; ref_p50_ms: number; cached_p50_ms: number; same: boolean }[] = [];
+  const perBrief: { brief: number; matched: number; p50_ms: number; max_ms: number; sql_p50_ms: number; ref_p50_ms: number; cached_p50_ms: number; same: boolean }[] = [];
   let same = 0;
   let cachedSame = 0;
   let cachedChecked = 0;
@@ -239,10 +216,16 @@ async function main() {
       const text = JSON.stringify(await reference.select(brief));
       return { ms: performance.now() - t, body: JSON.parse(text) };
     };
+    const runSql = async (brief: unknown) => {
+      const t = performance.now();
+      const text = JSON.stringify(await sqlOnly.select(brief));
+      return { ms: performance.now() - t, body: JSON.parse(text) };
+    };
     const all = briefs();
-    for (let round = 0; round < 2; round++) for (const b of all) { await run(b); await runReference(b); }
+    for (let round = 0; round < 2; round++) for (const b of all) { await run(b); await runReference(b); await runSql(b); }
     const samples: number[][] = all.map(() => []);
     const refSamples: number[][] = all.map(() => []);
+    const sqlSamples: number[][] = all.map(() => []);
     const cachedSamples: number[][] = all.map(() => []);
     const matched: number[] = all.map(() => 0);
     const equal: boolean[] = all.map(() => false);
@@ -250,15 +233,19 @@ async function main() {
       for (let i = 0; i < all.length; i++) {
         const r = await run(all[i]);
         const ref = await runReference(all[i]);
+        const sql = await runSql(all[i]);
+        sources[r.source ?? '?'] = (sources[r.source ?? '?'] ?? 0) + 1;
         samples[i].push(r.ms);
+        sqlSamples[i].push(sql.ms);
+        sqlLatencies.push(sql.ms);
         refSamples[i].push(ref.ms);
         matched[i] = r.matched;
         latencies.push(r.ms);
         refLatencies.push(ref.ms);
         if (round === 0) {
-          equal[i] = isDeepStrictEqual(r.body, ref.body);
+          equal[i] = isDeepStrictEqual(r.body, ref.body) && isDeepStrictEqual(sql.body, ref.body);
           if (equal[i]) same++;
-          else console.log(`brief ${i + 1}: answer differs from the reference:\n new ${JSON.stringify(r.body).slice(0, 600)}\n ref ${JSON.stringify(ref.body).slice(0, 600)}`);
+          else console.log(`brief ${i + 1}: answer differs from the reference:\n new ${JSON.stringify(r.body).slice(0, 600)}\n sql ${JSON.stringify(sql.body).slice(0, 600)}\n ref ${JSON.stringify(ref.body).slice(0, 600)}`);
         }
       }
     }
@@ -281,20 +268,22 @@ async function main() {
     all.forEach((_, i) => {
       perBrief.push({
         brief: i + 1, matched: matched[i], p50_ms: round1(pct(samples[i], 50)), max_ms: round1(Math.max(...samples[i])),
-        ref_p50_ms: round1(pct(refSamples[i], 50)), cached_p50_ms: round1(pct(cachedSamples[i], 50)), same: equal[i],
+        sql_p50_ms: round1(pct(sqlSamples[i], 50)), ref_p50_ms: round1(pct(refSamples[i], 50)), cached_p50_ms: round1(pct(cachedSamples[i], 50)), same: equal[i],
       });
       console.log(`brief ${String(i + 1).padStart(2)}: ${String(matched[i]).padStart(6)} matches, p50 ${pct(samples[i], 50).toFixed(1)} ms`
-        + ` (reference ${pct(refSamples[i], 50).toFixed(1)} ms, cached ${pct(cachedSamples[i], 50).toFixed(1)} ms)${equal[i] ? '' : ' ANSWER DIFFERS'}`);
+        + ` (SQL ranking ${pct(sqlSamples[i], 50).toFixed(1)} ms, reference ${pct(refSamples[i], 50).toFixed(1)} ms, cached ${pct(cachedSamples[i], 50).toFixed(1)} ms)${equal[i] ? '' : ' ANSWER DIFFERS'}`);
     });
   } finally {
     server.child.kill('SIGTERM');
     await refPool.end();
+    await sqlPool.end();
   }
 
   const out = {
     at: new Date().toISOString(), engine: EMBEDDED ? 'embedded' : 'postgres', parcels: PARCELS, amenities: AMENITIES,
     briefs: perBrief.length, samples: latencies.length,
-    p50_ms: round1(pct(latencies, 50)), p95_ms: round1(pct(latencies, 95)),
+    p50_ms: round1(pct(latencies, 50)), p95_ms: round1(pct(latencies, 95)), sources,
+    sql_p50_ms: round1(pct(sqlLatencies, 50)), sql_p95_ms: round1(pct(sqlLatencies, 95)),
     ref_p50_ms: round1(pct(refLatencies, 50)), ref_p95_ms: round1(pct(refLatencies, 95)),
     cached_p50_ms: round1(pct(cachedLatencies, 50)), cached_p95_ms: round1(pct(cachedLatencies, 95)),
     cache_fill_p50_ms: round1(pct(fillLatencies, 50)),
@@ -304,7 +293,8 @@ async function main() {
   fs.mkdirSync(path.join(ROOT_DIR, 'bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join(ROOT_DIR, 'bench', 'results', EMBEDDED ? 'select-embedded.json' : 'select.json'), JSON.stringify(out, null, 2));
   console.log(`cache: fill p50 ${out.cache_fill_p50_ms} ms; cached answers equal to fresh ones: ${out.cached_same}; load average ${out.load_average.join(' ')}`);
-  console.log(`RESULT select${EMBEDDED ? '_embedded' : ''} p50_ms=${out.p50_ms} p95_ms=${out.p95_ms} ref_p50_ms=${out.ref_p50_ms} ref_p95_ms=${out.ref_p95_ms}`
+  console.log(`answered by: ${Object.entries(sources).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(`RESULT select${EMBEDDED ? '_embedded' : ''} p50_ms=${out.p50_ms} p95_ms=${out.p95_ms} sql_p50_ms=${out.sql_p50_ms} sql_p95_ms=${out.sql_p95_ms} ref_p50_ms=${out.ref_p50_ms} ref_p95_ms=${out.ref_p95_ms}`
     + ` cached_p50_ms=${out.cached_p50_ms} cached_p95_ms=${out.cached_p95_ms} same=${same}/${perBrief.length}`);
   if (same !== perBrief.length || cachedSame !== cachedChecked) process.exitCode = 1;
 }

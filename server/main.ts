@@ -40,7 +40,7 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { listener, auth, tiles, imports } = createApp(db, config);
+    const { listener, auth, tiles, imports, imagery } = createApp(db, config);
     // No other process imports into the embedded database (it lives in this one): every batch
     // still in progress was interrupted. On PostgreSQL the CLI or another server may be importing,
     // so only batches without a heartbeat for a while count, now and every minute.
@@ -53,6 +53,8 @@ export async function start(config: Config, log: (msg: string) => void = console
       return 0;
     });
     if (collected) log(`stored originals no batch, photo or 3D asset refers to removed: ${collected}`);
+    const resumed = await imagery.resumeInterrupted().catch(() => 0);
+    if (resumed) log(`orthophotos whose tiles a stop interrupted, cutting again: ${resumed}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
     if (admin.created) {
       log(admin.generatedPassword
@@ -66,11 +68,14 @@ export async function start(config: Config, log: (msg: string) => void = console
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);
     const sweeper = setInterval(() => auth.purgeExpired().catch(() => undefined), 3600_000);
     sweeper.unref();
-    // Keeps site selection's stored nearest-amenity distances current (migration 007). Not on the
-    // embedded database: PGlite runs one statement at a time, so the worker's batches would stall
-    // page requests; selection measures live there.
-    const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: config.nearestBatch, log });
-    if (db.engine === 'postgres') nearest.start();
+    // Keeps site selection's stored nearest-amenity distances current (migration 007), on both
+    // engines: site selection answers from them (its candidate table) and measures live only what
+    // is not stored yet. PGlite runs one transaction at a time in this process and a KNN probe
+    // costs about 1 ms there, so its steps stay small (20 carriers ≈ 0.2 s) and requests queued
+    // meanwhile run between them.
+    const nearestBatch = db.engine === 'postgres' ? config.nearestBatch : Math.min(config.nearestBatch, 20);
+    const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: nearestBatch, log });
+    nearest.start();
     const server = http.createServer(listener).listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

@@ -22,6 +22,10 @@ import type { Feature, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { api, signIn, TEST_ADMIN, testPool, userWithRole } from './helpers.ts';
 import { NearestRepository } from '../server/selection/nearest.repository.ts';
 import { NearestWorker } from '../server/selection/nearest.worker.ts';
+import { CANDIDATE_CACHE_DEFAULTS } from '../server/selection/selection.cache.ts';
+import { SelectionRepository } from '../server/selection/selection.repository.ts';
+import { SelectionService } from '../server/selection/selection.service.ts';
+import { CANDIDATE_TABLE_DEFAULTS } from '../server/selection/selection.table.ts';
 
 // ───────────────────────────── the world as the public sees it ─────────────────────────────
 
@@ -48,6 +52,8 @@ let amenityKinds: string[] = [];
 let parks: Feature<MultiPolygon, { name: string; code: string }>[] = [];
 let officer: string;
 let pool: pg.Pool;
+/** The SQL ranking alone (no candidate table, no cache), in this process on the test database. */
+let sqlOnly: SelectionService;
 
 async function allFeatures(layer: string) {
   const res = await api(`/api/layers/${layer}/features?limit=10000`);
@@ -59,6 +65,7 @@ async function allFeatures(layer: string) {
 
 beforeAll(async () => {
   pool = testPool();
+  sqlOnly = new SelectionService(new SelectionRepository(pool), { ...CANDIDATE_CACHE_DEFAULTS, ttlMs: 0 }, { ...CANDIDATE_TABLE_DEFAULTS, maxCarriers: 0 });
   officer = await userWithRole('officer');
   for (const layer of ['land', 'factories', 'offices']) {
     for (const f of await allFeatures(layer)) {
@@ -255,7 +262,10 @@ interface Result {
   criteria: { criterion: string; value: number | null; unit: string | null; score: number | null; weight: number; pass?: boolean }[];
 }
 
-/** POST a brief; `fresh` sends `Cache-Control: no-cache` (ranked in SQL, not from cached candidates). */
+/**
+ * POST a brief; `fresh` sends `Cache-Control: no-cache` (not from candidates cached for earlier
+ * briefs: from the candidate table when it is current, else ranked in SQL).
+ */
 async function select(brief: Brief, cookie = officer, fresh = false): Promise<Response> {
   return api('/api/site-selection', { method: 'POST', cookie, body: JSON.stringify(brief), headers: fresh ? { 'cache-control': 'no-cache' } : {} });
 }
@@ -282,7 +292,18 @@ async function answerOf(brief: Brief, fresh: boolean) {
     const res = await select({ ...brief, limit: 500, offset }, officer, fresh);
     expect(res.status).toBe(200);
     const body = await res.json();
-    pages.push({ source: fresh ? 'sql' : res.headers.get('x-selection-source'), body });
+    pages.push({ source: res.headers.get('x-selection-source'), body });
+    if (offset + 500 >= body.numberMatched) break;
+  }
+  return pages;
+}
+
+/** The whole answer of a brief as the SQL ranking alone gives it (JSON, as the API sends it). */
+async function sqlAnswerOf(brief: Brief) {
+  const pages: Record<string, unknown>[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const body = JSON.parse(JSON.stringify(await sqlOnly.select({ ...brief, limit: 500, offset })));
+    pages.push(body);
     if (offset + 500 >= body.numberMatched) break;
   }
   return pages;
@@ -376,10 +397,13 @@ describe('site selection matches a brute-force oracle on the demo data', () => {
   it.each(BRIEFS)('%s', async (_title, make) => {
     const brief = make();
     const { ids: oracleIds, ambiguous } = matches(brief);
-    const fresh = await answerOf(brief, true);
+    // (The SQL ranking runs beside the request, so the test's keep-alive connection never idles long.)
+    const [fresh, sql] = await Promise.all([answerOf(brief, true), sqlAnswerOf(brief)]);
     const numberMatched = fresh[0].body.numberMatched as number;
     const results = fresh.flatMap((p) => p.body.results as Result[]);
-    // Ranked in SQL (above) and, asked again, from the cached candidates: the same answer, exactly.
+    // From the candidate table or ranked in SQL (above), ranked in SQL alone, and asked again from
+    // the cached candidates: the same answer, exactly.
+    expect(fresh.map((p) => p.body)).toEqual(sql);
     const cached = await answerOf(brief, false);
     expect(cached.map((p) => p.source)).toEqual(cached.map(() => 'cache'));
     expect(cached.map((p) => p.body)).toEqual(fresh.map((p) => p.body));
@@ -486,12 +510,57 @@ describe('site selection matches a brute-force oracle on the demo data', () => {
   });
 });
 
+describe('the candidate table answers as the SQL ranking does, and only while it is current', () => {
+  const brief = { layers: ['land', 'factories'], status: ['available', 'reserved'], areaMu: { min: 3 }, weights: { price: 40, area: 30, power: 30 } };
+  /** Ask (fresh: no candidates cached for earlier briefs) until the table answers; it is read in the background. */
+  const fromTable = async (b: Brief) => {
+    for (let i = 0; i < 150; i++) {
+      const res = await select(b, officer, true);
+      expect(res.status).toBe(200);
+      if (res.headers.get('x-selection-source') === 'table') return res.json();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the candidate table never answered');
+  };
+  const sqlAnswer = async (b: Brief) => JSON.parse(JSON.stringify(await sqlOnly.select(b)));
+
+  it('answers attribute, drawn-area and point briefs exactly as SQL ranks them', async () => {
+    const [lon, lat] = parkCentre('DZJK');
+    for (const b of [
+      brief,
+      { ...brief, within: parkPolygon('DZLG', 0.8), sort: '-area', limit: 7, offset: 3 },
+      { layers: ['land'], near: { lon, lat, radiusM: 2500 }, weights: { area: 60, plot_ratio: 40 }, preferences: { area: { ideal: 30000 } } },
+      { layers: ['land'], standardLand: { investmentIntensity: 300, outputPerMu: 400 }, plotRatio: { min: 1.5, max: 2 }, industry: '电子信息', weights: { price: 100 } },
+      { layers: ['factories', 'offices'], floorsMin: 2, floorLoadMin: 5, clearHeightMin: 6, status: ['available', 'reserved', 'occupied'], weights: { floor_load: 50, clear_height: 50 } },
+    ] as Brief[]) {
+      expect(await fromTable(b), JSON.stringify(b).slice(0, 120)).toEqual(await sqlAnswer(b));
+    }
+  });
+
+  it('is not used from the moment a carrier changes, until it is read again', async () => {
+    const before = await fromTable(brief);
+    const top = before.results[0] as Result;
+    await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [top.id]);
+    try {
+      const res = await select(brief, officer, true);
+      expect(res.headers.get('x-selection-source')).toBe('sql');
+      const after = await res.json();
+      expect(after.numberMatched).toBe(before.numberMatched - 1);
+      expect(after.results.map((r: Result) => r.id)).not.toContain(top.id);
+      expect(await fromTable(brief)).toEqual(after);
+    } finally {
+      await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [top.id]);
+    }
+    expect(await fromTable(brief)).toEqual(before);
+  });
+});
+
 describe('a brief that changes only weights or the page re-uses its candidates', () => {
   const base = { layers: ['land'], status: ['available', 'reserved'], areaMu: { min: 5, max: 200 }, limit: 20 };
 
   it('ranks from the cache the second time the constraints are asked, with the answer SQL gives', async () => {
     const first = await select({ ...base, weights: { price: 50, area: 50 } });
-    expect(first.headers.get('x-selection-source')).toBe('sql');
+    expect(['sql', 'table']).toContain(first.headers.get('x-selection-source'));
     for (const [weights, preferences, sort, offset] of [
       [{ price: 70, area: 30 }, undefined, undefined, 0],
       [{ price: 20, power: 40, distance_school: 40 }, { power: { ideal: 2000 } }, undefined, 10],
@@ -501,11 +570,13 @@ describe('a brief that changes only weights or the page re-uses its candidates',
       const cached = await select(brief);
       expect(cached.headers.get('x-selection-source')).toBe('cache');
       const fresh = await select(brief, officer, true);
-      expect(fresh.headers.get('x-selection-source')).toBe('sql');
-      expect(await cached.json()).toEqual(await fresh.json());
+      expect(['sql', 'table']).toContain(fresh.headers.get('x-selection-source'));
+      const answer = await cached.json();
+      expect(answer).toEqual(await fresh.json());
+      expect(answer).toEqual(JSON.parse(JSON.stringify(await sqlOnly.select(brief))));
     }
     // Other constraints are another entry.
-    expect((await select({ ...base, areaMu: { min: 6, max: 200 }, weights: { price: 100 } })).headers.get('x-selection-source')).toBe('sql');
+    expect(['sql', 'table']).toContain((await select({ ...base, areaMu: { min: 6, max: 200 }, weights: { price: 100 } })).headers.get('x-selection-source'));
   });
 
   it('drops the cached candidates at once when a carrier or an amenity changes', async () => {

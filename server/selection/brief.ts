@@ -153,7 +153,7 @@ function show(value: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
-const BRIEF_FIELDS = new Set([
+export const BRIEF_FIELDS = new Set([
   'layers', 'status', 'counties', 'parks', 'areaM2', 'areaMu', 'priceMin', 'priceMax', 'priceUnit', 'landUse', 'industry',
   'powerKvaMin', 'waterTPerDayMin', 'gas', 'floorsMin', 'floorsMax', 'floorLoadMin', 'clearHeightMin', 'plotRatio',
   'standardLand', 'maxDistanceM', 'within', 'near', 'weights', 'preferences', 'limit', 'offset', 'sort',

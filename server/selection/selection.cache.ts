@@ -4,10 +4,13 @@
  * re-rank the same candidates, so the candidates' criterion values are kept in memory and ranked
  * here with scoring.ts, the contract the SQL ranking reproduces.
  *
- * - A constraint set is cached the second time it is asked within `ttlMs` (the first answer comes
- *   from the SQL ranking, which returns one page only; a brief asked once costs no extra query). A
- *   request that asked for a fresh answer counts as a first time too.
- * - An entry is tagged with the change-log version read before its candidates were read, and is
+ * - A constraint set is cached when the candidate table (selection.table.ts) answered it, or else
+ *   the second time it is asked within `ttlMs` (the first answer then comes from the SQL ranking,
+ *   which returns one page only; a brief asked once costs no extra query). A request that asked
+ *   for a fresh answer never reads the cache and counts as a first time. An entry is filled from
+ *   the candidate table when it is current, else in SQL.
+ * - An entry is tagged with the change-log version read before its candidates were read (or the
+ *   candidate table's, which equals it), and is
  *   used only while the version is unchanged (one index probe per request): any insert, update or
  *   delete of a carrier or amenity, whatever wrote it, drops it, as for tiles. It expires `ttlMs`
  *   after it was filled, which also bounds the one hole of a max-id version (a transaction that
@@ -34,6 +37,9 @@ export interface CandidateCacheOptions {
 
 /** Defaults: a minute, 32 constraint sets, 100,000 candidates in all. */
 export const CANDIDATE_CACHE_DEFAULTS: CandidateCacheOptions = { ttlMs: 60_000, maxEntries: 32, maxCandidates: 100_000 };
+
+/** Another way to read a brief's candidates (the candidate table), tried before SQL; null when it cannot. */
+export type CandidateSource = (kinds: string[]) => Promise<CachedCandidates | null>;
 
 /** A cached candidate set. */
 export interface CachedCandidates {
@@ -68,7 +74,7 @@ export class CandidateCache {
    * The cached candidates of the brief's constraints when they may be used (filling them on the
    * second ask), or null: then the caller ranks in SQL.
    */
-  async get(brief: Brief, kinds: string[]): Promise<CachedCandidates | null> {
+  async get(brief: Brief, kinds: string[], version: number, source?: CandidateSource): Promise<CachedCandidates | null> {
     if (this.options.ttlMs <= 0) return null;
     const key = constraintKey(brief);
     const now = Date.now();
@@ -80,12 +86,11 @@ export class CandidateCache {
     }
     this.entries.delete(key);
     this.entries.set(key, entry); // most recently used last
-    const version = await this.repo.changeVersion();
     const known = entry.kinds;
     const covers = kinds.every((k) => known.includes(k));
     if (!entry.data || entry.version !== version || !covers) {
       const union = [...new Set([...known, ...kinds])].sort();
-      const filled: Entry = { at: now, size: 0, version, kinds: union, data: this.fill(brief, union) };
+      const filled: Entry = { at: now, size: 0, version, kinds: union, data: this.fill(brief, union, source) };
       this.remember(key, filled);
       entry = filled;
     }
@@ -99,6 +104,12 @@ export class CandidateCache {
       this.trim();
     }
     return data;
+  }
+
+  /** Keep candidates of the brief's constraints read at change-log `version` (from the candidate table). */
+  put(brief: Brief, data: CachedCandidates, version: number): void {
+    if (this.options.ttlMs <= 0 || data.candidates.length > this.options.maxCandidates) return;
+    this.remember(constraintKey(brief), { at: Date.now(), size: data.candidates.length, version, kinds: data.kinds, data: Promise.resolve(data) });
   }
 
   /** Note that the brief's constraints were asked (answered without the cache). */
@@ -131,8 +142,10 @@ export class CandidateCache {
     }
   }
 
-  private async fill(brief: Brief, kinds: string[]): Promise<CachedCandidates | null> {
+  private async fill(brief: Brief, kinds: string[], source?: CandidateSource): Promise<CachedCandidates | null> {
     try {
+      const fromSource = source ? await source(kinds) : null;
+      if (fromSource) return fromSource.candidates.length > this.options.maxCandidates ? null : fromSource;
       const { ids, priceUnits, values } = await this.repo.candidateValues(brief, kinds);
       if (ids.length > this.options.maxCandidates) return null;
       return { kinds, candidates: ids.map((id, i) => ({ id: Number(id), priceUnit: priceUnits[i], values: valuesOf(values[i], kinds) })) };

@@ -10,7 +10,7 @@ import { compileBrief, compileRanking } from './selection.query.ts';
 
 const Q = loadQueries(import.meta.url, 'selection.sql', [
   'candidates', 'rankPage', 'rankSlotGoodness', 'rankSlotBounds', 'rankSlotScore', 'rankSlotTerm', 'rankSlotPage',
-  'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion',
+  'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion', 'tableRows', 'tableState', 'tableSettled', 'tableSpatial',
 ] as const);
 
 const withCandidates = (sql: string) => fillTemplate(sql, { candidates: Q.candidates });
@@ -78,6 +78,21 @@ export interface CandidateValues {
   values: (number | null)[][];
 }
 
+/** Every published carrier's selection columns (`tableRows`, array row mode) and what they were read at. */
+export interface TableSnapshot {
+  /** Rows in `tableRows`' column order. */
+  rows: unknown[][];
+  version: number;
+  /** Amenity kinds whose stored distances are not current. */
+  pending: string[];
+  /** Amenity kind of each stored-distance slot (d1..d16). */
+  slots: string[];
+  /** Change-log entries with ids up to `version`. */
+  entries: number;
+  /** Transactions in progress when it was read (xid8 as text). */
+  inProgress: string[];
+}
+
 /** Site-selection queries. */
 export class SelectionRepository {
   /** Whether the server can JIT-compile queries (asked once). */
@@ -107,14 +122,14 @@ export class SelectionRepository {
    * 1–5 s on a loaded 2-core machine for queries that run in tens of milliseconds (EXPLAIN
    * ANALYZE of bench:select's brief 9: JIT 4.9 s, execution without it 0.27 s).
    */
-  private async query(text: string, values: unknown[], rowMode?: 'array'): Promise<pg.QueryResult> {
+  private async query(text: string, values: unknown[], rowMode?: 'array', settings = ''): Promise<pg.QueryResult> {
     // Without a JIT provider (the embedded PGlite, a server built without LLVM) there is nothing
     // to turn off: one round trip instead of four.
     this.jit ??= this.pool.query('SELECT pg_jit_available() AS jit').then((r) => r.rows[0].jit === true, () => true);
     if (!(await this.jit)) return this.pool.query({ text, values, ...(rowMode ? { rowMode } : {}) });
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN READ ONLY; SET LOCAL jit = off');
+      await client.query(`BEGIN READ ONLY; SET LOCAL jit = off; ${settings}`);
       const result = await client.query({ text, values, ...(rowMode ? { rowMode } : {}) });
       await client.query('COMMIT');
       return result;
@@ -143,6 +158,44 @@ export class SelectionRepository {
     if (!ids.length) return new Map();
     const { rows } = await this.pool.query<CarrierDetails>(Q.pageDetails, [ids]);
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * Every published carrier's selection columns (at most `max` + 1 rows), read in one snapshot with
+   * the change-log version and the pending amenity kinds.
+   */
+  async tableSnapshot(max: number): Promise<TableSnapshot> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const state = (await client.query(Q.tableState)).rows[0];
+      const { rows } = await client.query({ text: Q.tableRows, values: [max + 1], rowMode: 'array' });
+      await client.query('COMMIT');
+      return { rows, version: Number(state.version), entries: Number(state.entries), pending: state.pending, slots: state.slots, inProgress: state.in_progress };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Ids of the published carriers meeting the brief's drawn area and point + radius, and the
+   * change-log version. Without parallel workers: an index probe that returns in milliseconds
+   * alone took 70 ms with a parallel gather on the loaded 2-core machine.
+   */
+  async spatialIds(brief: Brief): Promise<{ version: number; ids: number[] }> {
+    const { rows } = await this.query(Q.tableSpatial, [
+      brief.within ? JSON.stringify(brief.within) : null, brief.near?.lon ?? null, brief.near?.lat ?? null, brief.near?.radiusM ?? null,
+    ], undefined, 'SET LOCAL max_parallel_workers_per_gather = 0');
+    return { version: Number(rows[0].version), ids: rows[0].ids.map(Number) };
+  }
+
+  /** Whether a table read while `inProgress` ran is exact now (see `tableSettled`); null while one still runs. */
+  async tableSettled(inProgress: string[], version: number, entries: number): Promise<boolean | null> {
+    const { rows } = await this.pool.query(Q.tableSettled, [inProgress, version, entries]);
+    return rows[0].ended ? rows[0].same === true : null;
   }
 
   /** The newest entry of the change log (`feature_changes`): any edit of a carrier or amenity moves it on. */

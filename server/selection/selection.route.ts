@@ -9,6 +9,7 @@ import type { RouteSpec } from '../http/route.ts';
 import { s } from '../http/schema.ts';
 import { publicBaseUrl } from '../http/security.ts';
 import type { SelectionService } from './selection.service.ts';
+import { BRIEF_FIELDS, parseBrief } from './brief.ts';
 import { parseId, SHORTLIST_LIMITS, type ShortlistsService } from './shortlists.service.ts';
 
 const OFFICERS: readonly AccountRole[] = ['officer'];
@@ -25,6 +26,13 @@ const SHORTLIST_FIELDS = {
   items: s.array(SHORTLIST_ITEM, { maxItems: SHORTLIST_LIMITS.items }),
 };
 
+/** The brief as documented in the OpenAPI document (checked by `parseBrief` at the route). */
+const BRIEF_BODY = {
+  type: 'object', title: 'brief', additionalProperties: false,
+  description: 'the brief; see server/selection/brief.ts for every field (checked at the route by parseBrief, each error naming the field and value)',
+  properties: Object.fromEntries([...BRIEF_FIELDS].map((f) => [f, {}])),
+};
+
 /** Site-selection and shortlist routes. Share links are built on `config.publicBaseUrl` (never the request's Host). */
 export function selectionRoutes(selection: SelectionService, shortlists: ShortlistsService, config: { publicBaseUrl: string }): RouteSpec[] {
   return [
@@ -32,12 +40,15 @@ export function selectionRoutes(selection: SelectionService, shortlists: Shortli
       method: 'post', path: '/api/site-selection', access: OFFICERS, tag: 'selection',
       summary: 'Rank published sites against a brief: hard constraints (layers, counties, parks, status, area, price, land use, industry, '
         + 'utilities, building, plot ratio, 标准地, maximum distances to amenities, drawn area or point+radius) and weighted criteria',
-      body: { type: 'object', title: 'brief', description: 'the brief; see server/selection/brief.ts for every field (checked there, each error naming the field)' },
+      body: BRIEF_BODY,
       response: { status: 200, type: 'application/json' },
       async handler(req, res) {
+        // The brief's fields depend on each other (areaM2 or areaMu, weights summing to 100, criteria
+        // naming amenity kinds): `parseBrief` checks them all here, each error naming the field and value.
+        const brief = parseBrief(req.body);
         // `Cache-Control: no-cache` asks for an answer ranked afresh, not from cached candidates;
         // `X-Selection-Source` says which it was (cache or sql).
-        const { response, source } = await selection.answer(req.body, { fresh: /\bno-cache\b/i.test(req.get('cache-control') ?? '') });
+        const { response, source } = await selection.answer(brief, { fresh: /\bno-cache\b/i.test(req.get('cache-control') ?? '') });
         res.setHeader('X-Selection-Source', source);
         res.json(response);
       },

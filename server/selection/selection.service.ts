@@ -1,16 +1,19 @@
 /**
  * Site selection: the brief's constraints select candidates, every candidate is scored against
  * all the others, and one page is returned with an explanation per criterion and the page as
- * GeoJSON for the map. The ranking runs in SQL (repository, `rankPage`) and only the page comes
- * back; a brief whose constraints were just asked is ranked from cached candidates with
- * scoring.ts, whose contract the SQL reproduces exactly.
+ * GeoJSON for the map. Where the candidates come from, fastest first: the candidate cache (the
+ * brief's constraints were asked a moment ago), the candidate table (every published carrier's
+ * columns and stored distances in memory, current as of the change log), or SQL (`rankPage`:
+ * ranked in SQL, only the page comes back). The first two rank with scoring.ts, whose contract
+ * the SQL reproduces exactly; all three give the same answer.
  */
 import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import {
   ATTRIBUTE_CRITERIA, CRITERIA, DISTANCE_PREFIX, LAYER_OF_KIND, distanceKind, measuredKinds, parseBrief, type Brief,
 } from './brief.ts';
 import { round6, scoreAll, sortRanked } from './scoring.ts';
-import { CandidateCache, CANDIDATE_CACHE_DEFAULTS, type CandidateCacheOptions } from './selection.cache.ts';
+import { CandidateCache, CANDIDATE_CACHE_DEFAULTS, type CachedCandidates, type CandidateCacheOptions } from './selection.cache.ts';
+import { CandidateTable, CANDIDATE_TABLE_DEFAULTS, type CandidateTableOptions } from './selection.table.ts';
 import { valuesOf } from './selection.query.ts';
 import type { CarrierDetails, SelectionRepository } from './selection.repository.ts';
 
@@ -98,32 +101,44 @@ function unitOf(criterion: string, row: CarrierDetails): string | null {
  */
 export class SelectionService {
   private readonly cache: CandidateCache;
+  private readonly table: CandidateTable;
 
-  constructor(private readonly repo: SelectionRepository, cacheOptions: CandidateCacheOptions = CANDIDATE_CACHE_DEFAULTS) {
+  constructor(
+    private readonly repo: SelectionRepository,
+    private readonly cacheOptions: CandidateCacheOptions = CANDIDATE_CACHE_DEFAULTS,
+    private readonly tableOptions: CandidateTableOptions = CANDIDATE_TABLE_DEFAULTS,
+  ) {
     this.cache = new CandidateCache(repo, cacheOptions);
+    this.table = new CandidateTable(repo, tableOptions);
   }
 
-  /** Validate `body` as a brief and answer it. */
+  /** Parse `body` as a brief and answer it (scripts and benches; the route parses the brief itself and calls `answer`). */
   async select(body: unknown, options: SelectOptions = {}): Promise<SelectionResponse> {
-    return (await this.answer(body, options)).response;
+    return (await this.answer(parseBrief(body), options)).response;
   }
 
-  /** `select`, telling also where the ranking came from: the candidate cache or SQL. */
-  async answer(body: unknown, options: SelectOptions = {}): Promise<{ response: SelectionResponse; source: 'cache' | 'sql' }> {
-    const brief = parseBrief(body);
+  /**
+   * `select`, telling also where the ranking came from: the candidate cache (constraints asked a
+   * moment ago), the candidate table (every published carrier in memory) or SQL. `fresh` skips
+   * the cache of earlier briefs' candidates; the table is current data (checked against the
+   * change log on every request), so it answers fresh requests too.
+   */
+  async answer(brief: Brief, options: SelectOptions = {}): Promise<{ response: SelectionResponse; source: 'cache' | 'table' | 'sql' }> {
     const kinds = measuredKinds(brief);
-    if (options.fresh) this.cache.seen(brief);
-    const cached = options.fresh ? null : await this.cache.get(brief, kinds);
-    if (cached) {
-      // The same ranking as SQL's, from the cached values (scoring.ts is the contract).
-      const ranked = sortRanked(scoreAll(cached.candidates, brief.weights, brief.directions), brief.sort.key, brief.sort.descending);
-      const page = ranked.slice(brief.offset, brief.offset + brief.limit);
-      const details = await this.repo.details(page.map((r) => r.candidate.id));
-      const entries = page.flatMap((r) => {
-        const row = details.get(r.candidate.id);
-        return row ? [{ row, values: r.candidate.values, score: r.score, scores: r.scores }] : [];
-      });
-      return { response: this.respond(brief, kinds, ranked.length, entries), source: 'cache' };
+    const useTable = this.tableOptions.maxCarriers > 0;
+    const useCache = !options.fresh && this.cacheOptions.ttlMs > 0;
+    if (useTable || useCache) {
+      // One probe of the change log validates both.
+      const version = await this.repo.changeVersion();
+      if (options.fresh) this.cache.seen(brief);
+      const fromTable = (k: string[]) => (useTable ? this.table.candidates(brief, k, version) : Promise.resolve(null));
+      const cached = useCache ? await this.cache.get(brief, kinds, version, fromTable) : null;
+      if (cached) return { response: await this.rankCandidates(brief, kinds, cached), source: 'cache' };
+      const table = await fromTable(kinds);
+      if (table) {
+        this.cache.put(brief, table, version);
+        return { response: await this.rankCandidates(brief, kinds, table), source: 'table' };
+      }
     }
     const { matched, rows, criteria } = await this.repo.rankPage(brief);
     const response = this.respond(brief, kinds, matched, rows.map((row) => ({
@@ -131,6 +146,18 @@ export class SelectionService {
       scores: Object.fromEntries(criteria.map((c, j) => [c, round6(row.scores[j])])),
     })));
     return { response, source: 'sql' };
+  }
+
+  /** Rank candidates read earlier (scoring.ts: the same ranking as SQL's) and fetch the page's details. */
+  private async rankCandidates(brief: Brief, kinds: string[], data: CachedCandidates): Promise<SelectionResponse> {
+    const ranked = sortRanked(scoreAll(data.candidates, brief.weights, brief.directions), brief.sort.key, brief.sort.descending);
+    const page = ranked.slice(brief.offset, brief.offset + brief.limit);
+    const details = await this.repo.details(page.map((r) => r.candidate.id));
+    const entries = page.flatMap((r) => {
+      const row = details.get(r.candidate.id);
+      return row ? [{ row, values: r.candidate.values, score: r.score, scores: r.scores }] : [];
+    });
+    return this.respond(brief, kinds, ranked.length, entries);
   }
 
   /** Explain each result of the page and draw the page as GeoJSON. */

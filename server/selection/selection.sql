@@ -239,3 +239,58 @@ WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
 -- amenity writes one in its own transaction, so a cached candidate set tagged with an older
 -- version may be stale.
 SELECT coalesce(max(id), 0) AS version FROM feature_changes;
+
+-- name: tableRows
+-- The in-memory candidate table (selection.table.ts): every published carrier's filtered and ranked
+-- columns, pre-joined with its stored nearest distances (slots in amenity_kinds() order; NULLs
+-- when the carrier has no `carrier_nearest` row: `has_row` false). Values exactly as `candidates`
+-- reads them: the area both raw (for the sargable bound) and rounded as compared and ranked, the
+-- price as float8. Run in one REPEATABLE READ transaction with `tableState`. $1 most rows to read.
+SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_industries,
+       c.area_m2, round(c.area_m2::numeric, 2)::float8 AS area_r, c.price::float8 AS price, c.price_unit,
+       c.power_kva, c.water_t_per_day, c.gas, c.floors::float8 AS floors, c.floor_load_kn_m2, c.clear_height_m,
+       c.plot_ratio_min, c.plot_ratio_max, c.investment_intensity_wan_per_mu, c.output_per_mu_wan,
+       n.carrier_id IS NOT NULL AS has_row,
+       n.distance_m[1] AS d1, n.distance_m[2] AS d2, n.distance_m[3] AS d3, n.distance_m[4] AS d4,
+       n.distance_m[5] AS d5, n.distance_m[6] AS d6, n.distance_m[7] AS d7, n.distance_m[8] AS d8,
+       n.distance_m[9] AS d9, n.distance_m[10] AS d10, n.distance_m[11] AS d11, n.distance_m[12] AS d12,
+       n.distance_m[13] AS d13, n.distance_m[14] AS d14, n.distance_m[15] AS d15, n.distance_m[16] AS d16
+FROM carriers c
+LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
+WHERE c.review_state = 'published'
+LIMIT $1;
+
+-- name: tableState
+-- What the table was read at: the change-log version and its number of entries up to it, the
+-- amenity kinds with pending changes (their stored distances are not current), the slot order of
+-- the stored distances, and the transactions in progress (one of them may commit a change-log id
+-- below `version`, which the version would then not show: see `tableSettled`). Change-log ids are
+-- taken by transactions that already have an id (the triggers run after their row writes), so
+-- any transaction holding an id ≤ version is committed or listed here.
+WITH v AS (SELECT coalesce((SELECT max(id) FROM feature_changes), 0) AS version)
+SELECT v.version,
+       (SELECT count(*) FROM feature_changes f WHERE f.id <= v.version) AS entries,
+       ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes) AS pending,
+       amenity_kinds() AS slots,
+       ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x) AS in_progress
+FROM v;
+
+-- name: tableSettled
+-- Whether a table read while the transactions $1 (xid8 text[]) were in progress is exact: they
+-- have all ended, and the change log holds as many entries up to the version read ($2) as it did
+-- then ($3): none of them committed a change the version did not show.
+SELECT NOT EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress') AS ended,
+       (SELECT count(*) FROM feature_changes f WHERE f.id <= $2::bigint) = $3::bigint AS same;
+
+-- name: tableSpatial
+-- The published carriers meeting a brief's drawn area ($1 GeoJSON | NULL) and point + radius
+-- ($2 lon, $3 lat, $4 metres | NULL): the predicates of `candidates`, word for word, through the
+-- GiST indexes; and the change-log version in the same statement (so the ids and the table are
+-- known to describe the same data).
+SELECT coalesce((SELECT max(id) FROM feature_changes), 0) AS version,
+       ARRAY(
+         SELECT c.id FROM carriers c
+         WHERE c.review_state = 'published'
+           AND ($1::text IS NULL OR ST_Intersects(c.geom, ST_SetSRID(ST_GeomFromGeoJSON($1::text), 4326)))
+           AND ($2::float8 IS NULL OR ST_DWithin(c.geom_m, ST_Transform(ST_SetSRID(ST_MakePoint($2::float8, $3::float8), 4326), 4545), $4::float8))
+       ) AS ids;

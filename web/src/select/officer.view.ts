@@ -8,7 +8,6 @@ import type { Polygon } from 'geojson';
 import { fetchLayers } from '../shared/api.service.ts';
 import type { LayerInfo, SessionUser } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
-import { LatestRequest, isAbortError } from '../shared/http.client.ts';
 import { getLang, roleLabel } from '../shared/i18n.service.ts';
 import { PageShell } from '../shared/page-shell.ts';
 import { SignInForm } from '../shared/sign-in.component.ts';
@@ -16,7 +15,7 @@ import { BriefFormComponent, type KindLabels } from './brief-form.component.ts';
 import { DrawAreaTool } from './draw-area.tool.ts';
 import { ResultsComponent } from './results.component.ts';
 import { SelectMapView, mapIdle } from './select-map.view.ts';
-import { revokeShare, saveShortlist, selectSites, shareShortlist } from './selection.service.ts';
+import { LiveSelection, revokeShare, saveShortlist, shareShortlist } from './selection.service.ts';
 import { st } from './select.i18n.ts';
 
 /** Pause in typing after which an edited brief runs by itself. */
@@ -40,12 +39,26 @@ export interface SelectHandle {
 export class OfficerView {
   private readonly shell: PageShell;
   private readonly controller = new AbortController();
-  private readonly selection = new LatestRequest();
-  private pending: ReturnType<typeof setTimeout> | undefined;
+  /** Runs the brief as it is edited: debounced, superseded requests aborted (selection.service.ts). */
+  private readonly live = new LiveSelection({
+    brief: () => ({ ...this.form.brief(), ...(this.area ? { within: this.area } : {}) }),
+    ready: () => this.form.ready(),
+    answer: (res, brief) => {
+      this.lastBrief = brief;
+      this.results.show(res);
+      this.view.setSites(res.geojson.features.map((f) => ({
+        id: Number(f.id), rank: Number(f.properties?.rank), name: String(f.properties?.name), geometry: f.geometry,
+      })));
+      this.status.textContent = '';
+    },
+    error: (err) => { this.status.textContent = `${st('error')}${err.message}`; },
+    busy: (running) => {
+      this.form.submitButton.disabled = running;
+      this.form.submitButton.textContent = st(running ? 'searching' : 'search');
+    },
+  }, RERUN_DELAY_MS);
   private area: Polygon | null = null;
   private lastBrief: Record<string, unknown> = {};
-  /** The brief of the answer on screen (an unchanged brief is not asked again). */
-  private shownBrief = '';
   // Set once an officer is signed in (`start`).
   private form!: BriefFormComponent;
   private results!: ResultsComponent;
@@ -110,10 +123,7 @@ export class OfficerView {
       h('section', { class: 'brief-section draw' }, h('div', { class: 'row' }, this.drawBtn, this.clearBtn), this.areaNote));
     // Officers adjust a brief live: every edit re-runs it once typing pauses (RERUN_DELAY_MS), and a
     // newer run aborts the request of an older one, so no stale query queues up or overwrites.
-    this.form.el.addEventListener('input', () => {
-      clearTimeout(this.pending);
-      if (this.form.ready()) this.pending = setTimeout(() => void this.run(), RERUN_DELAY_MS);
-    });
+    this.form.el.addEventListener('input', () => this.live.edited());
     const mapEl = h('div', { class: 'map select-map', id: 'select-map' });
     const shortlistBox = h('section', { class: 'shortlist-box', id: 'shortlist' },
       h('h2', {}, st('shortlistTitle'), this.pickedCount), this.pickedList, h('div', { class: 'row' }, this.client, this.saveBtn), this.shareOut);
@@ -176,33 +186,8 @@ export class OfficerView {
   }
 
   /** Run the brief; `force` (the search button) runs it even when it is the one on screen. */
-  private async run(force = false): Promise<void> {
-    clearTimeout(this.pending);
-    const brief = { ...this.form.brief(), ...(this.area ? { within: this.area } : {}) };
-    const key = JSON.stringify(brief);
-    if (!force && key === this.shownBrief) return;
-    this.lastBrief = brief;
-    const signal = this.selection.next();
-    const button = this.form.submitButton;
-    button.disabled = true;
-    button.textContent = st('searching');
-    try {
-      const res = await selectSites(brief, signal);
-      if (!this.selection.isLatest(signal)) return;
-      this.shownBrief = key;
-      this.results.show(res);
-      this.view.setSites(res.geojson.features.map((f) => ({
-        id: Number(f.id), rank: Number(f.properties?.rank), name: String(f.properties?.name), geometry: f.geometry,
-      })));
-      this.status.textContent = '';
-    } catch (err) {
-      if (!isAbortError(err) && this.selection.isLatest(signal)) this.status.textContent = `${st('error')}${(err as Error).message}`;
-    } finally {
-      if (this.selection.isLatest(signal)) {
-        button.disabled = false;
-        button.textContent = st('search');
-      }
-    }
+  private run(force = false): Promise<void> {
+    return this.live.run(force);
   }
 
   private async save(): Promise<void> {
