@@ -28,6 +28,8 @@ export default defineConfig({
         map: fileURLToPath(new URL('./web/map.html', import.meta.url)),
         upload: fileURLToPath(new URL('./web/upload.html', import.meta.url)),
         select: fileURLToPath(new URL('./web/select.html', import.meta.url)),
+        // The public site finder: search, filters, result list beside a map.
+        find: fileURLToPath(new URL('./web/find.html', import.meta.url)),
         tour: fileURLToPath(new URL('./web/tour.html', import.meta.url)),
         // The statistics dashboard: ECharts (tree-shaken) only here; exceljs is a lazy chunk loaded on export.
         stats: fileURLToPath(new URL('./web/stats.html', import.meta.url)),

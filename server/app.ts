@@ -63,6 +63,9 @@ import { PageTemplates } from './portal/page-template.ts';
 import { EditsRepository } from './edits/edits.repository.ts';
 import { EditsService } from './edits/edits.service.ts';
 import { editRoutes } from './edits/edits.route.ts';
+import { SearchRepository } from './search/search.repository.ts';
+import { SearchService } from './search/search.service.ts';
+import { searchRoutes } from './search/search.route.ts';
 
 /** Version reported by the API. */
 export const VERSION = '0.1.0';
@@ -119,6 +122,7 @@ export function createApp(db: Database, config: Config): App {
     ...portalRoutes(new PortalService(new PortalRepository(db.pool)), new PageTemplates(config.webDist)),
     // Publishing purges changed tiles at once instead of at the next change-log poll.
     ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
+    ...searchRoutes(new SearchService(new SearchRepository(db.pool))),
   );
 
   const securityHeaders = securityHeadersFor(config);

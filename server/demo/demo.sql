@@ -19,13 +19,15 @@ FROM jsonb_to_recordset($1::jsonb) AS r(adcode text, parent_adcode text)
 WHERE a.adcode = r.adcode AND r.parent_adcode IS NOT NULL;
 
 -- name: insertParks
-INSERT INTO parks (code, name_zh, name_en, county_adcode, park_level, leading_industries, intro_zh, intro_en,
-                   established_year, contact_name, contact_phone, review_state, geom)
-SELECT r.code, r.name_zh, r.name_en, r.county_adcode, r.park_level,
+INSERT INTO parks (code, name_zh, name_en, short_name_zh, short_name_en, aliases, county_adcode, park_level,
+                   leading_industries, intro_zh, intro_en, established_year, contact_name, contact_phone, review_state, geom)
+SELECT r.code, r.name_zh, r.name_en, r.short_name_zh, r.short_name_en,
+       ARRAY(SELECT jsonb_array_elements_text(coalesce(r.aliases, '[]'))), r.county_adcode, r.park_level,
        ARRAY(SELECT jsonb_array_elements_text(r.leading_industries)), r.intro_zh, r.intro_en,
        r.established_year, r.contact_name, r.contact_phone, r.review_state,
        ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326)), 3))
-FROM jsonb_to_recordset($1::jsonb) AS r(code text, name_zh text, name_en text, county_adcode text, park_level text,
+FROM jsonb_to_recordset($1::jsonb) AS r(code text, name_zh text, name_en text, short_name_zh text, short_name_en text,
+     aliases jsonb, county_adcode text, park_level text,
      leading_industries jsonb, intro_zh text, intro_en text, established_year int, contact_name text,
      contact_phone text, review_state text, geom jsonb);
 

@@ -325,6 +325,22 @@ const PARKS: ParkSpec[] = [
   },
 ];
 
+/**
+ * What people call the parks (short names in Chinese and English, other aliases), for the site
+ * finder: "高新区" and "gxq" find 达州高新技术产业开发区.
+ */
+const PARK_ALIASES: Record<string, { short_en: string; aliases: string[] }> = {
+  DZGX: { short_en: 'Hi-tech Zone', aliases: ['达州高新区'] },
+  DZJK: { short_en: 'ETDZ', aliases: ['达州经开区', '达州经济开发区'] },
+  DZDB: { short_en: 'Eastern EDZ', aliases: ['东部园区'] },
+  XHPG: { short_en: 'Puguang EDZ', aliases: ['普光园区', '宣汉经开区'] },
+  DAZH: { short_en: 'Dazhu EDZ', aliases: ['大竹园区'] },
+  QXKF: { short_en: 'Qu County EDZ', aliases: ['渠县园区'] },
+  KJKF: { short_en: 'Kaijiang EDZ', aliases: ['开江园区'] },
+  WYKF: { short_en: 'Wanyuan EDZ', aliases: ['万源园区'] },
+  DZLG: { short_en: 'Inland Port', aliases: ['秦巴物流园区', '达州陆港'] },
+};
+
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '胡', '朱', '高', '林', '何', '郭', '罗', '唐'];
 
 /** A demo contact that cannot be mistaken for a real one. */
@@ -452,6 +468,7 @@ function placePark(spec: ParkSpec, parkIndex: number, counties: CountyIndex, pla
     const contacts = [0, 1, 2].map((k) => contactFor(rng, parkIndex + 1, k + 1));
     const seedRow: ParkSeed = {
       code: spec.code, name_zh: spec.name_zh, name_en: spec.name_en, county_adcode: spec.county,
+      short_name_zh: spec.short, short_name_en: PARK_ALIASES[spec.code]?.short_en ?? null, aliases: PARK_ALIASES[spec.code]?.aliases ?? [],
       park_level: spec.level, leading_industries: spec.industries, intro_zh: spec.intro_zh, intro_en: spec.intro_en,
       established_year: spec.established, contact_name: contacts[0].name, contact_phone: contacts[0].phone,
       review_state: spec.review, geom: multi(polygon.geometry.coordinates[0]),

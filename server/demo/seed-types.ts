@@ -20,6 +20,10 @@ export interface ParkSeed {
   code: string;
   name_zh: string;
   name_en: string;
+  /** What people call it (高新区 / Hi-tech Zone) and other names, for the site finder. */
+  short_name_zh: string | null;
+  short_name_en: string | null;
+  aliases: string[];
   county_adcode: string;
   park_level: 'national' | 'provincial' | 'city' | 'county';
   leading_industries: string[];

@@ -26,11 +26,34 @@ export function filterParks(query: string): number {
   return shown;
 }
 
+/** The site finder with the box's words (`/find.html?q=…`): land, factories and offices, not just parks. */
+function finderLink(form: HTMLFormElement | null): ((q: string) => void) | null {
+  if (!form) return null;
+  const en = document.documentElement.lang === 'en';
+  const a = document.createElement('a');
+  a.id = 'portal-find-link';
+  a.className = 'pt-find-link';
+  a.style.cssText = 'display:inline-block;margin-top:10px;color:inherit;font-weight:600;text-underline-offset:3px';
+  a.textContent = en ? 'Search available land, factories and offices →' : '搜索可用土地、厂房、写字楼 →';
+  form.after(a);
+  const set = (q: string) => {
+    const p = new URLSearchParams();
+    if (q.trim()) p.set('q', q.trim());
+    if (en) p.set('lang', 'en');
+    a.href = `/find.html${p.size ? `?${p}` : ''}`;
+  };
+  set('');
+  return set;
+}
+
 if (input) {
+  const setFinder = finderLink(input.form);
+  input.addEventListener('input', () => setFinder?.(input.value));
   const initial = new URLSearchParams(location.search).get('q') ?? '';
   if (initial) {
     input.value = initial;
     filterParks(initial);
+    setFinder?.(initial);
   }
   input.addEventListener('input', () => {
     filterParks(input.value);

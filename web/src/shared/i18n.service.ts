@@ -26,6 +26,7 @@ const STRINGS = {
   navSelect: { zh: '项目选址', en: 'Site selection' },
   navTours: { zh: '园区导览', en: 'Park tours' },
   navMap: { zh: '招商地图', en: 'Investment map' },
+  navFind: { zh: '找载体', en: 'Find sites' },
   navInbox: { zh: '投资意向', en: 'Enquiries' },
   navStats: { zh: '统计分析', en: 'Statistics' },
   navPortal: { zh: '达州投资门户首页', en: 'Dazhou investment portal' },

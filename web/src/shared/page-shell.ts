@@ -14,7 +14,7 @@ import { SignInDialog } from './sign-in.component.ts';
 import './page-shell.css';
 
 /** The pages of the product. */
-export type PageId = 'portal' | 'map' | 'tour' | 'upload' | 'select' | 'inbox' | 'stats';
+export type PageId = 'portal' | 'map' | 'find' | 'tour' | 'upload' | 'select' | 'inbox' | 'stats';
 
 type Child = Node | string | null | undefined | false;
 
@@ -30,6 +30,7 @@ interface NavLink {
 /** Every page's link, in display order. */
 export const NAV_LINKS: readonly NavLink[] = [
   { page: 'map', id: 'nav-map', href: '/map.html', label: 'navMap', roles: null },
+  { page: 'find', id: 'nav-find', href: '/find.html', label: 'navFind', roles: null },
   { page: 'tour', id: 'nav-tours', href: '/tour.html', label: 'navTours', roles: null },
   { page: 'upload', id: 'nav-upload', href: '/upload.html', label: 'navUpload', roles: ['staff', 'reviewer', 'admin'] },
   { page: 'select', id: 'nav-select', href: '/select.html', label: 'navSelect', roles: ['officer', 'admin'] },

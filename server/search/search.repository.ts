@@ -1,0 +1,181 @@
+/**
+ * Data access of the site finder: published parks and counties with their search documents, and
+ * one page of matching published carriers with the total, extent and facet counts. The WHERE
+ * condition is compiled here from a typed filter, every value a parameter (`SqlParams`); the
+ * words use the GIN index of migration 013 (`search_grams(search_doc) @> grams`, then LIKE).
+ */
+import type pg from 'pg';
+import type { Geometry } from 'geojson';
+import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
+import { bindNamed, SqlParams } from '../../layers/query/feature-query.ts';
+
+const Q = loadQueries(import.meta.url, 'search.sql', ['places', 'page', 'summary'] as const);
+
+/** A published park or county, as the finder matches and labels it. */
+export interface PlaceRow {
+  type: 'park' | 'county';
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  short_name_zh: string | null;
+  short_name_en: string | null;
+  county_adcode: string;
+  search_doc: string | null;
+  lon: number;
+  lat: number;
+  xmin: number;
+  ymin: number;
+  xmax: number;
+  ymax: number;
+}
+
+/** One word of the query: where a carrier may match it. */
+export interface WordCondition {
+  /** Normalised word (search_norm). */
+  word: string;
+  /** Index keys the carrier's document must hold (empty: LIKE only). */
+  grams: string[];
+  /** Carriers of these published parks match the word (the park's names matched it). */
+  parkIds: number[];
+  /** Carriers of these counties match the word. */
+  counties: string[];
+}
+
+/** What the finder selects (all optional but the words, which may be empty). */
+export interface CarrierFilter {
+  words: WordCondition[];
+  kinds?: readonly string[];
+  statuses?: readonly string[];
+  counties?: readonly string[];
+  parks?: readonly number[];
+  /** Usable area in m² (land: the parcel; factories and offices: the floor area, else the footprint). */
+  areaMinM2?: number;
+  areaMaxM2?: number;
+  priceUnit?: string;
+  priceMin?: number;
+  priceMax?: number;
+  /** Any of these industries allowed. */
+  industries?: readonly string[];
+}
+
+/** Result orders. */
+export const SORTS = ['relevance', 'area', '-area', 'price', '-price', 'code'] as const;
+export type Sort = (typeof SORTS)[number];
+
+const USABLE_AREA = `(CASE WHEN c.kind = 'land' THEN c.area_m2 ELSE coalesce(c.floor_area_m2, c.area_m2) END)`;
+
+const ORDER: Record<Sort, string> = {
+  relevance: 'own DESC, c.kind, c.code',
+  area: `${USABLE_AREA}, c.id`,
+  '-area': `${USABLE_AREA} DESC, c.id`,
+  price: 'c.price NULLS LAST, c.id',
+  '-price': 'c.price DESC NULLS LAST, c.id',
+  code: 'c.code, c.id',
+};
+
+/** A matching carrier. */
+export interface CarrierHit {
+  id: number;
+  kind: 'land' | 'factory' | 'office';
+  code: string;
+  name: string;
+  name_en: string | null;
+  status: 'available' | 'reserved' | 'occupied';
+  area_m2: number;
+  floor_area_m2: number | null;
+  floors: number | null;
+  price: number | null;
+  price_unit: string | null;
+  allowed_industries: string[];
+  park_id: number | null;
+  county_adcode: string | null;
+  available_from: string | null;
+  geometry: Geometry;
+  lon: number;
+  lat: number;
+  /** How many words the carrier's own document matched. */
+  own: number;
+}
+
+/** Facet counts and extent of all matches. */
+export interface Summary {
+  total: number;
+  extent: [number, number, number, number] | null;
+  kinds: Record<string, number>;
+  counties: Record<string, number>;
+  parks: Record<string, number>;
+}
+
+/** The WHERE condition of `filter` on alias `c`, with its values in `params`. */
+export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
+  const parts = [`c.review_state = 'published'`];
+  if (filter.statuses?.length) parts.push(`c.status = ANY(${params.add(filter.statuses)}::text[])`);
+  if (filter.kinds?.length) parts.push(`c.kind = ANY(${params.add(filter.kinds)}::text[])`);
+  if (filter.counties?.length) parts.push(`c.county_adcode = ANY(${params.add(filter.counties)}::text[])`);
+  if (filter.parks?.length) parts.push(`c.park_id = ANY(${params.add(filter.parks)}::bigint[])`);
+  if (filter.areaMinM2 !== undefined) parts.push(`${USABLE_AREA} >= ${params.add(filter.areaMinM2)}::float8`);
+  if (filter.areaMaxM2 !== undefined) parts.push(`${USABLE_AREA} <= ${params.add(filter.areaMaxM2)}::float8`);
+  if (filter.priceUnit !== undefined) parts.push(`c.price_unit = ${params.add(filter.priceUnit)}`);
+  if (filter.priceMin !== undefined) parts.push(`c.price >= ${params.add(filter.priceMin)}::numeric`);
+  if (filter.priceMax !== undefined) parts.push(`c.price <= ${params.add(filter.priceMax)}::numeric`);
+  if (filter.industries?.length) parts.push(`c.allowed_industries && ${params.add(filter.industries)}::text[]`);
+  for (const w of filter.words) {
+    const like = `c.search_doc LIKE ${params.add(`%${w.word}%`)}`;
+    const own = w.grams.length ? `(search_grams(c.search_doc) @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
+    const arms = [own];
+    if (w.parkIds.length) arms.push(`c.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
+    if (w.counties.length) arms.push(`c.county_adcode = ANY(${params.add(w.counties)}::text[])`);
+    parts.push(arms.length === 1 ? arms[0] : `(${arms.join(' OR ')})`);
+  }
+  return parts.join('\n  AND ');
+}
+
+/** How many words the carrier's own document matched (0 when there are none). */
+function ownMatches(words: readonly WordCondition[], params: SqlParams): string {
+  if (!words.length) return '0';
+  return words.map((w) => `(c.search_doc LIKE ${params.add(`%${w.word}%`)})::int`).join(' + ');
+}
+
+function parseBox(text: string | null): [number, number, number, number] | null {
+  const m = /^BOX\(([-\d.e]+) ([-\d.e]+),([-\d.e]+) ([-\d.e]+)\)$/.exec(text ?? '');
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : null;
+}
+
+/** Site-finder queries. */
+export class SearchRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Published parks and counties. */
+  async places(): Promise<PlaceRow[]> {
+    return (await this.pool.query<PlaceRow>(Q.places)).rows;
+  }
+
+  /** One page of matching carriers. */
+  async page(filter: CarrierFilter, sort: Sort, limit: number, offset: number): Promise<CarrierHit[]> {
+    const params = new SqlParams();
+    const text = fillTemplate(bindNamed(Q.page, { limit, offset }, params, 'search page'), {
+      own: ownMatches(filter.words, params),
+      where: carrierWhere(filter, params),
+      order: ORDER[sort],
+    });
+    return (await this.pool.query<CarrierHit>(text, params.values)).rows;
+  }
+
+  /** Total, extent and facet counts of every match. */
+  async summary(filter: CarrierFilter): Promise<Summary> {
+    const params = new SqlParams();
+    const text = fillTemplate(Q.summary, { where: carrierWhere(filter, params) });
+    const { rows } = await this.pool.query<{ g_kind: number; g_county: number; g_park: number; kind: string; county_adcode: string | null; park_id: number | null; n: number; extent: string | null }>(text, params.values);
+    const out: Summary = { total: 0, extent: null, kinds: {}, counties: {}, parks: {} };
+    for (const r of rows) {
+      if (r.g_kind && r.g_county && r.g_park) {
+        out.total = r.n;
+        out.extent = parseBox(r.extent);
+      } else if (!r.g_kind) out.kinds[r.kind] = r.n;
+      else if (!r.g_county) { if (r.county_adcode !== null) out.counties[r.county_adcode] = r.n; }
+      else if (r.park_id !== null) out.parks[String(r.park_id)] = r.n;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The site finder's API (`GET /api/search`) against the test server, on either engine: pinyin
+ * initials, full pinyin, Chinese, English and codes find the same carriers a brute-force scan of
+ * the published rows finds; filters and units select exactly what they say; drafts and internal
+ * fields never appear; the search document follows inserts and renames (the trigger of migration
+ * 013); bad parameters are a 400 naming the parameter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pinyin } from 'pinyin-pro';
+import { api, testPool } from './helpers.ts';
+import { normalizeWord } from '../server/search/search.service.ts';
+
+type Row = { id: number; name: string; code: string; kind: string; status: string; county_adcode: string | null; park_id: number | null;
+  park_zh: string | null; park_short: string | null; park_en: string | null; county_zh: string | null; county_en: string | null; usable: number; price: number | null; price_unit: string | null };
+
+const keysOf = (zh: string | null) => {
+  if (!zh) return [];
+  const n = normalizeWord(zh);
+  return [n, pinyin(n, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').replace(/ü/g, 'v'),
+    pinyin(n, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('')];
+};
+
+async function all(query: string): Promise<{ total: number; ids: number[]; items: any[]; first: any }> {
+  const items: any[] = [];
+  let first: any;
+  for (let offset = 0; ; offset += 100) {
+    const res = await api(`/api/search?${query}&limit=100&offset=${offset}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const d = await res.json();
+    first ??= d;
+    items.push(...d.items);
+    if (d.items.length < 100) return { total: d.numberMatched, ids: items.map((i) => i.id).sort((a, b) => a - b), items, first };
+  }
+}
+
+describe('site finder API', () => {
+  const pool = testPool();
+  let rows: Row[] = [];
+  let gx: { id: number };
+  const made: number[] = [];
+
+  beforeAll(async () => {
+    gx = (await pool.query(`SELECT id FROM parks WHERE short_name_zh = '高新区' AND review_state = 'published'`)).rows[0];
+    // Two carriers of our own in the 高新区 park: a published one with an English name, a draft.
+    const geom = `ST_Multi(ST_Buffer(ST_PointOnSurface((SELECT geom FROM parks WHERE id = $1)), 0.0004, 2))`;
+    for (const [code, name, nameEn, state] of [
+      ['SEARCH-T-1', '搜索测试厂房1号', 'Search Probe Factory 1', 'published'],
+      ['SEARCH-T-2', '搜索测试草稿厂房', 'Search Probe Draft', 'draft'],
+    ]) {
+      const { rows: r } = await pool.query(`INSERT INTO carriers (code, kind, name, name_en, park_id, county_adcode, status, review_state, price, price_unit, floor_area_m2, geom)
+        SELECT $2, 'factory', $3, $4, $1, county_adcode, 'available', $5, 9.5, '元/m²·月', 3000, ${geom} FROM parks WHERE id = $1 RETURNING id`,
+      [gx.id, code, name, nameEn, state]);
+      made.push(Number(r[0].id));
+    }
+    rows = (await pool.query<Row>(`SELECT c.id, c.name, c.code, c.kind, c.status, c.county_adcode, p.id AS park_id,
+        p.name_zh AS park_zh, p.short_name_zh AS park_short, p.name_en AS park_en, a.name_zh AS county_zh, a.name_en AS county_en,
+        CASE WHEN c.kind = 'land' THEN c.area_m2 ELSE coalesce(c.floor_area_m2, c.area_m2) END AS usable, c.price, c.price_unit
+      FROM carriers c LEFT JOIN parks p ON p.id = c.park_id AND p.review_state = 'published'
+      LEFT JOIN admin_areas a ON a.adcode = c.county_adcode
+      WHERE c.review_state = 'published' AND c.status = 'available'`)).rows;
+  });
+  afterAll(async () => {
+    await pool.query('DELETE FROM carriers WHERE id = ANY($1)', [made]);
+    await pool.end();
+  });
+
+  /** Brute force: the published, available carriers whose own, park or county keys contain every word. */
+  const expected = (words: string[], extraEn = false) => rows.filter((r) => words.every((w) => [
+    ...keysOf(r.name), normalizeWord(r.code), ...keysOf(r.park_zh), ...keysOf(r.park_short), ...keysOf(r.county_zh),
+    ...(extraEn ? [normalizeWord(r.park_en ?? ''), normalizeWord(r.county_en ?? '')] : []),
+  ].some((k) => k.includes(w)))).map((r) => r.id).sort((a, b) => a - b);
+
+  it('pinyin initials gxq find 高新区 — the park first among the places, and exactly the carriers a scan finds', async () => {
+    const r = await all('q=gxq');
+    expect(r.first.places[0]).toMatchObject({ type: 'park', id: String(gx.id), shortName: { zh: '高新区', en: 'Hi-tech Zone' }, href: `/parks/${gx.id}` });
+    expect(r.first.places[0].name.zh).toBe('达州高新技术产业开发区');
+    expect(r.ids).toEqual(expected(['gxq']));
+    expect(r.total).toBe(r.ids.length);
+    expect(r.total).toBeGreaterThan(5);
+    for (const it of r.items) expect(it.park?.shortName.zh === '高新区' || it.name.zh.includes('高新区')).toBe(true);
+    // relevance: carriers whose own name holds the word come first
+    const flags = r.items.map((i) => i.nameMatch);
+    expect(flags).toEqual([...flags].sort((a, b) => Number(b) - Number(a)));
+  });
+
+  it('full pinyin, Chinese, the alias and the English name find the same carriers', async () => {
+    const base = (await all('q=gxq')).ids;
+    expect((await all('q=gaoxinqu')).ids).toEqual(base);
+    expect((await all(`q=${encodeURIComponent('高新区')}`)).ids).toEqual(base);
+    expect((await all(`q=${encodeURIComponent('Hi-tech zone')}`)).ids).toEqual(base);
+    // English names of counties and parks: "Dazhu" → the carriers of 大竹县 and its park
+    const dz = await all('q=Dazhu');
+    expect(dz.ids).toEqual(expected(['dazhu'], true));
+    expect(dz.ids.length).toBeGreaterThan(0);
+    expect(dz.first.places.some((p: any) => p.type === 'county' && p.name.zh === '大竹县')).toBe(true);
+  });
+
+  it('several words must all match (渠县 + 厂房), and a code finds its carrier', async () => {
+    const r = await all(`q=${encodeURIComponent('渠县 厂房')}`);
+    expect(r.ids).toEqual(expected(['渠县', '厂房']));
+    expect(r.items.every((i: any) => i.county?.name.zh === '渠县' || i.park?.name.zh.includes('渠县'))).toBe(true);
+    const one = rows.find((x) => x.kind === 'office')!;
+    const byCode = await all(`q=${encodeURIComponent(one.code.toLowerCase())}`);
+    expect(byCode.ids).toContain(one.id);
+  });
+
+  it('our own carrier: found by Chinese, initials, full pinyin and English; the draft never', async () => {
+    for (const q of ['搜索测试', 'sscs', 'sousuoceshi', 'search probe', 'SEARCH-T']) {
+      const r = await all(`q=${encodeURIComponent(q)}`);
+      expect(r.ids, q).toEqual([made[0]]);
+      expect(r.items[0].name).toEqual({ zh: '搜索测试厂房1号', en: 'Search Probe Factory 1' });
+      expect(r.items[0].links).toEqual({ park: `/parks/${gx.id}`, enquiry: `/parks/${gx.id}?carrier=${made[0]}#enquire` });
+    }
+    // a rename goes through the trigger: the old name is gone, the new one found
+    await pool.query(`UPDATE carriers SET name = '寻址探针厂房' WHERE id = $1`, [made[0]]);
+    expect((await all(`q=${encodeURIComponent('搜索测试')}`)).ids).toEqual([]);
+    expect((await all('q=xztz')).ids).toEqual([made[0]]);
+    await pool.query(`UPDATE carriers SET name = '搜索测试厂房1号' WHERE id = $1`, [made[0]]);
+  });
+
+  it('answers carry nothing internal', async () => {
+    const text = await (await api(`/api/search?q=${encodeURIComponent('搜索测试')}`)).text();
+    for (const f of ['review_state', 'reviewState', 'batch', 'search_doc', 'source', 'importer', 'created_by', '草稿', 'draft']) {
+      expect(text, f).not.toContain(f);
+    }
+  });
+
+  it('filters: kind and county, status, industry', async () => {
+    const qx = rows.filter((r) => r.kind === 'factory' && r.county_adcode === '511725').map((r) => r.id).sort((a, b) => a - b);
+    const r = await all('type=factory&county=511725');
+    expect(r.ids).toEqual(qx);
+    expect(r.first.facets.type).toEqual({ land: 0, factory: qx.length, office: 0 });
+    expect(r.first.facets.county).toEqual([{ adcode: '511725', name: { zh: '渠县', en: 'Qu County' }, count: qx.length }]);
+    const reserved = (await pool.query(`SELECT count(*)::int AS n FROM carriers WHERE review_state = 'published' AND status = 'reserved'`)).rows[0].n;
+    expect((await (await api('/api/search?status=reserved&limit=1')).json()).numberMatched).toBe(reserved);
+    const ind = (await pool.query(`SELECT count(*)::int AS n FROM carriers WHERE review_state = 'published' AND status = 'available' AND '电子信息' = ANY(allowed_industries)`)).rows[0].n;
+    expect((await (await api(`/api/search?industry=${encodeURIComponent('电子信息')}&limit=1`)).json()).numberMatched).toBe(ind);
+  });
+
+  it('area in 亩 or m² selects the same carriers; prices stay within their unit', async () => {
+    const mu = await all('type=land&areaMin=10&areaMax=30&areaUnit=mu');
+    const m2 = await all(`type=land&areaMin=${10 * 2000 / 3}&areaMax=${30 * 2000 / 3}`);
+    expect(mu.ids).toEqual(m2.ids);
+    expect(mu.ids).toEqual(rows.filter((r) => r.kind === 'land' && r.usable >= 10 * 2000 / 3 - 1e-6 && r.usable <= 30 * 2000 / 3 + 1e-6).map((r) => r.id).sort((a, b) => a - b));
+    for (const it of mu.items) expect(it.areaMu).toBeGreaterThanOrEqual(9.99);
+    const rent = await all(`priceUnit=${encodeURIComponent('元/m²·月')}&priceMax=10&sort=price`);
+    expect(rent.ids).toEqual(rows.filter((r) => r.price_unit === '元/m²·月' && r.price! <= 10).map((r) => r.id).sort((a, b) => a - b));
+    expect(rent.items.every((i: any) => i.priceUnit === '元/m²·月' && i.price <= 10)).toBe(true);
+    const prices = rent.items.map((i: any) => i.price);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    const land = await all(`priceUnit=${encodeURIComponent('万元/亩')}&priceMin=25`);
+    expect(land.items.every((i: any) => i.priceUnit === '万元/亩' && i.price >= 25 && i.kind === 'land')).toBe(true);
+  });
+
+  it('normalises words exactly as the database does', async () => {
+    for (const s of ['ＤＺ－GX l 001', 'Hi-Tech Zone', '渠县 A-3', 'ÄÖü 绿色', '(高新区)']) {
+      const { rows: r } = await pool.query('SELECT search_norm($1) AS n', [s]);
+      expect(normalizeWord(s), s).toBe(r[0].n);
+    }
+  });
+
+  it('bad parameters are a 400 naming the parameter', async () => {
+    const cases: [string, string][] = [
+      ['type=house', 'type'], ['limit=0', 'limit'], ['limit=500', 'limit'], ['county=12', 'county'], ['areaMin=-1', 'areaMin'],
+      ['areaUnit=acre', 'areaUnit'], ['priceMin=5', 'priceUnit'], [`priceUnit=${encodeURIComponent('元/亩')}`, 'priceUnit'],
+      ['areaMin=20&areaMax=10', 'areaMax'], ['sort=price', 'sort'], ['park=x', 'park'], ['colour=red', 'colour'],
+      [`q=${'a '.repeat(8)}${encodeURIComponent('一 二 三 四 五 六 七')}`, 'q'],
+    ];
+    for (const [query, name] of cases) {
+      const res = await api(`/api/search?${query}`);
+      expect(res.status, query).toBe(400);
+      const body = await res.json();
+      // the parameter (or an item of it: "type[0]") is named in the message and the details
+      expect(body.error.parameter, query).toMatch(new RegExp(`^${name}(\\[\\d+\\])?$`));
+      expect(body.error.message, query).toContain(`"${body.error.parameter}"`);
+    }
+  });
+});
