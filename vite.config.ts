@@ -25,6 +25,8 @@ export default defineConfig({
         portal: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         park: fileURLToPath(new URL('./web/park.html', import.meta.url)),
         enquiries: fileURLToPath(new URL('./web/enquiries.html', import.meta.url)),
+        // Staff: policies and featured projects (招商政策与推介项目).
+        policies: fileURLToPath(new URL('./web/policies.html', import.meta.url)),
         map: fileURLToPath(new URL('./web/map.html', import.meta.url)),
         upload: fileURLToPath(new URL('./web/upload.html', import.meta.url)),
         select: fileURLToPath(new URL('./web/select.html', import.meta.url)),

@@ -38,6 +38,16 @@ export const AMENITY_KINDS: Record<string, I18nText & { color: string }> = {
   logistics: { zh: '物流园', en: 'Logistics hub', color: '#5d4037' },
 };
 
+/** Price units carriers are quoted in (the value of `price_unit`), in both languages. */
+export const PRICE_UNITS: Record<string, I18nText> = {
+  '万元/亩': { zh: '万元/亩', en: '10k CNY/mu' },
+  '元/m²·月': { zh: '元/m²·月', en: 'CNY/m²/month' },
+  '元/㎡·月': { zh: '元/m²·月', en: 'CNY/m²/month' },
+  '元/m²': { zh: '元/m²', en: 'CNY/m²' },
+  '元/㎡': { zh: '元/m²', en: 'CNY/m²' },
+  '万元': { zh: '万元', en: '10k CNY' },
+};
+
 /** Land-use / zoning codes (GB 50137-2011 urban land classification, the codes parks still quote). */
 export const LAND_USE: Record<string, I18nText> = {
   M1: { zh: '一类工业用地', en: 'Industrial, class 1' },
@@ -79,7 +89,7 @@ const carrierCommon: AttributeDefinition[] = [
   { name: 'status_date', label: t('状态变更日期', 'Status since'), type: 'date' },
   { name: 'occupant_name', label: t('落地企业', 'Enterprise moved in'), type: 'string', requiredWhen: occupied, maxLength: 200 },
   { name: 'occupant_industry', label: t('企业行业', 'Enterprise industry'), type: 'string', maxLength: 100 },
-  { name: 'occupant_investment_wan', label: t('企业投资额', 'Enterprise investment'), type: 'number', unit: '万元', min: 0 },
+  { name: 'occupant_investment_wan', label: t('企业投资额', 'Enterprise investment'), type: 'number', unit: '万元', unitEn: '10k CNY', min: 0 },
   { name: 'occupant_since', label: t('入驻日期', 'Moved in on'), type: 'date', requiredWhen: occupied },
   countyAttr,
   { name: 'park_id', label: t('所属园区', 'Park'), type: 'integer' },
@@ -89,13 +99,15 @@ const carrierCommon: AttributeDefinition[] = [
   { name: 'price', label: t('价格', 'Price'), type: 'number', min: 0 },
   { name: 'price_unit', label: t('价格单位', 'Price unit'), type: 'string', detail: false },
   { name: 'power_kva', label: t('供电容量', 'Power supply'), type: 'number', unit: 'kVA', min: 0 },
-  { name: 'water_t_per_day', label: t('供水能力', 'Water supply'), type: 'number', unit: 't/日', min: 0 },
+  { name: 'water_t_per_day', label: t('供水能力', 'Water supply'), type: 'number', unit: 't/日', unitEn: 't/day', min: 0 },
   { name: 'gas', label: t('天然气', 'Natural gas'), type: 'boolean' },
   { name: 'ownership', label: t('产权性质', 'Ownership'), type: 'string' },
   { name: 'available_from', label: t('可交付日期', 'Available from'), type: 'date' },
   { name: 'contact_name', label: t('联系人', 'Contact'), type: 'string' },
   { name: 'contact_phone', label: t('联系电话', 'Phone'), type: 'string' },
   { name: 'description', label: t('说明', 'Description'), type: 'string', maxLength: 4000 },
+  { name: 'name_en', label: t('英文名称', 'Name (English)'), type: 'string', maxLength: 200 },
+  { name: 'description_en', label: t('英文说明', 'Description (English)'), type: 'string', maxLength: 6000 },
   reviewAttr,
 ];
 
@@ -154,8 +166,8 @@ export const LAYERS: readonly LayerDefinition[] = [
       { name: 'leading_industries', label: t('主导产业', 'Leading industries'), type: 'string[]' },
       { name: 'area_m2', label: t('规划面积', 'Planned area'), type: 'number', unit: 'm²', editable: false },
       { name: 'established_year', label: t('设立年份', 'Established'), type: 'integer', min: 1949, max: 2100 },
-      { name: 'intro_zh', label: t('园区简介', 'Introduction (zh)'), type: 'string' },
-      { name: 'intro_en', label: t('英文简介', 'Introduction (en)'), type: 'string' },
+      { name: 'intro_zh', label: t('园区简介', 'Introduction (zh)'), type: 'string', maxLength: 4000 },
+      { name: 'intro_en', label: t('英文简介', 'Introduction (en)'), type: 'string', maxLength: 6000 },
       { name: 'contact_name', label: t('招商联系人', 'Contact'), type: 'string' },
       { name: 'contact_phone', label: t('联系电话', 'Phone'), type: 'string' },
       reviewAttr,
@@ -183,9 +195,9 @@ export const LAYERS: readonly LayerDefinition[] = [
       { name: 'plot_ratio_min', label: t('容积率下限', 'Plot ratio min'), type: 'number', min: 0, max: 100 },
       { name: 'plot_ratio_max', label: t('容积率上限', 'Plot ratio max'), type: 'number', min: 0, max: 100 },
       { name: 'building_coefficient_pct', label: t('建筑系数', 'Building coefficient'), type: 'number', unit: '%', min: 0, max: 100 },
-      { name: 'investment_intensity_wan_per_mu', label: t('亩均投资强度', 'Investment intensity'), type: 'number', unit: '万元/亩', min: 0 },
-      { name: 'output_per_mu_wan', label: t('亩均产出', 'Output per mu'), type: 'number', unit: '万元/亩', min: 0 },
-      { name: 'tax_per_mu_wan', label: t('亩均税收', 'Tax per mu'), type: 'number', unit: '万元/亩', min: 0 },
+      { name: 'investment_intensity_wan_per_mu', label: t('亩均投资强度', 'Investment intensity'), type: 'number', unit: '万元/亩', unitEn: '10k CNY/mu', min: 0 },
+      { name: 'output_per_mu_wan', label: t('亩均产出', 'Output per mu'), type: 'number', unit: '万元/亩', unitEn: '10k CNY/mu', min: 0 },
+      { name: 'tax_per_mu_wan', label: t('亩均税收', 'Tax per mu'), type: 'number', unit: '万元/亩', unitEn: '10k CNY/mu', min: 0 },
     ],
     style: { kind: 'fill', color: '#2e7d32', colorBy: 'status', colors: statusColors, outlineColor: '#1b5e20', opacity: 0.55 },
     minzoom: 7,

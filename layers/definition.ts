@@ -26,6 +26,8 @@ export interface AttributeDefinition {
   type: AttributeType;
   /** Display unit, e.g. "m²", "kVA", "万元/亩". */
   unit?: string;
+  /** The unit in English when it is written differently ("10k CNY/mu" for 万元/亩, "t/day" for t/日). */
+  unitEn?: string;
   /** Allowed values of an enum, with their labels. */
   values?: Record<string, I18nText>;
   /** Shown in the feature's detail panel (default true). */
@@ -147,4 +149,9 @@ export function layerView(layer: LayerDefinition, seesInternal: boolean): LayerD
     publicViews.set(layer, view);
   }
   return view;
+}
+
+/** The unit of `a` in `lang` ("" when it has none). */
+export function unitOf(a: AttributeDefinition, lang: 'zh' | 'en'): string {
+  return (lang === 'en' ? a.unitEn ?? a.unit : a.unit) ?? '';
 }

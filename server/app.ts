@@ -59,6 +59,9 @@ import { enquiryRoutes } from './enquiries/enquiries.route.ts';
 import { PortalRepository } from './portal/portal.repository.ts';
 import { PortalService } from './portal/portal.service.ts';
 import { portalRoutes } from './portal/portal.route.ts';
+import { PoliciesRepository } from './policies/policies.repository.ts';
+import { PoliciesService } from './policies/policies.service.ts';
+import { policyRoutes } from './policies/policies.route.ts';
 import { PageTemplates } from './portal/page-template.ts';
 import { EditsRepository } from './edits/edits.repository.ts';
 import { EditsService } from './edits/edits.service.ts';
@@ -102,6 +105,7 @@ export function createApp(db: Database, config: Config): App {
   const MB = 1024 * 1024;
   const uploadLimits = { maxFileBytes: config.uploadMaxFileMb * MB, maxFiles: config.uploadMaxFiles, maxTotalBytes: config.uploadMaxTotalMb * MB };
 
+  const policies = new PoliciesService(new PoliciesRepository(db.pool), new LocalAssetStore(config.dataDir));
   const routes: RouteSpec[] = [];
   routes.push(
     ...systemRoutes(db, config, VERSION, (viewer) => openApiDocument(routes, VERSION, '/', viewer)),
@@ -119,7 +123,8 @@ export function createApp(db: Database, config: Config): App {
     ...carrierPhotoRoutes(new CarrierPhotosService(new CarrierPhotosRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...enquiryRoutes(new EnquiriesService(new EnquiriesRepository(db.pool))),
-    ...portalRoutes(new PortalService(new PortalRepository(db.pool)), new PageTemplates(config.webDist)),
+    ...policyRoutes(policies, uploadLimits),
+    ...portalRoutes(new PortalService(new PortalRepository(db.pool), policies), new PageTemplates(config.webDist)),
     // Publishing purges changed tiles at once instead of at the next change-log poll.
     ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
     ...searchRoutes(new SearchService(new SearchRepository(db.pool))),

@@ -1,7 +1,7 @@
 /**
  * Demo 3D assets, generated at first start after the demo data is loaded: a 3D Tiles tileset of the
  * demo park's factories and offices (extruded by `demo-tileset.ts`) and a BIM model
- * of a standard factory (`demo-model.ts`) placed on one of its factories. Both
+ * of a standard factory (`demo-model.ts`) placed on one of its factories, which the tileset leaves out. Both
  * are published. Idempotent: does nothing once demo assets exist.
  */
 import type pg from 'pg';
@@ -25,14 +25,16 @@ export async function generateDemoTileset(pool: pg.Pool, store: AssetStore): Pro
   if (!park) return null;
   const buildings = await repo.parkBuildings(park.id);
   let tilesetId: number | null = null;
+  const factory = buildings.find((b) => b.kind === 'factory');
   if (!existing.tilesets) {
-    const { files } = buildDemoTileset(buildings.map((b) => ({
+    // The factory that gets the BIM model is left out of the extruded tileset: its box would
+    // enclose the model (same footprint, same height) and hide it.
+    const { files } = buildDemoTileset(buildings.filter((b) => b !== factory).map((b) => ({
       code: b.code, name: b.name, kind: b.kind, status: b.status, heightM: b.height_m, geometry: JSON.parse(b.geometry),
     })));
     tilesetId = await service.storeGeneratedTileset(`${park.name_zh} 三维模型 (demo)`, files, { parkId: park.id, placement: null, reviewState: 'published', origin: 'demo' });
   }
   let modelId: number | null = null;
-  const factory = buildings.find((b) => b.kind === 'factory');
   if (!existing.models && factory) {
     const anchor = (await repo.carrierAnchor(factory.id))!;
     const glb = buildDemoFactoryGlb();

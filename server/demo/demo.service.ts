@@ -11,6 +11,9 @@
  *    standard factory (`demo-model.ts`), validated and stored by the same `ThreeDService` as uploads
  *    (`demo-3d.ts`).
  *
+ * 4. a few policies and featured projects (`demo-policies.ts`), written and published through the
+ *    same `PoliciesService` staff and reviewers use.
+ *
  * Each step runs once and never touches data a user made.
  */
 import fs from 'node:fs/promises';
@@ -23,6 +26,7 @@ import { generateDemoData } from './generate.ts';
 import { DemoRepository } from './demo.repository.ts';
 import { seedDemoTours } from './demo-tours.ts';
 import { generateDemoTileset } from './demo-3d.ts';
+import { seedDemoPolicies } from './demo-policies.ts';
 
 /** Converted (WGS84) county boundaries shipped with the product. */
 export const COUNTIES_FILE = path.join(ROOT_DIR, 'server', 'demo', 'dazhou-counties.geojson');
@@ -52,4 +56,6 @@ export async function seedDemo(pool: pg.Pool, store: AssetStore, log: (line: str
   if (tours) log(`demo tours loaded: ${tours.tours} tours, ${tours.panoramas} panoramas`);
   const assets3d = await generateDemoTileset(pool, store);
   if (assets3d) log(`demo 3D assets: tileset ${assets3d.tilesetId} and BIM model ${assets3d.modelId} in park ${assets3d.parkId}`);
+  const policies = await seedDemoPolicies(pool, store);
+  if (policies) log(`demo policies and projects: ${policies.policies}`);
 }

@@ -545,6 +545,20 @@ const LAND_USE_ZH: Record<LandUse, string> = {
   M1: '一类工业用地', M2: '二类工业用地', M3: '三类工业用地', W1: '一类物流仓储用地', A35: '科研用地', B1: '商业用地',
 };
 
+const LAND_USE_EN: Record<LandUse, string> = {
+  M1: 'class 1 industrial land', M2: 'class 2 industrial land', M3: 'class 3 industrial land', W1: 'logistics and warehousing land',
+  A35: 'R&D land', B1: 'commercial land',
+};
+/** English carrier-name prefixes of the parks (高新区 → Hi-tech Zone). */
+const PARK_SHORT_EN: Record<string, string> = {
+  DZGX: 'Hi-tech Zone', DZJK: 'ETDZ', DZDB: 'Eastern EDZ', XHPG: 'Puguang EDZ', DAZH: 'Dazhu EDZ',
+  QXKF: 'Qu County EDZ', KJKF: 'Kaijiang EDZ', WYKF: 'Wanyuan EDZ', DZLG: 'Inland Port',
+};
+/** English names of the office complexes, in the order of OFFICE_COMPLEXES. */
+const OFFICE_COMPLEXES_EN = ['Innovation Centre', 'Headquarters Base', 'Enterprise Service Centre', 'E-commerce Park', 'Start-up Incubator Tower', 'Smart Valley', 'Digital Economy Park', 'Business Centre'];
+/** Every ninth carrier of a kind has no English text yet: the English UI shows its Chinese, marked. */
+const hasEnglish = (n: number) => n % 9 !== 0;
+
 const OFFICE_INDUSTRIES = ['总部经济', '研发设计', '电子商务', '软件和信息服务', '金融服务', '检验检测', '人力资源服务'];
 const OFFICE_COMPLEXES = ['科创中心', '总部基地', '企业服务中心', '电商产业园', '创业孵化大厦', '智汇谷', '数字经济产业园', '商务中心'];
 
@@ -684,6 +698,7 @@ function addLand(
   ctx.out.push({
     ...commonFields(ctx, 'land'),
     name: `${spec.short}${zoneLetter}-${n}地块`,
+    name_en: hasEnglish(ctx.counters.land) ? `${PARK_SHORT_EN[spec.code] ?? spec.code} plot ${zoneLetter}-${n}` : null,
     land_use: use,
     allowed_industries: allowed,
     price,
@@ -700,6 +715,9 @@ function addLand(
     gas,
     ownership: rng.weighted({ '国有建设用地（待出让）': 60, '园区平台公司（已收储）': 30, '集体土地（待征收）': 10 }),
     description: `${fix(mu, 1)}亩${LAND_USE_ZH[use]}${sides ? `，${sides}` : ''}，已实现“${facilities}”${gas ? '，天然气管网已接入' : ''}，按标准地方式出让。`,
+    description_en: hasEnglish(ctx.counters.land)
+      ? `${fix(mu, 1)} mu of ${LAND_USE_EN[use]}, serviced (${facilities === '七通一平' ? 'seven utilities' : facilities === '六通一平' ? 'six utilities' : 'five utilities'} connected, site levelled)${gas ? ', natural gas connected' : ''}; sold as "standard land" with published targets.`
+      : null,
     geom: multi(park.frame.ring(pts)),
   });
 }
@@ -754,6 +772,7 @@ function addFactory(ctx: CarrierContext, r: Rect): void {
   ctx.out.push({
     ...commonFields(ctx, 'factory'),
     name: `${spec.short}标准厂房${n}号楼`,
+    name_en: hasEnglish(n) ? `${PARK_SHORT_EN[spec.code] ?? spec.code} standard factory no. ${n}` : null,
     land_use: rng.chance(0.7) ? 'M1' : 'M2',
     allowed_industries: rng.sample(spec.industries, rng.int(1, 2)),
     price: forSale ? roundTo(rng.range(2600, 4200), 50) : fix(rng.range(8, 18), 1),
@@ -769,6 +788,9 @@ function addFactory(ctx: CarrierContext, r: Rect): void {
     gas: rng.chance(0.65),
     ownership: rng.weighted({ 园区平台公司: 65, 国有: 15, 民营业主: 20 }),
     description: `${nFloors === 1 ? '单层' : `${nFloors}层`}标准厂房，${nFloors === 1 ? '' : '每层'}面积约${Math.round(footprint)}m²，净高${clear}m，${nFloors === 1 ? '地面' : '楼面'}荷载${load}kN/m²${crane ? '，可安装10t行车' : nFloors > 1 ? '，配3t货梯' : ''}${forSale ? '，可整栋出售' : '，可整栋或分层租赁'}。`,
+    description_en: hasEnglish(n)
+      ? `${nFloors === 1 ? 'Single-storey' : `${nFloors}-storey`} standard factory, about ${Math.round(footprint)} m² ${nFloors === 1 ? 'in all' : 'per floor'}, clear height ${clear} m, floor load ${load} kN/m²${crane ? ', ready for a 10 t overhead crane' : nFloors > 1 ? ', 3 t goods lift' : ''}; ${forSale ? 'for sale as a whole building' : 'for rent as a whole or by floor'}.`
+      : null,
     geom: multi(park.frame.ring(rectCorners(r))),
   });
 }
@@ -786,7 +808,8 @@ function officeTowers(ctx: CarrierContext, block: Block, complex: string): void 
       const len = Math.min(rng.range(26, 50), 2450 / depth);
       if (u + Math.max(len, 650 / depth) > block.u1 - setback) break;
       const l = Math.max(len, 650 / depth);
-      addOffice(ctx, { u0: u, u1: u + l, v0: v, v1: v + depth }, `${complex}${String.fromCharCode(65 + letter)}座`);
+      addOffice(ctx, { u0: u, u1: u + l, v0: v, v1: v + depth }, `${complex}${String.fromCharCode(65 + letter)}座`,
+        `${OFFICE_COMPLEXES_EN[OFFICE_COMPLEXES.indexOf(complex)] ?? complex} tower ${String.fromCharCode(65 + letter)}`);
       letter += 1;
       u += l + rng.range(32, 55);
     }
@@ -794,7 +817,7 @@ function officeTowers(ctx: CarrierContext, block: Block, complex: string): void 
   }
 }
 
-function addOffice(ctx: CarrierContext, r: Rect, name: string): void {
+function addOffice(ctx: CarrierContext, r: Rect, name: string, nameEn: string): void {
   const { rng, park } = ctx;
   const footprint = (r.u1 - r.u0) * (r.v1 - r.v0);
   const floors = rng.int(...park.spec.officeFloors);
@@ -803,6 +826,7 @@ function addOffice(ctx: CarrierContext, r: Rect, name: string): void {
   ctx.out.push({
     ...commonFields(ctx, 'office'),
     name,
+    name_en: hasEnglish(ctx.counters.office) ? `${PARK_SHORT_EN[park.spec.code] ?? park.spec.code} ${nameEn}` : null,
     land_use: 'B2',
     allowed_industries: rng.sample(OFFICE_INDUSTRIES, rng.int(2, 3)),
     price: forSale ? roundTo(rng.range(5000, 8000), 100) : fix(rng.range(20, 45), 1),
@@ -817,9 +841,21 @@ function addOffice(ctx: CarrierContext, r: Rect, name: string): void {
     water_t_per_day: roundTo(Math.max(30, footprint * floors * 0.006), 5),
     gas: rng.chance(0.3),
     ownership: rng.weighted({ 园区平台公司: 60, 国有: 15, 民营业主: 25 }),
-    description: `${floors}层办公楼，标准层约${Math.round(footprint)}m²，${rng.pick(['精装交付', '清水交付', '简装交付'])}，${rng.pick(['配套员工食堂和地下停车场', '配套会议中心和停车位', '可分层或分间租赁'])}。`,
+    ...officeDescription(floors, footprint, rng, hasEnglish(ctx.counters.office)),
     geom: multi(park.frame.ring(rectCorners(r))),
   });
+}
+
+/** An office's description in Chinese and English (the same two random picks, in the same order as before). */
+function officeDescription(floors: number, footprint: number, rng: Rng, english: boolean): { description: string; description_en: string | null } {
+  const fitOut = rng.pick(['精装交付', '清水交付', '简装交付']);
+  const extra = rng.pick(['配套员工食堂和地下停车场', '配套会议中心和停车位', '可分层或分间租赁']);
+  const fitOutEn: Record<string, string> = { 精装交付: 'fully fitted out', 清水交付: 'delivered as a shell', 简装交付: 'with a basic fit-out' };
+  const extraEn: Record<string, string> = { 配套员工食堂和地下停车场: 'staff canteen and underground parking', 配套会议中心和停车位: 'conference centre and parking', 可分层或分间租赁: 'let by floor or by unit' };
+  return {
+    description: `${floors}层办公楼，标准层约${Math.round(footprint)}m²，${fitOut}，${extra}。`,
+    description_en: english ? `${floors}-storey office building, typical floor about ${Math.round(footprint)} m², ${fitOutEn[fitOut]}; ${extraEn[extra]}.` : null,
+  };
 }
 
 function parkCarriers(park: PlacedPark, seed: number): CarrierSeed[] {

@@ -70,6 +70,9 @@ export interface CarrierSeed {
   /** ISO date, e.g. "2027-03-01". */
   available_from: string | null;
   description: string | null;
+  /** English name and description; null for a few carriers, so the English UI's marked fallback shows. */
+  name_en: string | null;
+  description_en: string | null;
   geom: MultiPolygon;
 }
 

@@ -3,6 +3,8 @@
  * unit that reads best (m², 亩 / mu, 公顷 / ha, km²), distances in m or km.
  */
 
+import { PRICE_UNITS } from '../../layers/catalog.ts';
+
 /** Portal languages. */
 export type Lang = 'zh' | 'en';
 
@@ -36,11 +38,10 @@ export function fmtDistance(m: number, lang: Lang): string {
   return m < 1000 ? `${fmtNumber(Math.round(m / 10) * 10, lang)} m` : `${fmtNumber(m / 1000, lang, 1)} km`;
 }
 
-/** A price with its unit in the reader's language (units are stored in Chinese). */
+/** A price with its unit in the reader's language (units are stored in Chinese; their names come from the layer catalog). */
 export function fmtPrice(price: number, unit: string | null, lang: Lang): string {
-  const units: Record<string, string> = { '万元/亩': '10k CNY/mu', '元/m²·月': 'CNY/m²/month', '元/m²': 'CNY/m²', '元/㎡·月': 'CNY/m²/month' };
   const u = unit ?? '';
-  return `${fmtNumber(price, lang, 2)} ${lang === 'en' ? (units[u] ?? u) : u}`.trim();
+  return `${fmtNumber(price, lang, 2)} ${PRICE_UNITS[u]?.[lang] ?? u}`.trim();
 }
 
 /** Escape text for HTML element content and attribute values. */

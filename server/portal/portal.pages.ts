@@ -6,8 +6,11 @@
  * and `web/src/portal/*` adds search-as-you-type, the lazily loaded map and form submission.
  */
 import { pinyin } from 'pinyin-pro';
+import { findLayer, LAND_USE as LAND_USE_CODES } from '../../layers/catalog.ts';
+import { unitOf } from '../../layers/definition.ts';
 import { esc, fmtDistance, fmtFloorArea, fmtLandArea, fmtNumber, fmtPrice, type Lang } from './format.ts';
 import type { CardCarrier, Landing, ParkCard, ParkSummary } from './portal.service.ts';
+import type { Policy } from '../policies/policies.service.ts';
 import { ENQUIRY_LIMITS } from '../enquiries/enquiry.input.ts';
 
 const S = {
@@ -97,6 +100,21 @@ const S = {
   back: { zh: '返回首页', en: 'Back to the portal' },
   inside: { zh: '园区内', en: 'inside the park' },
   all: { zh: '全部', en: 'All' },
+  policies: { zh: '招商政策与推介项目', en: 'Investment policies & featured projects' },
+  policiesNote: { zh: '现行有效', en: 'in force today' },
+  parkPolicies: { zh: '适用政策与推介项目', en: 'Policies & projects for this park' },
+  policy: { zh: '招商政策', en: 'Policy' },
+  project: { zh: '推介项目', en: 'Featured project' },
+  validUntil: { zh: '有效期至 {d}', en: 'Valid until {d}' },
+  validOpen: { zh: '长期有效', en: 'Until further notice' },
+  validFrom: { zh: '自 {d} 起', en: 'From {d}' },
+  cityWide: { zh: '全市适用', en: 'City-wide' },
+  appliesTo: { zh: '适用范围', en: 'Applies to' },
+  readMore: { zh: '查看全文', en: 'Read more' },
+  inChinese: { zh: '', en: '(in Chinese)' },
+  noPolicies: { zh: '暂无现行政策。', en: 'No policy in force right now.' },
+  policyNotFound: { zh: '未找到该政策', en: 'Policy not found' },
+  policyNotFoundText: { zh: '该政策或项目不存在、尚未发布或已过有效期。', en: 'This policy or project does not exist, is not published or is no longer valid.' },
 } as const;
 
 type Key = keyof typeof S;
@@ -106,15 +124,22 @@ const LEVELS = {
   city: { zh: '市级', en: 'City-level' }, county: { zh: '县级', en: 'County-level' },
 } as const;
 const KIND = { land: S.land, factory: { zh: '标准厂房', en: 'Standard factory' }, office: { zh: '写字楼', en: 'Office' } } as const;
-const LAND_USE: Record<string, { zh: string; en: string }> = {
-  M1: { zh: '一类工业用地', en: 'Industrial, class 1' }, M2: { zh: '二类工业用地', en: 'Industrial, class 2' },
-  M3: { zh: '三类工业用地', en: 'Industrial, class 3' }, W1: { zh: '物流仓储用地', en: 'Logistics & warehousing' },
-  B1: { zh: '商业用地', en: 'Commercial' }, B2: { zh: '商务用地', en: 'Business / office' }, A35: { zh: '科研用地', en: 'R&D' },
-};
+/** Land-use names from the layer catalog (the enum values of `land_use`). */
+const LAND_USE = LAND_USE_CODES;
+/** The unit of a land attribute in `lang`, from the layer definition. */
+const landUnit = (attr: string, lang: Lang) => unitOf(findLayer('land')!.attributes.find((a) => a.name === attr)!, lang);
 
 /** Link to a portal path in `lang` (Chinese is the default and carries no parameter). */
 export const langHref = (pathname: string, lang: Lang) => (lang === 'en' ? `${pathname}${pathname.includes('?') ? '&' : '?'}lang=en` : pathname);
 const name = (n: { zh: string; en: string }, lang: Lang) => (lang === 'en' && n.en ? n.en : n.zh);
+/**
+ * A bilingual text as HTML: in English without an English version, the Chinese text marked as
+ * such (`lang="zh-CN"` and "(in Chinese)"), so a reader knows no translation exists yet.
+ */
+export function i18nHtml(n: { zh: string; en: string | null }, lang: Lang): string {
+  if (lang === 'zh' || (n.en ?? '').trim()) return esc(lang === 'zh' ? n.zh : n.en);
+  return `<span lang="zh-CN">${esc(n.zh)}</span> <small class="pt-fallback">${esc(S.inChinese.en)}</small>`;
+}
 const join = (items: string[], lang: Lang) => items.join(lang === 'zh' ? '、' : ', ');
 const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
 
@@ -186,7 +211,7 @@ export function landingPage(d: Landing, lang: Lang, origin: string): { head: str
   <a href="${langHref(`/parks/${p.id}`, lang)}">
     <img src="${esc(p.cover)}" alt="" loading="lazy" width="600" height="315">
     <div class="pt-park-text">
-      <h3>${esc(name(p.name, lang))}</h3>
+      <h3>${i18nHtml(p.name, lang)}</h3>
       <p class="pt-meta">${esc(name(p.county.name, lang))} · ${esc(LEVELS[p.level][lang])}</p>
       <ul class="pt-avail">${availability(p, lang)}</ul>
       <p class="pt-tags">${p.industries.map((i) => `<span>${esc(name(i, lang))}</span>`).join('')}</p>
@@ -211,6 +236,10 @@ export function landingPage(d: Landing, lang: Lang, origin: string): { head: str
     <h2>${esc(tx('industries', lang))} <small>${esc(tx('industriesNote', lang))}</small></h2>
     <ul class="pt-industries">${industries}</ul>
   </section>
+  ${d.policies.length ? `<section class="pt-section" id="policies">
+    <h2>${esc(tx('policies', lang))} <small>${esc(tx('policiesNote', lang))}</small></h2>
+    ${policyList(d.policies, lang)}
+  </section>` : ''}
   <section class="pt-section">
     <h2>${esc(tx('parks', lang))}</h2>
     <ul class="pt-parks" id="park-directory">${parks}</ul>
@@ -257,18 +286,19 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
 <link rel="alternate" hreflang="zh-CN" href="${esc(origin)}/parks/${p.id}"><link rel="alternate" hreflang="en" href="${esc(origin)}/parks/${p.id}?lang=en">
 <script type="application/json" id="card-data">${JSON.stringify({
     id: p.id, lang, bbox: card.bbox, outline: card.outline,
-    carriers: card.carriers.map((c) => ({ id: c.id, kind: c.kind, name: c.name, code: c.code, geometry: c.geometry })),
+    carriers: card.carriers.map((c) => ({ id: c.id, kind: c.kind, name: lang === 'en' && c.nameEn ? c.nameEn : c.name, code: c.code, geometry: c.geometry })),
   }).replace(/</g, '\\u003c')}</script>`;
 
   const ind = card.indicators;
   const range = (lo: number | null, hi: number | null, unit: string) => (lo === null ? null : lo === hi ? `${fmtNumber(lo, lang)} ${unit}` : `${fmtNumber(lo, lang)}–${fmtNumber(hi!, lang)} ${unit}`);
-  const wanMu = lang === 'zh' ? '万元/亩' : '10k CNY/mu';
+  // Units from the layer definitions, in the reader's language.
+  const wanMu = landUnit('investment_intensity_wan_per_mu', lang);
   const indicatorRows = [
     ['intensity', range(ind.intensity_min, ind.intensity_max, wanMu)],
     ['output', range(ind.output_min, ind.output_max, wanMu)],
     ['tax', range(ind.tax_min, ind.tax_max, wanMu)],
     ['power', ind.power_kva_max === null ? null : `${fmtNumber(ind.power_kva_max, lang)} kVA`],
-    ['water', ind.water_max === null ? null : `${fmtNumber(ind.water_max, lang)} ${lang === 'zh' ? '吨/日' : 't/day'}`],
+    ['water', ind.water_max === null ? null : `${fmtNumber(ind.water_max, lang)} ${landUnit('water_t_per_day', lang)}`],
     ['gas', ind.gas === null ? null : tx(ind.gas ? 'yes' : 'no', lang)],
   ].filter(([, v]) => v !== null).map(([k, v]) => `<div><dt>${esc(tx(k as Key, lang))}</dt><dd>${esc(v)}</dd></div>`).join('');
   const distanceRows = Object.entries(card.distances)
@@ -280,11 +310,12 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
 
   const carrierItems = card.carriers.map((c, i) => `<li class="pc-carrier${i >= PRINT_CARRIERS ? ' screen-only' : ''}" id="carrier-${c.id}" data-carrier-id="${c.id}" data-kind="${c.kind}">
   <div class="pc-carrier-text">
-    <h3><span class="pc-kind pc-kind-${c.kind}">${esc(KIND[c.kind][lang])}</span> ${esc(c.name)} <small>${esc(c.code)}</small></h3>
+    <h3><span class="pc-kind pc-kind-${c.kind}">${esc(KIND[c.kind][lang])}</span> ${i18nHtml({ zh: c.name, en: c.nameEn }, lang)} <small>${esc(c.code)}</small></h3>
     <p>${carrierFacts(c, lang).map(esc).join(' · ')}</p>
+    ${c.description ? `<p class="pc-carrier-desc screen-only">${i18nHtml(c.description, lang)}</p>` : ''}
     ${c.industries.length ? `<p class="pc-carrier-ind">${esc(join(c.industries.map((x) => name(x, lang)), lang))}</p>` : ''}
   </div>
-  <a class="pt-button interest no-print" href="#enquire" data-carrier-id="${c.id}" data-label="${esc(`${KIND[c.kind][lang]} ${c.name}（${c.code}）`)}">${esc(tx('interested', lang))}</a>
+  <a class="pt-button interest no-print" href="#enquire" data-carrier-id="${c.id}" data-label="${esc(`${KIND[c.kind][lang]} ${name({ zh: c.name, en: c.nameEn ?? '' }, lang)}（${c.code}）`)}">${esc(tx('interested', lang))}</a>
 </li>`).join('');
   const more = card.carriers.length > PRINT_CARRIERS
     ? `<p class="print-only">${esc(tx('moreOnline', lang).replace('{n}', String(card.carriers.length - PRINT_CARRIERS)))} · ${esc(url)}</p>` : '';
@@ -323,7 +354,7 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
   <section class="pc-page1">
     <div class="pc-cover"><img src="${esc(p.cover)}" alt="${esc(name(p.name, lang))}" width="1200" height="630"></div>
     <div class="pc-title">
-      <h1>${esc(name(p.name, lang))}</h1>
+      <h1>${i18nHtml(p.name, lang)}</h1>
       <p class="pt-meta">${esc(name(p.county.name, lang))} · ${esc(LEVELS[p.level][lang])}${p.establishedYear ? ` · ${esc(tx('established', lang))} ${p.establishedYear}` : ''}</p>
       <p class="pt-tags">${p.industries.map((i) => `<span>${esc(name(i, lang))}</span>`).join('')}</p>
     </div>
@@ -339,7 +370,7 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
       <div><dt>${esc(tx('factories', lang))}</dt><dd>${a.factories.count} ${esc(tx('buildings', lang))} · ${esc(fmtFloorArea(a.factories.floorM2, lang))}</dd></div>
       <div><dt>${esc(tx('offices', lang))}</dt><dd>${a.offices.count} ${esc(tx('buildings', lang))} · ${esc(fmtFloorArea(a.offices.floorM2, lang))}</dd></div>
     </dl>
-    <section class="pc-section"><h2>${esc(tx('intro', lang))}</h2><p class="pc-intro">${esc(name(p.intro, lang))}</p></section>
+    <section class="pc-section"><h2>${esc(tx('intro', lang))}</h2><p class="pc-intro">${i18nHtml(p.intro, lang)}</p></section>
     <div class="pc-two">
       <section class="pc-section"><h2>${esc(tx('indicators', lang))}</h2><dl class="pc-dl">${indicatorRows}</dl></section>
       <section class="pc-section"><h2>${esc(tx('location', lang))}</h2><dl class="pc-dl">${distanceRows}</dl></section>
@@ -363,6 +394,10 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
       <h2>${esc(tx('carriers', lang))} <small>(${card.carriers.length})</small></h2>
       ${card.carriers.length ? `${tabs}<ul class="pc-carriers" id="carrier-list">${carrierItems}</ul>${more}` : `<p>${esc(tx('noCarriers', lang))}</p>`}
     </section>
+    <section class="pc-section pc-policies" id="park-policies">
+      <h2>${esc(tx('parkPolicies', lang))}</h2>
+      ${card.policies.length ? policyList(card.policies, lang) : `<p>${esc(tx('noPolicies', lang))}</p>`}
+    </section>
     ${tours || panoramas ? `<section class="pc-section no-print"><h2>${esc(tx('tourLinks', lang))}</h2><ul class="pc-links">${tours}${panoramas}</ul></section>` : ''}
   </section>
   <section class="pc-section pc-enquire no-print" id="enquire">
@@ -373,6 +408,68 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
 </main>
 ${footer(lang)}`;
   return { head, body };
+}
+
+/** Validity of an entry in words. */
+function validity(p: Policy, lang: Lang): string {
+  if (p.validTo) return tx('validUntil', lang).replace('{d}', p.validTo);
+  if (p.validFrom) return tx('validFrom', lang).replace('{d}', p.validFrom);
+  return tx('validOpen', lang);
+}
+
+/** What an entry applies to, as HTML (parks linked). */
+function appliesTo(p: Policy, lang: Lang): string {
+  const parts = [
+    ...p.parks.map((k) => `<a href="${langHref(`/parks/${k.id}`, lang)}">${i18nHtml(k.name, lang)}</a>`),
+    ...p.counties.map((c) => i18nHtml(c.name, lang)),
+    ...p.industries.map((i) => esc(name(i, lang))),
+  ];
+  return parts.length ? parts.join(lang === 'zh' ? '、' : ', ') : esc(tx('cityWide', lang));
+}
+
+/** Policies and projects as a list of cards: kind, title, excerpt, validity, scope, link to the full text. */
+export function policyList(policies: Policy[], lang: Lang): string {
+  return `<ul class="pt-policies">${policies.map((p) => `<li class="pt-policy pt-policy-${p.kind}" data-policy-id="${p.id}">
+  <p class="pt-policy-kind"><span>${esc(tx(p.kind, lang))}</span> ${esc(validity(p, lang))}</p>
+  <h3><a href="${langHref(`/policies/${p.id}`, lang)}">${i18nHtml(p.title, lang)}</a></h3>
+  <p class="pt-policy-excerpt">${i18nHtml(p.excerpt, lang)}</p>
+  <p class="pt-meta">${esc(tx('appliesTo', lang))}: ${appliesTo(p, lang)}</p>
+</li>`).join('')}</ul>`;
+}
+
+/** `<head>` additions and `<main>` of one policy or project's page. */
+export function policyPage(p: Policy, lang: Lang, origin: string): { head: string; body: string } {
+  const title = `${name(p.title, lang)} · ${tx('site', lang)}`;
+  const url = origin + langHref(`/policies/${p.id}`, lang);
+  const fallback = lang === 'en' && !p.body.en.trim();
+  const head = `<title>${esc(title)}</title>
+<meta name="description" content="${esc(name(p.excerpt, lang))}">
+<meta property="og:type" content="article"><meta property="og:title" content="${esc(name(p.title, lang))}">
+<meta property="og:description" content="${esc(name(p.excerpt, lang))}"><meta property="og:url" content="${esc(url)}">
+${p.images[0] ? `<meta property="og:image" content="${esc(origin + p.images[0].url)}">` : ''}
+<link rel="canonical" href="${esc(url)}">`;
+  const images = p.images.map((i) => `<figure class="pt-policy-image"><img src="${esc(i.url)}" alt="${esc(name(i.caption, lang))}" loading="lazy">${i.caption.zh ? `<figcaption>${esc(name(i.caption, lang))}</figcaption>` : ''}</figure>`).join('');
+  const body = `${header(lang, `/policies/${p.id}`)}
+<main class="pt-main pt-policy-page" id="policy" data-policy-id="${p.id}">
+  <article class="pt-section">
+    <p class="pt-policy-kind"><span>${esc(tx(p.kind, lang))}</span> ${esc(validity(p, lang))}</p>
+    <h1>${i18nHtml(p.title, lang)}</h1>
+    <p class="pt-meta">${esc(tx('appliesTo', lang))}: ${appliesTo(p, lang)}</p>
+    ${images}
+    <div class="pt-policy-body"${fallback ? ' lang="zh-CN"' : ''}>${fallback ? `<p class="pt-fallback">${esc(S.inChinese.en)}</p>` : ''}${fallback ? p.html.zh : name(p.html, lang)}</div>
+    <p><a class="pt-button" href="${langHref('/', lang)}#policies">${esc(tx('back', lang))}</a></p>
+  </article>
+</main>
+${footer(lang)}`;
+  return { head, body };
+}
+
+/** A 404 page for an unknown, unpublished or expired policy. */
+export function policyNotFoundPage(lang: Lang): { head: string; body: string } {
+  return {
+    head: `<title>${esc(tx('policyNotFound', lang))} · ${esc(tx('site', lang))}</title><meta name="robots" content="noindex">`,
+    body: `${header(lang, '/')}<main class="pt-main"><section class="pt-hero"><h1>${esc(tx('policyNotFound', lang))}</h1><p>${esc(tx('policyNotFoundText', lang))}</p><p><a class="pt-button primary" href="${langHref('/', lang)}">${esc(tx('back', lang))}</a></p></section></main>${footer(lang)}`,
+  };
 }
 
 /** A 404 page for an unknown or unpublished park. */

@@ -53,6 +53,9 @@ export interface CardCarrierRow {
   kind: 'land' | 'factory' | 'office';
   code: string;
   name: string;
+  name_en: string | null;
+  description: string | null;
+  description_en: string | null;
   area_m2: number;
   floor_area_m2: number | null;
   floors: number | null;

@@ -11,7 +11,7 @@ import { AppError, NotFoundError } from '../../core/errors.ts';
 import { coverPng } from './cover.render.ts';
 import type { Lang } from './format.ts';
 import type { PageTemplates } from './page-template.ts';
-import { landingPage, langHref, notFoundPage, parkCardPage } from './portal.pages.ts';
+import { landingPage, langHref, notFoundPage, parkCardPage, policyNotFoundPage, policyPage } from './portal.pages.ts';
 import type { PortalService } from './portal.service.ts';
 
 const HTML = 'text/html; charset=utf-8';
@@ -70,6 +70,24 @@ export function portalRoutes(portal: PortalService, pages: PageTemplates): Route
           if (!(err instanceof NotFoundError)) throw err;
           const { head, body } = notFoundPage(lang);
           res.status(404).type(HTML).send(pages.render('park.html', lang, head, body));
+        }
+      },
+    },
+    {
+      method: 'get', path: '/policies/:id', access: 'public', tag: 'portal',
+      summary: 'A published, currently valid policy or featured project (HTML, full text, images, what it applies to); ?lang=en',
+      response: { status: 200, type: HTML },
+      async handler(req, res) {
+        const lang = pageLang(req);
+        try {
+          const raw = String(req.params.id);
+          if (!/^[0-9]{1,15}$/.test(raw)) throw new NotFoundError('policy', raw);
+          const { head, body } = policyPage(await portal.policy(Number(raw)), lang, origin(req));
+          res.type(HTML).set('Cache-Control', 'no-cache').send(pages.render('index.html', lang, head, body));
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+          const { head, body } = policyNotFoundPage(lang);
+          res.status(404).type(HTML).send(pages.render('index.html', lang, head, body));
         }
       },
     },

@@ -8,6 +8,7 @@ import type { Geometry } from 'geojson';
 import { NotFoundError } from '../../core/errors.ts';
 import { industryName, INDUSTRY_EN } from '../../layers/industries.ts';
 import type { CardCarrierRow, IndicatorRow, ParkRow, PortalRepository } from './portal.repository.ts';
+import type { PoliciesService, Policy } from '../policies/policies.service.ts';
 
 /** Amenity kinds whose distance a park card shows. */
 export const CARD_DISTANCE_KINDS = ['highway_exit', 'rail_station', 'government', 'logistics'] as const;
@@ -50,6 +51,8 @@ export interface Landing {
   figures: CityFigures;
   industries: IndustryEntry[];
   parks: ParkSummary[];
+  /** Published policies and promoted projects valid today. */
+  policies: Policy[];
 }
 
 /** An available carrier on a park card. */
@@ -58,6 +61,9 @@ export interface CardCarrier {
   kind: CardCarrierRow['kind'];
   code: string;
   name: string;
+  /** English name; null when there is none yet (pages show the Chinese one, marked). */
+  nameEn: string | null;
+  description: { zh: string; en: string | null } | null;
   areaM2: number;
   floorAreaM2: number | null;
   floors: number | null;
@@ -88,6 +94,8 @@ export interface ParkCard {
   carriers: CardCarrier[];
   tours: { id: number; title: { zh: string; en: string } }[];
   panoramas: number[];
+  /** Published policies and projects valid today that apply to the park (by park, county, industry or city-wide). */
+  policies: Policy[];
 }
 
 const both = (zh: string) => ({ zh, en: industryName(zh, 'en') });
@@ -109,7 +117,8 @@ function summary(r: ParkRow): ParkSummary {
 
 function carrier(c: CardCarrierRow): CardCarrier {
   return {
-    id: c.id, kind: c.kind, code: c.code, name: c.name, areaM2: c.area_m2, floorAreaM2: c.floor_area_m2, floors: c.floors,
+    id: c.id, kind: c.kind, code: c.code, name: c.name, nameEn: c.name_en?.trim() || null,
+    description: c.description ? { zh: c.description, en: c.description_en?.trim() || null } : null, areaM2: c.area_m2, floorAreaM2: c.floor_area_m2, floors: c.floors,
     price: c.price, priceUnit: c.price_unit, landUse: c.land_use, industries: (c.allowed_industries ?? []).map(both),
     powerKva: c.power_kva, waterTPerDay: c.water_t_per_day, gas: c.gas,
     plotRatio: c.plot_ratio_min === null && c.plot_ratio_max === null ? null : [c.plot_ratio_min, c.plot_ratio_max],
@@ -122,11 +131,14 @@ function carrier(c: CardCarrierRow): CardCarrier {
 
 /** Portal data. */
 export class PortalService {
-  constructor(private readonly repo: PortalRepository) {}
+  constructor(
+    private readonly repo: PortalRepository,
+    private readonly policies: PoliciesService,
+  ) {}
 
   /** The landing page: city figures, industries with their parks, the park directory. */
   async landing(): Promise<Landing> {
-    const [kinds, counties, rows] = await Promise.all([this.repo.figures(), this.repo.countyCount(), this.repo.parks()]);
+    const [kinds, counties, rows, policies] = await Promise.all([this.repo.figures(), this.repo.countyCount(), this.repo.parks(), this.policies.publicList()]);
     const k = (kind: string) => kinds.find((x) => x.kind === kind) ?? { n: 0, area_m2: 0, floor_m2: 0 };
     const parks = rows.map(summary);
     const byIndustry = new Map<string, IndustryEntry>();
@@ -149,6 +161,7 @@ export class PortalService {
       },
       industries,
       parks,
+      policies,
     };
   }
 
@@ -156,15 +169,24 @@ export class PortalService {
   async card(id: number): Promise<ParkCard> {
     const [rows, outline] = await Promise.all([this.repo.parks(id), this.repo.outline(id)]);
     if (!rows[0] || !outline) throw new NotFoundError('park', id);
-    const [indicators, distances, carriers, tours, panoramas] = await Promise.all([
+    const [indicators, distances, carriers, tours, panoramas, policies] = await Promise.all([
       this.repo.indicators(id), this.repo.distances(id, CARD_DISTANCE_KINDS), this.repo.carriers(id), this.repo.tours(id), this.repo.panoramas(id),
+      this.policies.publicList(id),
     ]);
     return {
       park: summary(rows[0]), outline: outline.geometry, bbox: outline.bbox, indicators, distances,
       carriers: carriers.map(carrier),
       tours: tours.map((t) => ({ id: t.id, title: { zh: t.title_zh, en: t.title_en } })),
       panoramas,
+      policies,
     };
+  }
+
+  /** One published, currently valid policy or project for its public page; 404 otherwise. */
+  async policy(id: number): Promise<Policy> {
+    const found = (await this.policies.publicList()).find((p) => p.id === id);
+    if (!found) throw new NotFoundError('policy', id);
+    return found;
   }
 
   /** Geometry of a park and its available carriers, for the rendered cover. */

@@ -36,7 +36,7 @@ FROM parks WHERE id = $1 AND review_state = 'published';
 
 -- name: parkCarriers
 -- The park's available, published carriers, land first, largest first.
-SELECT id, kind, code, name, area_m2, floor_area_m2, floors, price::float8 AS price, price_unit, land_use, allowed_industries,
+SELECT id, kind, code, name, name_en, description, description_en, area_m2, floor_area_m2, floors, price::float8 AS price, price_unit, land_use, allowed_industries,
        power_kva, water_t_per_day, gas, plot_ratio_min, plot_ratio_max, clear_height_m, floor_load_kn_m2,
        investment_intensity_wan_per_mu, output_per_mu_wan, available_from, contact_name, contact_phone,
        ST_AsGeoJSON(geom, 6)::json AS geometry

@@ -9,7 +9,7 @@ import { loadQueries } from '../../core/db/sql.ts';
 const Q = loadQueries(import.meta.url, 'three-d.sql', [
   'insertTileset', 'insertTilesetEntries', 'listTilesets', 'getTileset', 'getTilesetEntry', 'setTilesetPlacement',
   'setTilesetReview', 'insertModel', 'listModels', 'getModel', 'setModelReview', 'carrierAnchor', 'parkAnchor',
-  'parkBuildings', 'demoPark', 'hasDemoAssets',
+  'parkBuildings', 'demoPark', 'hasDemoAssets', 'crsInfo', 'projectToLonLat',
 ] as const);
 
 /** Review states every reviewed table shares. */
@@ -201,6 +201,18 @@ export class ThreeDRepository {
   async carrierAnchor(id: number): Promise<{ id: number; park_id: number | null; kind: string; lon: number; lat: number } | null> {
     const row = (await this.pool.query(Q.carrierAnchor, [id])).rows[0];
     return row ? { ...row, id: Number(row.id), park_id: row.park_id === null ? null : Number(row.park_id) } : null;
+  }
+
+  /** Whether PostGIS knows EPSG:`code`, and whether it is a projected CRS; null when unknown. */
+  async crsInfo(code: number): Promise<{ projected: boolean } | null> {
+    const row = (await this.pool.query(Q.crsInfo, [code])).rows[0];
+    return row ? { projected: !!row.projected } : null;
+  }
+
+  /** Points in EPSG:`code` as WGS84 [lon, lat], in order (PostGIS/PROJ). */
+  async projectToLonLat(code: number, points: [number, number][]): Promise<[number, number][]> {
+    const { rows } = await this.pool.query(Q.projectToLonLat, [code, JSON.stringify(points)]);
+    return rows.map((r) => [Number(r.lon), Number(r.lat)]);
   }
 
   async parkAnchor(id: number): Promise<{ id: number; lon: number; lat: number } | null> {

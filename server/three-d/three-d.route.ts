@@ -7,6 +7,7 @@ import { BadParameterError, AppError } from '../../core/errors.ts';
 import type { RouteSpec } from '../http/route.ts';
 import { readMultipart, type UploadLimits } from '../imports/multipart.ts';
 import { sendServedFile } from './send-file.ts';
+import { importLang } from '../../survey-import/pipeline/messages.ts';
 import type { ThreeDService } from './three-d.service.ts';
 
 function idParam(req: Request): number {
@@ -38,11 +39,11 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
     {
       method: 'post', path: '/api/tilesets', access: ['staff'], tag: '3d',
       multipart: true,
-      summary: 'Upload an OGC 3D Tiles tileset: multipart "file" (zip with tileset.json), optional name, parkId, carrierId, lon, lat, height, heading → {id, url}',
+      summary: 'Upload an OGC 3D Tiles tileset (zip with tileset.json) or a ContextCapture OSGB oblique export (zip with metadata.xml and Data/Tile_*/…osgb, converted to 3D Tiles 1.1): multipart "file", optional name, parkId, carrierId, lon, lat, height, heading; errors in ?lang= / Accept-Language → {id, url}',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
         const { file, fields } = await oneFile(req, limits);
-        const out = await service.uploadTileset(file, fields, viewer.user?.id ?? null);
+        const out = await service.uploadTileset(file, fields, viewer.user?.id ?? null, importLang(req.query.lang, req.headers['accept-language']));
         res.status(201).json({ id: out.tileset.id, url: out.url, tileset: out.tileset, warnings: out.warnings });
       },
     },

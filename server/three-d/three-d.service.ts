@@ -31,6 +31,8 @@ import { deriveRenderableContents, derivedTilesetPath } from '../../survey-impor
 import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
 import type { InputFile } from '../../survey-import/types.ts';
 import { packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
+import { convertObliqueExport } from '../../survey-import/oblique/oblique-tileset.ts';
+import type { Lang } from '../../survey-import/oblique/oblique-errors.ts';
 
 /** Content types of tileset files by extension. */
 export const CONTENT_TYPES: Record<string, string> = {
@@ -130,6 +132,7 @@ export class ThreeDService {
     file: InputFile,
     fields: Record<string, string | undefined>,
     createdBy: number | null,
+    lang: Lang = 'zh',
   ): Promise<{ tileset: TilesetRow; url: string; warnings: string[] }> {
     let entries;
     try {
@@ -137,6 +140,9 @@ export class ThreeDService {
     } catch (err) {
       if (err instanceof AppError) throw err.in(file.name);
       throw err;
+    }
+    if (isObliqueExport(entries.map((e) => e.name))) {
+      return this.importOblique(file.name, new Map(entries.map((e) => [e.name, e.bytes])), file.bytes, fields, createdBy, lang);
     }
     const files = new Map<string, Uint8Array>();
     let prefix: string;
@@ -176,6 +182,35 @@ export class ThreeDService {
     });
     const tileset = (await this.repo.getTileset(id))!;
     return { tileset, url: tilesetUrl(id), warnings };
+  }
+
+  /**
+   * Converts a ContextCapture OSGB export (`survey-import/oblique/`) into a 3D Tiles tileset and
+   * stores it like an uploaded one (a draft): placed from its metadata.xml unless staff give
+   * lon/lat. `source` (the uploaded zip) is kept, so a better converter can run again later.
+   */
+  async importOblique(
+    name: string,
+    files: ReadonlyMap<string, Uint8Array>,
+    source: Uint8Array | null,
+    fields: Record<string, string | undefined>,
+    createdBy: number | null,
+    lang: Lang = 'zh',
+  ): Promise<{ tileset: TilesetRow; url: string; warnings: string[] }> {
+    const { parkId, carrierId, placement } = await this.attachment(fields);
+    const result = await convertObliqueExport(name, files, this.repo, lang);
+    const report = validateTileset(result.files);
+    const sourceSha256 = source ? (await this.store.put(source, { ext: 'zip' })).sha256 : null;
+    const stored = await this.storeEntries(result.files);
+    const warnings = [...result.warnings];
+    if (placement) warnings.push('placed where given (lon/lat/height/heading) instead of by metadata.xml');
+    const id = await this.repo.insertTileset({
+      name: (fields.name?.trim() || name.replace(/\.zip$/i, '')).slice(0, 200),
+      parkId, carrierId, origin: 'upload', sourceSha256, version: report.version, georeferenced: false,
+      placement: placement ?? result.placement, center: placement ? [placement.lon, placement.lat] : result.center,
+      tileCount: report.tiles, entries: stored, derivedEntries: [], reviewState: 'draft', createdBy,
+    });
+    return { tileset: (await this.repo.getTileset(id))!, url: tilesetUrl(id), warnings };
   }
 
   /** Stores a generated tileset (the demo park), already published. */
@@ -295,7 +330,7 @@ export class ThreeDService {
         const m = placementTransform(placement);
         json.root.transform = own ? multiply4(m, own) : m;
       }
-      if (rewrite && json.root) splitMultipleContents(json.root);
+      if (rewrite && json.root) json.root = splitMultipleContents(json.root, json.geometricError);
       const bytes = new TextEncoder().encode(JSON.stringify(json));
       const etag = createHash('sha256').update(entry.sha256).update(JSON.stringify(placement)).update(rewrite ? 'single' : '').digest('hex').slice(0, 32);
       return { contentType, etag, source: { bytes }, public: !!t.public };
@@ -416,31 +451,61 @@ export class ThreeDService {
   }
 }
 
-/** Geometric error of the wrapper tiles `splitMultipleContents` adds: large, so they always refine. */
-const WRAPPER_GEOMETRIC_ERROR = 1e6;
-
 /**
  * For viewers without 3D Tiles 1.1 multiple contents (loaders.gl 4.5, hence deck.gl's
- * Tile3DLayer, reads only `content`): a tile with `contents: [a, b, …]` becomes a content-less
- * wrapper that always refines (geometricError 1e6, refine ADD) with one child per content, the
- * first child keeping the tile's own geometricError, refine and children. What is drawn is the
- * same; only the tree is deeper. Explicit tiles only (implicit tiling templates are left alone).
+ * Tile3DLayer, reads only `content`): a tile with `contents: [a, b, …]` keeps `a` as its one
+ * `content` (with its geometricError, refine and children) and each further content becomes a
+ * sibling leaf with the same geometricError, bounding volume and transform, so both are drawn
+ * whenever the parent refines. A root with several contents gets a content-less wrapper
+ * (refine ADD) whose geometricError is the tileset's, so no child's error exceeds its parent's
+ * (3d-tiles-validator TILE_GEOMETRIC_ERRORS_INCONSISTENT). The only difference to the original:
+ * once the tile refines, the extra contents stay drawn beside its children. Explicit tiles only
+ * (implicit tiling templates are left alone).
  */
-export function splitMultipleContents(tile: Record<string, any>, depth = 0): void {
-  if (depth > 64 || !tile || typeof tile !== 'object') return;
-  for (const c of tile.children ?? []) splitMultipleContents(c, depth + 1);
-  if (!Array.isArray(tile.contents) || tile.implicitTiling) return;
-  const contents = tile.contents as Record<string, unknown>[];
-  const { contents: _c, children, geometricError, refine, content: _one, ...rest } = tile;
-  const first = { boundingVolume: tile.boundingVolume, geometricError, ...(refine ? { refine } : {}), content: contents[0], ...(children ? { children } : {}) };
-  const others = contents.slice(1).map((c) => ({ boundingVolume: (c.boundingVolume as unknown) ?? tile.boundingVolume, geometricError: 0, content: c }));
-  for (const k of Object.keys(tile)) delete tile[k];
-  Object.assign(tile, rest, { geometricError: WRAPPER_GEOMETRIC_ERROR, refine: 'ADD', children: [first, ...others] });
+export function splitMultipleContents(root: Record<string, any>, tilesetGeometricError?: number): Record<string, any> {
+  const split = (tile: Record<string, any>): Record<string, any>[] => {
+    if (!Array.isArray(tile.contents) || tile.implicitTiling) return [tile];
+    const contents = tile.contents as Record<string, unknown>[];
+    const { contents: _c, content: _one, ...rest } = tile;
+    const first = contents.length ? { ...rest, content: contents[0] } : rest;
+    const others = contents.slice(1).map((c) => ({
+      boundingVolume: (c.boundingVolume as unknown) ?? tile.boundingVolume,
+      ...(tile.transform ? { transform: tile.transform } : {}),
+      geometricError: tile.geometricError,
+      content: c,
+    }));
+    return [first, ...others];
+  };
+  const walk = (tile: Record<string, any>, depth: number): void => {
+    if (depth > 64 || !tile || typeof tile !== 'object' || !Array.isArray(tile.children)) return;
+    for (const c of tile.children) walk(c, depth + 1);
+    tile.children = tile.children.flatMap((c: Record<string, any>) => (c && typeof c === 'object' ? split(c) : [c]));
+  };
+  walk(root, 0);
+  const parts = split(root);
+  if (parts.length === 1) return parts[0];
+  const { transform, ...first } = parts[0];
+  const siblings = parts.slice(1).map(({ transform: _t, ...s }) => s);
+  const ge = Math.max(tilesetGeometricError ?? root.geometricError, root.geometricError);
+  return {
+    boundingVolume: root.boundingVolume, ...(transform ? { transform } : {}), geometricError: ge, refine: 'ADD',
+    children: [first, ...siblings],
+  };
 }
 
 function reviewState(state: unknown): ReviewState {
   if (!REVIEW_STATES.includes(state as ReviewState)) throw new AppError('bad_request', `state must be one of ${REVIEW_STATES.join(', ')}, got ${JSON.stringify(state)}`, { parameter: 'state', value: state });
   return state as ReviewState;
+}
+
+/**
+ * Whether zip entries are a ContextCapture OSGB export (metadata.xml and .osgb files, at the root or
+ * in one top folder) rather than a 3D Tiles tileset. A zip with a root tileset.json is a tileset.
+ */
+export function isObliqueExport(names: readonly string[]): boolean {
+  if (names.some((n) => /^([^/]+\/)?tileset\.json$/i.test(n))) return false;
+  return names.some((n) => /\.osgb$/i.test(n)) && names.some((n) => /^([^/]+\/)?metadata\.xml$/i.test(n))
+    || names.some((n) => /^([^/]+\/)?Data\/[^/]+\/[^/]+\.osgb$/i.test(n));
 }
 
 /** URL of the served root tileset.json; its other files are under the same prefix. */

@@ -108,3 +108,15 @@ LIMIT 1;
 -- name: hasDemoAssets
 SELECT EXISTS (SELECT 1 FROM tilesets WHERE origin = 'demo') AS tilesets,
        EXISTS (SELECT 1 FROM bim_models WHERE origin = 'demo') AS models;
+
+-- name: crsInfo
+-- Whether PostGIS knows EPSG code $1 and whether it is projected (metres) or geographic.
+SELECT srid, (srtext LIKE 'PROJCS%' OR srtext LIKE 'PROJCRS%') AS projected
+FROM spatial_ref_sys WHERE auth_name = 'EPSG' AND auth_srid = $1;
+
+-- name: projectToLonLat
+-- Points ($2: JSON [[x, y], …]) in EPSG:$1 as WGS84 lon/lat, in order.
+SELECT ST_X(g) AS lon, ST_Y(g) AS lat
+FROM (SELECT ord, ST_Transform(ST_SetSRID(ST_MakePoint((p->>0)::double precision, (p->>1)::double precision), $1), 4326) AS g
+      FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(p, ord)) s
+ORDER BY ord;

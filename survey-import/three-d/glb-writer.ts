@@ -121,7 +121,10 @@ export function writeGlb(input: GlbInput): Uint8Array {
     buffers: [{ byteLength }],
   };
   const jsonBytes = new TextEncoder().encode(JSON.stringify(json));
-  const jsonLen = pad4(jsonBytes.length);
+  let jsonLen = pad4(jsonBytes.length);
+  // A multiple of 8 in all, so a b3dm wrapping this GLB keeps the 8-byte alignment 3D Tiles requires
+  // (3d-tiles-validator BINARY_INVALID_ALIGNMENT).
+  if ((12 + 8 + jsonLen + 8 + byteLength) % 8 !== 0) jsonLen += 4;
   const total = 12 + 8 + jsonLen + 8 + byteLength;
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);

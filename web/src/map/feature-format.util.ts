@@ -4,6 +4,8 @@
  */
 import type { LayerInfo } from '../shared/api.types.ts';
 import { formatNumber, getLang, t, tr } from '../shared/i18n.service.ts';
+import { PRICE_UNITS } from '../../../layers/catalog.ts';
+import { unitOf } from '../../../layers/definition.ts';
 
 /** Square metres in one 亩 (mu). */
 export const M2_PER_MU = 666.67;
@@ -67,7 +69,8 @@ export function formatAttribute(attr: Attribute, value: unknown, properties: Rec
       if (!Number.isFinite(n)) return String(value);
       if (attr.unit === 'm²' && attr.name === 'area_m2') return formatArea(n);
       const companion = properties[`${attr.name}_unit`];
-      const unit = attr.unit ?? (typeof companion === 'string' ? companion : '');
+      // Units in the reader's language, from the layer definitions (万元/亩 → 10k CNY/mu; price units by value).
+      const unit = attr.unit ? unitOf(attr, getLang()) : typeof companion === 'string' ? PRICE_UNITS[companion]?.[getLang()] ?? companion : '';
       return unit ? `${formatNumber(n)} ${unit}` : formatNumber(n);
     }
     default: {

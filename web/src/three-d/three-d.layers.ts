@@ -79,6 +79,8 @@ export class ThreeDAssets {
   readonly stats: ThreeDStats = { tilesets: 0, models: 0, tilesLoaded: 0, tilesetsLoaded: 0, modelsLoaded: 0, lastPick: null, errors: [], byTileset: {} };
   /** Ids of the tilesets drawn; null draws all (tests and comparisons hide the others). */
   private shown: Set<number> | null = null;
+  /** Ids of the BIM models drawn; null draws all. */
+  private shownModels: Set<number> | null = null;
 
   constructor(
     container: HTMLElement,
@@ -138,6 +140,12 @@ export class ThreeDAssets {
     this.onChange();
   }
 
+  /** Draws only the BIM models `ids` (null: all again). */
+  showOnlyModels(ids: number[] | null): void {
+    this.shownModels = ids ? new Set(ids) : null;
+    this.onChange();
+  }
+
   /** Loads and shows one model. */
   async addModel(m: ModelInfo): Promise<void> {
     if (!this.models.has(m.id)) await this.loadModel(m, new AbortController().signal);
@@ -192,6 +200,7 @@ export class ThreeDAssets {
         getPosition: () => [0, 0, 0],
         getColor: [255, 255, 255, 255],
         pickable: false,
+        visible: !this.shownModels || this.shownModels.has(m.info.id),
         updateTriggers: { mesh: m.selectedNode },
       }) as unknown as Layer);
     }
