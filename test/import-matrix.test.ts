@@ -310,6 +310,51 @@ describe('unmapped attributes and the platform\'s own export', () => {
     expect(Number(rows[0].price)).toBe(12.5);
     await post(`/api/imports/${body.batch.id}/undo`);
   });
+
+  it('unmapped fields mapped in the preview are re-applied to the batch before commit, checked against the layer, with errors naming field and value', async () => {
+    const fc = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { DKBH: `${RUN}-MP1`, dianli_rongliang: 800, duijieren: '王五', beizhu2: 'x' }, geometry: square(960) },
+      { type: 'Feature', properties: { DKBH: `${RUN}-MP2`, dianli_rongliang: '很多', duijieren: '赵六' }, geometry: square(961) },
+    ] };
+    const { body } = await upload('land', [{ name: 'survey-fields.geojson', bytes: enc(JSON.stringify(fc)) }]);
+    const id = body.batch.id;
+    expect(body.batch.summary.unmapped[0].fields.map((f: { field: string }) => f.field).sort()).toEqual(['beizhu2', 'dianli_rongliang', 'duijieren']);
+    const options = await (await api(`/api/imports/${id}/mapping`, { cookie: staff })).json();
+    expect(options.fields).toContainEqual({ field: 'dianli_rongliang', files: ['survey-fields.geojson'], rows: 2, mappedTo: null });
+    expect(options.targets).toContainEqual({ column: 'power_kva', label: { zh: '供电容量', en: 'Power supply' }, unit: 'kVA' });
+    expect(options.targets.map((t: { column: string }) => t.column)).not.toContain('review_state');
+
+    // A field the batch does not have and an attribute the layer does not have: 400 naming both, in the user's language.
+    const bad = { mapping: { dianli_rongliang: 'power', nosuch: 'name' } };
+    const zh = await post(`/api/imports/${id}/mapping?lang=zh`, bad);
+    expect(zh.status).toBe(400);
+    expect(zh.body.error.message).toContain('字段“dianli_rongliang”：“power”不是图层 land 的属性');
+    expect(zh.body.error.message).toContain('字段“nosuch”不是批次');
+    expect(zh.body.error.problems).toEqual([
+      expect.objectContaining({ field: 'dianli_rongliang', value: 'power' }), expect.objectContaining({ field: 'nosuch', value: 'name' })]);
+    const en = await post(`/api/imports/${id}/mapping`, { ...bad, lang: 'en' });
+    expect(en.body.error.message).toMatch(/^mapping: field "dianli_rongliang": "power" is not an attribute of layer land; use one of .*power_kva/);
+    expect((await post(`/api/imports/${id}/mapping`, { mapping: { dianli_rongliang: 7 } })).status).toBe(400);
+    expect((await post(`/api/imports/${id}/mapping`, { mapping: { dianli_rongliang: 'power_kva' } }, reviewer)).status).toBe(403);
+
+    // Mapped: the batch is staged again; the bad value is an issue naming field and value; nothing is left unmapped.
+    const ok = await post(`/api/imports/${id}/mapping?lang=zh`, { mapping: { dianli_rongliang: 'power_kva', duijieren: 'contact_name', beizhu2: 'ignore' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.batch).toMatchObject({ id, status: 'validated' });
+    expect(ok.body.batch.summary).toMatchObject({ total: 2, rejected: 0, unmapped: [] });
+    const issues = (await (await api(`/api/imports/${id}/issues?lang=zh`, { cookie: staff })).json()).issues;
+    expect(issues).toContainEqual(expect.objectContaining({ field: 'dianli_rongliang', value: '很多' }));
+    expect((await (await api(`/api/imports/${id}/mapping`, { cookie: staff })).json()).mapping)
+      .toEqual({ dianli_rongliang: 'power_kva', duijieren: 'contact_name', beizhu2: 'ignore' });
+
+    await post(`/api/imports/${id}/commit`);
+    const { rows } = await pool.query(`SELECT code, power_kva, contact_name FROM carriers WHERE code = ANY($1) ORDER BY code`, [[`${RUN}-MP1`, `${RUN}-MP2`]]);
+    expect(rows).toEqual([{ code: `${RUN}-MP1`, power_kva: 800, contact_name: '王五' }, { code: `${RUN}-MP2`, power_kva: null, contact_name: '赵六' }]);
+    const late = await post(`/api/imports/${id}/mapping?lang=en`, { mapping: { duijieren: 'name' } });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe(`batch ${id} is committed; only a validated batch (not yet committed) can be re-mapped`);
+    await post(`/api/imports/${id}/undo`);
+  });
 });
 
 describe('survey photos as a layer', () => {

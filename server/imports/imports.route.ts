@@ -1,7 +1,8 @@
 /** /api/imports: survey uploads (staff), preview, commit, undo and review (reviewer). */
 import type { Request } from 'express';
 import { AppError, BadParameterError } from '../../core/errors.ts';
-import type { RouteSpec } from '../http/route.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { type ImportOptions, type ImportService } from '../../survey-import/pipeline/import.service.ts';
 import type { SourceCrs } from '../../survey-import/types.ts';
 import { readMultipart, type UploadLimits } from './multipart.ts';
@@ -70,6 +71,14 @@ function options(fields: Record<string, string>, query: Record<string, unknown>)
   return { crs: crsOption(get('crs')), encoding, mapping };
 }
 
+/** Body of `POST /api/imports/{id}/mapping`. */
+const MAPPING_BODY = s.object({
+  mapping: s.record(s.string({ maxLength: 100 }), {
+    description: 'source field → layer attribute (see GET …/mapping for the attributes); "" or "ignore" leaves a field out',
+  }),
+  lang: s.enum(['zh', 'en', 'zh-CN'] as const, { description: 'language of the messages' }),
+}, { required: ['mapping'] });
+
 /** Import routes. */
 export function importRoutes(imports: ImportService, limits: UploadLimits): RouteSpec[] {
   return [
@@ -79,7 +88,8 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
       summary: 'Upload survey files (multipart field "file", repeatable; fields layer, crs, encoding, mapping) → a validated batch with a preview',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
-        const { files, fields } = await readMultipart(req, limits);
+        // Over a size limit (413) the form's lang field is not read yet: ?lang= or Accept-Language words it.
+        const { files, fields } = await localized(langOf(req), readMultipart(req, limits));
         const layer = fields.layer ?? req.query.layer;
         const lang = langOf(req, fields);
         const batch = await localized(lang, imports.upload(layer, files, options(fields, req.query as Record<string, unknown>), viewer.user?.id ?? null));
@@ -128,6 +138,22 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
         res.json({ issues: (await imports.issues(batchId(req))).map((i) => localizeIssue(i, lang)) });
       },
     },
+    {
+      method: 'get', path: '/api/imports/:id/mapping', access: ['staff', 'reviewer'], tag: 'imports',
+      summary: 'The field mapping of a batch: the mapping in force, the source fields that match no attribute (per file, with row counts) and the layer attributes they can be mapped to (zh/en labels, units)',
+      async handler(req, res) {
+        res.json(await imports.mapping(batchId(req)));
+      },
+    },
+    route({
+      method: 'post', path: '/api/imports/:id/mapping', access: ['staff'], tag: 'imports',
+      summary: 'Map source fields of a validated batch onto layer attributes ({mapping: {field: attribute}}): the batch is staged again from its stored originals with the merged mapping, its values converted and validated (issues name file, row, field and value); 400 names each field and value that cannot be mapped, 409 when the batch is not validated',
+      body: MAPPING_BODY,
+      async handler(req, res, _viewer, { body }) {
+        const lang = importLang(body.lang ?? req.query.lang, req.get('accept-language'));
+        res.json({ batch: localBatch(await localized(lang, imports.remap(batchId(req), body.mapping)), lang) });
+      },
+    }),
     {
       method: 'delete', path: '/api/imports/:id', access: ['staff'], tag: 'imports',
       summary: 'Delete a failed or uncommitted (validated) batch with its staged items and stored originals (409 for others)',

@@ -12,7 +12,7 @@ const Q = loadQueries(import.meta.url, 'import.sql', [
   'findCommittedByFingerprint', 'insertBatch', 'getBatch', 'listBatches', 'setBatchStatus', 'clearItems', 'stageItems',
   'rejectDuplicateCodes', 'summary', 'listItems', 'issues', 'rememberPrevious', 'insertCarriers', 'updateCarriers',
   'insertAmenities', 'insertTracks', 'undoInserts', 'undoUpdates', 'undoAmenities', 'undoTracks', 'undoPhotos',
-  'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted', 'touchBatch', 'deleteBatch', 'referencedOriginals',
+  'setReviewState', 'insertPhotos', 'linkPhotos', 'recoverInterrupted', 'touchBatch', 'deleteBatch', 'referencedOriginals', 'claimForRemap',
 ] as const);
 
 /** Layers a batch can import into. */
@@ -203,6 +203,14 @@ export class ImportRepository {
   /** Mark batches interrupted during staging (older than `minAgeS`) as failed; returns how many. */
   async recoverInterrupted(minAgeS: number): Promise<number> {
     return (await this.pool.query(Q.recoverInterrupted, [minAgeS])).rowCount ?? 0;
+  }
+
+  /**
+   * Take validated batch `id` back to staging with new `options` (field mapping) and fingerprint;
+   * false when it is no longer validated (committed, deleted or re-mapped meanwhile).
+   */
+  async claimForRemap(id: number, options: object, fingerprint: string): Promise<boolean> {
+    return ((await this.pool.query(Q.claimForRemap, [id, JSON.stringify(options), fingerprint])).rowCount ?? 0) > 0;
   }
 
   /** Heartbeat of a batch being read and staged (recovery leaves it alone while it moves). */

@@ -16,6 +16,7 @@ import { planFiles } from './file-plan.ts';
 import { codedIssue } from './messages.ts';
 import type { PhotoIngest } from './photo-ingest.ts';
 import { AppError } from '../../core/errors.ts';
+import { MAPPABLE_LAYERS, mappingProblems, mappingTargets, type MappingTarget } from '../mapping/mapping-targets.ts';
 
 /** Raised for a request the pipeline refuses; `code` picks the HTTP status. */
 export class ImportError extends AppError {
@@ -46,6 +47,24 @@ export interface OriginalStore {
   remove(sha256: string): Promise<number>;
   /** Hashes of originals last written more than `minAgeMs` ago. */
   originals(minAgeMs: number): AsyncIterable<string>;
+  /** The stored original `sha256` (its extension), or null when it is gone. */
+  find(sha256: string): Promise<{ sha256: string; ext: string } | null>;
+  /** Bytes of a stored file, or null. */
+  get(key: { sha256: string; ext: string }): Promise<Uint8Array | null>;
+  /** Where the store keeps a file (the isolated reader reads it from there). */
+  pathFor(key: { sha256: string; ext: string }): string;
+}
+
+/** A batch's field mapping as the preview edits it. */
+export interface BatchMapping {
+  batch: number;
+  layer: ImportLayer;
+  /** The mapping in force (from the upload or a previous re-mapping). */
+  mapping: Record<string, string>;
+  /** Source fields the user may map: the unmapped ones, per file, and those already mapped. */
+  fields: { field: string; files: string[]; rows: number; mappedTo: string | null }[];
+  /** What they may be mapped to (the layer's attributes); empty for layers without attribute mapping. */
+  targets: MappingTarget[];
 }
 
 /**
@@ -92,6 +111,13 @@ function toWgs84(g: Geometry, crs: SourceCrs): Geometry {
   if (crs === 'gcj02') return transformGeometry(g, gcj02ToWgs84);
   if (crs === 'bd09') return transformGeometry(g, bd09ToWgs84);
   return g;
+}
+
+/** Identity of an upload: layer, files and options (identical committed uploads are not imported twice). */
+function fingerprintOf(layer: ImportLayer, files: { sha256: string }[], opts: ImportOptions): string {
+  return createHash('sha256')
+    .update(JSON.stringify([layer, files.map((s) => s.sha256).sort(), opts.crs ?? null, opts.mapping ?? null, opts.encoding ?? null]))
+    .digest('hex');
 }
 
 function view(b: BatchRow, duplicateOf?: number): BatchView {
@@ -145,9 +171,7 @@ export class ImportService {
         stored.push({ name: f.name, sha256: put.sha256, size: f.bytes.byteLength });
         withPaths.push({ ...f, path: put.path });
       }
-      const fingerprint = createHash('sha256')
-        .update(JSON.stringify([layer, stored.map((s) => s.sha256).sort(), opts.crs ?? null, opts.mapping ?? null, opts.encoding ?? null]))
-        .digest('hex');
+      const fingerprint = fingerprintOf(layer, stored, opts);
       const dup = await this.repo.findCommitted(fingerprint);
       if (dup) {
         const b = await this.repo.getBatch(dup);
@@ -280,7 +304,8 @@ export class ImportService {
       throw new ImportError('bad_request', `reprojection or validation failed in PostGIS: ${(err as Error).message}`);
     }
     // Attributes that match no column of the layer, per file (mappable in the preview).
-    const unmappedFields = [...unmapped].map(([file, fields]) => ({ file, fields: [...fields].map(([field, rows]) => ({ field, rows })) }));
+    const unmappedFields = [...unmapped].filter(([, fields]) => fields.size > 0)
+      .map(([file, fields]) => ({ file, fields: [...fields].map(([field, rows]) => ({ field, rows })) }));
     for (const u of unmappedFields) {
       fileIssues.push(codedIssue('unmapped_fields', { file: u.file, count: u.fields.length, fields: u.fields.map((f) => f.field).join(', ') },
         { file: u.file, index: null, severity: 'warning', field: 'attributes', value: u.fields.map((f) => f.field) }));
@@ -336,6 +361,78 @@ export class ImportService {
     return (await this.repo.listBatches(limit)).map((b) => view(b));
   }
 
+  /** The field mapping of batch `id`: what is mapped, what may be, and to which attributes. */
+  async mapping(id: number): Promise<BatchMapping> {
+    const b = await this.repo.getBatch(id);
+    if (!b) throw new ImportError('not_found', `import batch ${id} not found`);
+    const mapping = (b.options.mapping ?? {}) as Record<string, string>;
+    const fields = new Map<string, BatchMapping['fields'][number]>();
+    for (const u of (b.summary?.unmapped ?? []) as { file: string; fields: { field: string; rows: number }[] }[]) {
+      for (const f of u.fields) {
+        const e = fields.get(f.field) ?? { field: f.field, files: [], rows: 0, mappedTo: null };
+        e.files.push(u.file);
+        e.rows += f.rows;
+        fields.set(f.field, e);
+      }
+    }
+    for (const [field, to] of Object.entries(mapping)) {
+      const e = fields.get(field) ?? { field, files: [], rows: 0, mappedTo: null };
+      e.mappedTo = to;
+      fields.set(field, e);
+    }
+    return { batch: id, layer: b.layer, mapping, fields: [...fields.values()], targets: mappingTargets(b.layer) };
+  }
+
+  /**
+   * Map source fields of validated batch `id` onto layer attributes (`{ sourceField: attribute }`,
+   * "" or "ignore" to leave a field out) and stage the batch again from its stored originals with
+   * the merged mapping: values are converted and validated like at upload (an unusable value is an
+   * issue naming file, row, field and value), and the preview, counts and unmapped list follow. The
+   * rows are rebuilt rather than patched because a row rejected for a value kept no geometry.
+   * 400 names every field and value that cannot be mapped; 409 when the batch is not validated.
+   */
+  async remap(id: number, mapping: Record<string, unknown>): Promise<BatchView> {
+    const b = await this.repo.getBatch(id);
+    if (!b) throw new ImportError('not_found', `import batch ${id} not found`);
+    if (!MAPPABLE_LAYERS.has(b.layer)) {
+      throw new ImportError('bad_request', `batch ${id} imports ${b.layer}; attribute mapping applies to ${[...MAPPABLE_LAYERS].join(', ')}`);
+    }
+    if (b.status !== 'validated') throw new ImportError('conflict', `batch ${id} is ${b.status}; only a validated batch (not yet committed) can be re-mapped`);
+    if (Object.keys(mapping).length === 0) throw new ImportError('bad_request', 'mapping is empty: name at least one field');
+    const current = await this.mapping(id);
+    const problems = mappingProblems(b.layer, mapping, new Set(current.fields.map((f) => f.field)), id);
+    if (problems.length) {
+      throw new AppError('bad_request', `mapping: ${problems.map((p) => p.message).join('; ')}`, { problems });
+    }
+    const opts: ImportOptions = {
+      ...(b.options as ImportOptions), mapping: { ...current.mapping, ...(mapping as Record<string, string>) },
+    };
+    // The originals as uploaded (content-addressed), read again with the new mapping.
+    const files: (InputFile & { path?: string })[] = [];
+    for (const f of b.files) {
+      const key = await this.store.find(f.sha256);
+      const bytes = key ? await this.store.get(key) : null;
+      if (!key || !bytes) throw new ImportError('conflict', `${f.name}: the stored original is missing; upload the files again`);
+      files.push({ name: f.name, bytes, path: this.store.pathFor(key) });
+    }
+    if (!(await this.repo.claimForRemap(id, opts, fingerprintOf(b.layer, b.files, opts)))) {
+      throw new ImportError('conflict', `batch ${id} changed meanwhile; reload it`);
+    }
+    const heartbeat = setInterval(() => void this.repo.touch(id).catch(() => undefined), HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      await this.process(id, b.layer, files, opts);
+    } catch (err) {
+      const refused = err instanceof AppError && err.status < 500;
+      await this.repo.clearItems(id).catch(() => undefined);
+      await this.repo.setStatus(id, 'failed', null, refused ? err.message : `import failed: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return this.get(id);
+  }
+
   /** Items of a batch with their issues and geometry (the preview). */
   async items(id: number, limit: number, offset: number) {
     await this.get(id);
@@ -373,10 +470,7 @@ export class ImportService {
   }
 
   /** Reviewer: verify or publish everything a committed batch imported. */
-  async review(id: number, state: unknown): Promise<{ batch: BatchView; features: number }> {
-    if (state !== 'verified' && state !== 'published') {
-      throw new ImportError('bad_request', `state must be "verified" or "published", got ${JSON.stringify(state ?? null)}`);
-    }
+  async review(id: number, state: 'verified' | 'published'): Promise<{ batch: BatchView; features: number }> {
     const b = await this.get(id);
     if (b.status !== 'committed') throw new ImportError('conflict', `batch ${id} is ${b.status}; only committed batches can be reviewed`);
     const features = await this.repo.setReviewState(id, state);

@@ -372,3 +372,11 @@ WHERE h IN (
   UNION ALL SELECT source_sha256 FROM bim_models
   UNION ALL SELECT glb_sha256 FROM bim_models
 );
+
+-- name: claimForRemap
+-- A validated batch is re-staged with a new field mapping: it takes the new options and
+-- fingerprint and goes back to 'parsed' (recovery watches it like any batch being staged).
+-- Nothing when another request changed the batch first.
+UPDATE import_batches SET status = 'parsed', options = $2::jsonb, fingerprint = $3, error = NULL, updated_at = now()
+WHERE id = $1 AND status = 'validated'
+RETURNING id;
