@@ -77,6 +77,8 @@ export interface Config {
   uploadMaxFileMb: number;
   uploadMaxFiles: number;
   uploadMaxTotalMb: number;
+  /** Largest orthophoto GeoTIFF one upload may be (MiB); it is streamed to disk, never held in memory. */
+  imageryMaxFileMb: number;
   /** Heap limit (MiB) of the child process that reads one import's files; beyond it only that process dies (413). */
   importMemoryMb: number;
   /** Import reader processes at once; further imports wait. */
@@ -127,6 +129,7 @@ const DEFAULTS = {
   UPLOAD_MAX_FILE_MB: '200',
   UPLOAD_MAX_FILES: '2000',
   UPLOAD_MAX_TOTAL_MB: '2048',
+  IMAGERY_MAX_FILE_MB: '20480',
   IMPORT_MEMORY_MB: '768',
   IMPORT_CONCURRENCY: '2',
   SERVICE_AREA_BUFFER_KM: '10',
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     uploadMaxFileMb: int(env, 'UPLOAD_MAX_FILE_MB', 1, 100_000),
     uploadMaxFiles: int(env, 'UPLOAD_MAX_FILES', 1, 100_000),
     uploadMaxTotalMb: int(env, 'UPLOAD_MAX_TOTAL_MB', 1, 1_000_000),
+    imageryMaxFileMb: int(env, 'IMAGERY_MAX_FILE_MB', 1, 1_000_000),
     importMemoryMb: int(env, 'IMPORT_MEMORY_MB', 64, 65_536),
     importConcurrency: int(env, 'IMPORT_CONCURRENCY', 1, 64),
     serviceAreaBufferKm: int(env, 'SERVICE_AREA_BUFFER_KM', 0, 10_000),

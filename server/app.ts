@@ -66,6 +66,9 @@ import { PageTemplates } from './portal/page-template.ts';
 import { EditsRepository } from './edits/edits.repository.ts';
 import { EditsService } from './edits/edits.service.ts';
 import { editRoutes } from './edits/edits.route.ts';
+import { ImageryRepository } from './imagery/imagery.repository.ts';
+import { ImageryService } from './imagery/imagery.service.ts';
+import { imageryRoutes } from './imagery/imagery.route.ts';
 import { SearchRepository } from './search/search.repository.ts';
 import { SearchService } from './search/search.service.ts';
 import { searchRoutes } from './search/search.route.ts';
@@ -81,6 +84,8 @@ export interface App {
   auth: AuthService;
   tiles: TilesService;
   imports: ReturnType<typeof createImportService>;
+  /** Orthophotos (their tiles are cut in the background; `resumeInterrupted` at start). */
+  imagery: ImageryService;
   routes: readonly RouteSpec[];
 }
 
@@ -105,6 +110,9 @@ export function createApp(db: Database, config: Config): App {
   const MB = 1024 * 1024;
   const uploadLimits = { maxFileBytes: config.uploadMaxFileMb * MB, maxFiles: config.uploadMaxFiles, maxTotalBytes: config.uploadMaxTotalMb * MB };
 
+  const imageryStore = new LocalAssetStore(config.dataDir);
+  const imagery = new ImageryService(new ImageryRepository(db.pool), imageryStore, config.dataDir);
+
   const policies = new PoliciesService(new PoliciesRepository(db.pool), new LocalAssetStore(config.dataDir));
   const routes: RouteSpec[] = [];
   routes.push(
@@ -127,6 +135,7 @@ export function createApp(db: Database, config: Config): App {
     ...portalRoutes(new PortalService(new PortalRepository(db.pool), policies), new PageTemplates(config.webDist)),
     // Publishing purges changed tiles at once instead of at the next change-log poll.
     ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
+    ...imageryRoutes(imagery, imageryStore, config),
     ...searchRoutes(new SearchService(new SearchRepository(db.pool))),
   );
 
@@ -168,5 +177,5 @@ export function createApp(db: Database, config: Config): App {
     securityHeaders(res);
     if (config.logRequests || !cacheHits(req, res)) app(req, res);
   };
-  return { app, listener, auth, tiles, imports, routes };
+  return { app, listener, auth, tiles, imports, imagery, routes };
 }

@@ -40,7 +40,7 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { listener, auth, tiles, imports } = createApp(db, config);
+    const { listener, auth, tiles, imports, imagery } = createApp(db, config);
     // No other process imports into the embedded database (it lives in this one): every batch
     // still in progress was interrupted. On PostgreSQL the CLI or another server may be importing,
     // so only batches without a heartbeat for a while count, now and every minute.
@@ -53,6 +53,8 @@ export async function start(config: Config, log: (msg: string) => void = console
       return 0;
     });
     if (collected) log(`stored originals no batch, photo or 3D asset refers to removed: ${collected}`);
+    const resumed = await imagery.resumeInterrupted().catch(() => 0);
+    if (resumed) log(`orthophotos whose tiles a stop interrupted, cutting again: ${resumed}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
     if (admin.created) {
       log(admin.generatedPassword

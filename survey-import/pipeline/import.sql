@@ -371,6 +371,7 @@ WHERE h IN (
   UNION ALL SELECT sha256 FROM tileset_entries
   UNION ALL SELECT source_sha256 FROM bim_models
   UNION ALL SELECT glb_sha256 FROM bim_models
+  UNION ALL SELECT source_sha256 FROM imagery
 );
 
 -- name: claimForRemap
