@@ -169,7 +169,7 @@ describe.runIf(enabled)('statistics dashboard in Chromium', () => {
     ids.forEach((id, i) => {
       const ws = wb.worksheets[i];
       const rows: unknown[][] = [];
-      ws.eachRow({ includeEmpty: true }, (r) => rows.push((r.values as unknown[]).slice(1).map((v) => v ?? null)));
+      ws.eachRow({ includeEmpty: true }, (r) => rows.push(Array.from((r.values as unknown[]).slice(1), (v) => v ?? null)));
       const t = built[id] as { columns: string[]; rows: unknown[][] };
       expect(rows[0]).toEqual(t.columns);
       expect(rows.slice(1).map((r) => r.concat(Array(t.columns.length - r.length).fill(null)))).toEqual(t.rows);
@@ -186,8 +186,9 @@ describe.runIf(enabled)('statistics dashboard in Chromium', () => {
     // Print: A4 landscape.
     const pdf = path.join(SCREENSHOT_DIR, 'stats-print.pdf');
     await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
-    expect(execFileSync('pdfinfo', [pdf]).toString()).toMatch(/Page size:\s+841\.\d+ x 595\.\d+/);
+    expect(execFileSync('pdfinfo', [pdf]).toString()).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
     expect(errors).toEqual([]);
   });
 
@@ -208,6 +209,9 @@ describe.runIf(enabled)('statistics dashboard in Chromium', () => {
 
   it('phone, zh: one column, no sideways scrolling', async () => {
     const { page, errors } = await open({ width: 390, height: 844 }, `lang=zh&${PERIOD}`, staff);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap, .print-table'))
+      .map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 8));
+    expect(wide).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'phone-zh');
     await page.evaluate(() => window.scrollTo(0, 1800));

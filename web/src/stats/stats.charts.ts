@@ -70,7 +70,7 @@ export function statusChart(d: StatsData, countyFilter: string[] = []): Built {
   })));
   return {
     option: {
-      tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 8, top: 36, bottom: 4, containLabel: true },
+      tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 8, top: 48, bottom: 4, containLabel: true },
       xAxis: { type: 'category', data: cs.map((c) => countyName(d, c)), axisLabel }, yAxis: { type: 'value', name: st('count') }, series,
     },
     table: {
@@ -87,7 +87,7 @@ export function availableCountyChart(d: StatsData): Built {
     option: {
       tooltip: { trigger: 'axis' }, grid: { left: 8, right: 16, top: 24, bottom: 4, containLabel: true },
       xAxis: { type: 'category', data: rows.map((r) => countyName(d, r.county)), axisLabel }, yAxis: { type: 'value', name: st('availableMu') },
-      series: [{ type: 'bar', id: 'area', name: st('availableMu'), data: rows.map((r) => mu(r.areaM2)), itemStyle: { color: STATUS_COLORS.available }, label: { show: true, position: 'top' } }],
+      series: [{ type: 'bar', id: 'area', name: st('availableMu'), data: rows.map((r) => mu(r.areaM2)), itemStyle: { color: STATUS_COLORS.available }, label: { show: true, position: 'top', textBorderWidth: 0 } }],
     },
     table: { columns: [st('county'), st('availableCount'), st('availableMu'), st('floorArea')], rows: rows.map((r) => [countyName(d, r.county), r.count, mu(r.areaM2), r.floorAreaM2]) },
   };
@@ -100,7 +100,7 @@ export function availableParkChart(d: StatsData): Built {
     option: {
       tooltip: { trigger: 'axis' }, grid: { left: 8, right: 40, top: 8, bottom: 4, containLabel: true },
       yAxis: { type: 'category', data: rows.map((r) => tr(r.name)), axisLabel: { width: 130, overflow: 'truncate' } }, xAxis: { type: 'value', name: st('availableMu') },
-      series: [{ type: 'bar', id: 'area', name: st('availableMu'), data: rows.map((r) => mu(r.areaM2)), itemStyle: { color: '#43a047' }, label: { show: true, position: 'right' } }],
+      series: [{ type: 'bar', id: 'area', name: st('availableMu'), data: rows.map((r) => mu(r.areaM2)), itemStyle: { color: '#43a047' }, label: { show: true, position: 'right', textBorderWidth: 0 } }],
     },
     table: { columns: [st('park'), st('county'), st('availableCount'), st('availableMu'), st('floorArea')], rows: [...rows].reverse().map((r) => [tr(r.name), countyName(d, r.county), r.count, mu(r.areaM2), r.floorAreaM2]) },
   };
@@ -165,7 +165,7 @@ export function inventoryChart(d: StatsData): Built {
   const inv = d.inventory;
   return {
     option: {
-      tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 8, top: 36, bottom: 4, containLabel: true },
+      tooltip: { trigger: 'axis' }, legend: { type: 'scroll', top: 0 }, grid: { left: 8, right: 8, top: 52, bottom: 4, containLabel: true },
       xAxis: { type: 'category', data: inv.months },
       yAxis: [{ type: 'value', name: st('availableMu') }, { type: 'value', name: st('availableCount'), splitLine: { show: false } }],
       series: inv.series.flatMap((s) => [
@@ -247,7 +247,7 @@ export function mapChart(d: StatsData, figure: MapFigure): Built {
   return {
     option: {
       tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${names[p.name] ?? p.name}<br>${mapFigureLabel(figure)}: ${p.value ?? 0}` },
-      visualMap: { min: 0, max, left: 4, bottom: 4, calculable: true, itemHeight: 80, inRange: { color: ['#e3f2fd', '#1565c0'] }, text: [String(max), '0'] },
+      visualMap: { min: 0, max, left: 4, bottom: 4, calculable: true, itemHeight: 80, inRange: { color: ['#e3f2fd', '#1565c0'] } },
       series: [{
         type: 'map', id: 'map', map: MAP_NAME, nameProperty: 'adcode', roam: false, top: 8, bottom: 8, data,
         label: { show: true, fontSize: 10, formatter: (p: { name: string }) => names[p.name] ?? p.name }, emphasis: { label: { show: true } },

@@ -133,6 +133,7 @@ function renderFrame(): void {
   toolbar.replaceChildren(...[
     h('span', { id: 'stats-scope', class: 'scope' }, d ? st(d.options.scope === 'all' ? 'scopeAll' : 'scopePublished') : ''),
     d?.inventory.historyFrom ? h('span', { class: 'scope' }, `${st('historyFrom')} ${d.inventory.historyFrom}`) : null,
+    h('span', { class: 'print-only', id: 'print-filters' }, d ? filterText() : ''),
     h('span', { class: 'spacer' }),
     h('button', { id: 'export-all-xlsx', class: 'text-button', type: 'button', onclick: () => void exportAll('xlsx') }, `${st('exportAll')} XLSX`),
     h('button', { id: 'export-all-csv', class: 'text-button', type: 'button', onclick: () => void exportAll('csv') }, `${st('exportAll')} CSV`),
