@@ -42,6 +42,7 @@ const S = {
   noEnglish: { zh: '', en: 'No English name recorded; Chinese name shown' },
   zhMark: { zh: '', en: 'zh' },
   floors: { zh: '{n} 层', en: '{n} floors' },
+  oneFloor: { zh: '1 层', en: '1 floor' },
   floorArea: { zh: '建筑面积', en: 'floor area' },
   failed: { zh: '搜索失败：', en: 'Search failed: ' },
   resultsLabel: { zh: '搜索结果', en: 'Results' },

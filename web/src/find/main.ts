@@ -147,7 +147,7 @@ function renderControls(): void {
 const fmtArea = (s: FoundSite) => {
   if (s.kind === 'land') return `${formatNumber(s.areaMu, 1)} ${t('mu')}`;
   const floor = s.floorAreaM2 ?? s.areaM2;
-  return `${formatNumber(floor, 0)} m²${s.floors ? ` · ${ft('floors', { n: s.floors })}` : ''}`;
+  return `${formatNumber(floor, 0)} m²${s.floors ? ` · ${s.floors === 1 ? ft('oneFloor') : ft('floors', { n: s.floors })}` : ''}`;
 };
 
 function siteName(s: FoundSite): Node[] {
