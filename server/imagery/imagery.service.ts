@@ -27,7 +27,7 @@ import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import type { Lang } from '../../survey-import/pipeline/messages.ts';
 import { applyAffine, invertAffine, readImageryInfo, type ImageryInfo } from '../../survey-import/imagery/geotiff-info.ts';
 import { ImageryFileError, imageryMessage } from '../../survey-import/imagery/messages.ts';
-import { lonLatToMerc, mercToTile, tileCorner, tilePath, TILE, zoomRange, type TileRange } from '../../survey-import/imagery/pyramid.ts';
+import { lonLatToMerc, mercToTile, renderPyramid, tileCorner, tilePath, TILE, zoomRange, type TileRange } from '../../survey-import/imagery/pyramid.ts';
 import { renderPyramidIsolated } from '../../survey-import/imagery/pyramid-runner.ts';
 import type { ImageryDetail, ImageryRepository, ImageryRow, ReviewState } from './imagery.repository.ts';
 
@@ -60,6 +60,12 @@ export interface ImageryTile {
 
 const VISIBILITY_TTL_MS = 5000;
 const JPEG_CACHE_ENTRIES = 512;
+
+/**
+ * Finest-level tiles up to which the pyramid is cut in this process (a few hundred milliseconds of
+ * work between awaits); larger images go to a child process, so the server stays responsive.
+ */
+const IN_PROCESS_MAX_TILES = 256;
 
 /** Points per image edge for the footprint. */
 const EDGE_POINTS = 8;
@@ -210,12 +216,15 @@ export class ImageryService {
       }
       await rm(outDir, { recursive: true, force: true });
       let lastWrite = 0;
-      const out = await renderPyramidIsolated({ sourcePath: source, info, outDir, range, minZoom: row.min_zoom, grid }, (done, total) => {
+      const progress = (done: number, total: number) => {
         const now = Date.now();
         if (now - lastWrite < 1000) return;
         lastWrite = now;
         void this.repo.setProgress(id, done / total).catch(() => undefined);
-      });
+      };
+      const job = { sourcePath: source, info, outDir, range, minZoom: row.min_zoom, grid };
+      const finest = (range.x1 - range.x0 + 1) * (range.y1 - range.y0 + 1);
+      const out = finest <= IN_PROCESS_MAX_TILES ? await renderPyramid(job, progress) : await renderPyramidIsolated(job, progress);
       await this.repo.setReady(id, out.tiles, out.bytes);
     } catch (err) {
       const detail = (err as Error).message;

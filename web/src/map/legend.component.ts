@@ -29,6 +29,8 @@ export class LegendComponent {
   /** Expanded; on phones the legend starts collapsed to leave the map visible. */
   private open = !window.matchMedia('(max-width: 640px)').matches;
   readonly element: HTMLElement;
+  /** A section drawn after the layer groups (the orthophotos, `shared/imagery.layer.ts`). */
+  extraSection: ((zoom: number) => HTMLElement | null) | null = null;
 
   constructor(private readonly onToggle: (layerId: string, visible: boolean) => void) {
     this.element = h('aside', { id: 'legend', class: 'legend card', 'aria-label': t('legend') });
@@ -67,6 +69,8 @@ export class LegendComponent {
           h('h3', {}, t(GROUP_LABEL[group])),
           layers.map((layer) => this.renderLayer(layer, s))));
       }
+      const extra = this.extraSection?.(s.zoom);
+      if (extra) body.append(extra);
     }
     this.element.replaceChildren(header, body);
   }

@@ -25,6 +25,7 @@ import {
 } from './layer-style.builder.ts';
 import { styleImages } from './layer-style.builder.ts';
 import { LegendComponent } from './legend.component.ts';
+import { ImageryLayers } from '../shared/imagery.layer.ts';
 import { SignInDialog } from '../shared/sign-in.component.ts';
 import { TopBarComponent } from './top-bar.component.ts';
 import { EditModeController } from './edit/edit-mode.controller.ts';
@@ -85,6 +86,8 @@ export class MapView {
   private readonly deck: DeckOverlayController;
   private readonly topBar: TopBarComponent;
   private readonly legend: LegendComponent;
+  /** Orthophotos under the vector layers, listed in the legend. */
+  private readonly imagery = new ImageryLayers();
   private readonly panel: FeaturePanelComponent;
   private readonly signIn: SignInDialog;
   private readonly toast: HTMLElement;
@@ -99,6 +102,7 @@ export class MapView {
       onSignOut: () => void this.signOut(),
     });
     this.legend = new LegendComponent((id, on) => this.setLayerVisible(id, on));
+    this.legend.extraSection = (zoom) => this.imagery.legendSection(zoom);
     this.panel = new FeaturePanelComponent({
       countyName: (adcode) => this.countyName(adcode),
       parkName: (id) => this.parkName(id),
@@ -196,6 +200,8 @@ export class MapView {
       if (errors.length > 0) this.showError(t('loadFailed'), errors[0]);
       this.addBasemap(config);
       this.addLayers();
+      // Orthophotos go under the vector layers once listed; a failure leaves the vector map as it is.
+      void this.imagery.load(this.map, { signal: controller.signal }).then(() => this.updateLegend(), (err) => console.warn('orthophotos not loaded', err));
       this.map.fitBounds(config.bounds?.length === 4 ? config.bounds : DEFAULT_BOUNDS, { padding: this.fitPadding(), duration: 0 });
       this.updateLegend();
       this.updateDeck();

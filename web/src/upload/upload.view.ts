@@ -25,6 +25,7 @@ import {
 import { classifyIssues, IssueTableComponent } from './issue-table.component.ts';
 import { PreviewMapComponent, STATUS_COLORS, type CountyFeature, type PreviewContext } from './preview-map.component.ts';
 import { UploadFormComponent } from './upload-form.component.ts';
+import { ImageryPanelComponent } from './imagery-panel.component.ts';
 import { itemStatusLabel } from './upload-format.util.ts';
 
 /** The test and console hooks exposed as `window.__upload`. */
@@ -62,6 +63,7 @@ export class UploadView {
   private issueTable: IssueTableComponent | null = null;
   private previewMap: PreviewMapComponent | null = null;
   private mapCard: HTMLElement | null = null;
+  private imageryPanel: ImageryPanelComponent | null = null;
 
   private listController: AbortController | null = null;
   private previewController: AbortController | null = null;
@@ -186,15 +188,17 @@ export class UploadView {
     this.mapCard = h('section', { class: 'card map-card', 'aria-label': t('uploadTitle') },
       this.previewMap.element,
       h('div', { class: 'map-legend', id: 'map-legend' }));
+    this.imageryPanel = new ImageryPanelComponent({ canEdit: this.canEdit, canReview: this.canReview });
     this.stage.className = 'upload-stage';
     this.stage.replaceChildren(
-      h('aside', { class: 'upload-side' }, this.uploadForm?.element ?? '', this.batchList.element),
+      h('aside', { class: 'upload-side' }, this.uploadForm?.element ?? '', this.batchList.element, this.imageryPanel.element),
       h('section', { class: 'upload-main' }, this.previewHead.element, this.mapCard, this.issueTable.element));
     this.renderWorkspace();
   }
 
   private renderWorkspace(): void {
     this.uploadForm?.render();
+    this.imageryPanel?.render();
     this.batchList?.update(this.batches);
     this.batchList?.select(this.batch?.id ?? null);
     this.renderPreview();
