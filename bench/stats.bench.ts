@@ -126,7 +126,7 @@ async function main() {
   await load(db.pool);
   await db.close();
   const server = await startBenchServer({
-    DATABASE_URL: url!, DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, NEAREST_REFRESH_MS: '0', TILE_SYNC_MS: '60000',
+    DATABASE_URL: url!, DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD, NEAREST_REFRESH_MS: '0', TILE_SYNC_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '120000',
   });
   const pool = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${SCHEMA},public` } as pg.PoolConfig);
   try {

@@ -109,77 +109,80 @@ ORDER BY p.id;
 
 -- name: inventory
 -- Monthly inventory reconstructed from the change history: for every month from $6 to $7, the
--- carriers as they stood at the end of the month, by kind × park × status. A carrier with no applied
--- history entry after the first month's end is as it is now, from its creation on. For the others,
--- each column's value at a month's end is the `before` value of the first later entry that changed
--- it (else the current value); the carrier did not exist yet when that first later entry is its
--- insert, and no longer exists when it was deleted before (no later entry and no current row).
--- Filters ($2..$5) and visibility ($1) apply to the state at each month's end.
+-- carriers as they stood at the end of the month, by kind × park × status. Each carrier is a list of
+-- states with the time span each held: a carrier with no applied history entry after the first
+-- month's end is as it is now from its creation on; for the others, the state just before each entry
+-- takes each column from the `before` of the first entry at or after it that changed the column
+-- (else the current value), found with running counts over the entries newest first; the state
+-- before an insert is "not there", and after the last entry the carrier is as it is now (nothing when
+-- it was deleted). A state counts in the months whose end lies in its span, added as +1/-1 at the
+-- first and the first-after-last month and summed up month by month, so the work grows with the
+-- number of carriers and entries, not with carriers × months.
+-- Filters ($2..$5) and visibility ($1) apply to each state.
 WITH months AS (
-  SELECT m::date AS month, m + interval '1 month' AS month_end
+  SELECT m AS month_start, (row_number() OVER (ORDER BY m) - 1)::int AS i
   FROM generate_series(date_trunc('month', $6::date), date_trunc('month', $7::date), interval '1 month') m
-), first_end AS (
-  SELECT min(month_end) AS t FROM months
+), bounds AS (
+  SELECT min(month_start) AS m0, count(*)::int AS n FROM months
 ), hist AS (
   SELECT h.feature_id::bigint AS id, h.id AS hid, h.at, h.before, h.after, h.before_geom
-  FROM feature_history h, first_end
-  WHERE h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.at >= first_end.t
-), changed AS (
-  SELECT DISTINCT id FROM hist
-), static_rows AS (
-  -- Unchanged since the first month's end: aggregated once by creation month, then cumulated.
-  SELECT c.kind, c.park_id, c.status, date_trunc('month', c.created_at)::date AS born,
-         count(*)::int AS n, sum(c.area_m2) AS area
-  FROM carriers c
-  WHERE NOT EXISTS (SELECT 1 FROM changed x WHERE x.id = c.id)
-    AND ($1::boolean OR c.review_state = 'published')
-    AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR c.status = ANY ($5))
+  FROM feature_history h, bounds b
+  WHERE h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.at >= b.m0 + interval '1 month'
+), ranked AS (
+  SELECT h.*,
+         count(*) FILTER (WHERE h.before ? 'kind') OVER w AS g_kind,
+         count(*) FILTER (WHERE h.before ? 'status') OVER w AS g_status,
+         count(*) FILTER (WHERE h.before ? 'review_state') OVER w AS g_review,
+         count(*) FILTER (WHERE h.before ? 'county_adcode') OVER w AS g_county,
+         count(*) FILTER (WHERE h.before ? 'park_id') OVER w AS g_park,
+         count(*) FILTER (WHERE h.before_geom IS NOT NULL) OVER w AS g_geom
+  FROM hist h
+  WINDOW w AS (PARTITION BY h.id ORDER BY h.at DESC, h.hid DESC ROWS UNBOUNDED PRECEDING)
+), states AS (
+  -- Just before each entry, since the entry before it.
+  SELECT lag(r.at) OVER (PARTITION BY r.id ORDER BY r.at, r.hid) AS s, r.at AS e,
+         NOT (r.before IS NULL AND r.after IS NOT NULL AND r.after ? 'id') AS present,
+         CASE WHEN r.g_kind = 0 THEN c.kind ELSE max(r.before ->> 'kind') FILTER (WHERE r.before ? 'kind') OVER (PARTITION BY r.id, r.g_kind) END AS kind,
+         CASE WHEN r.g_status = 0 THEN c.status ELSE max(r.before ->> 'status') FILTER (WHERE r.before ? 'status') OVER (PARTITION BY r.id, r.g_status) END AS status,
+         CASE WHEN r.g_review = 0 THEN c.review_state ELSE max(r.before ->> 'review_state') FILTER (WHERE r.before ? 'review_state') OVER (PARTITION BY r.id, r.g_review) END AS review_state,
+         CASE WHEN r.g_county = 0 THEN c.county_adcode ELSE max(r.before ->> 'county_adcode') FILTER (WHERE r.before ? 'county_adcode') OVER (PARTITION BY r.id, r.g_county) END AS county_adcode,
+         CASE WHEN r.g_park = 0 THEN c.park_id ELSE (max(r.before ->> 'park_id') FILTER (WHERE r.before ? 'park_id') OVER (PARTITION BY r.id, r.g_park))::bigint END AS park_id,
+         CASE WHEN r.g_geom = 0 THEN c.area_m2 ELSE max(CASE WHEN ST_XMin(r.before_geom) >= 106.5 AND ST_XMax(r.before_geom) <= 109.5
+                                                            THEN ST_Area(ST_Transform(r.before_geom, 4545)) ELSE ST_Area(r.before_geom::geography) END)
+                                                     FILTER (WHERE r.before_geom IS NOT NULL) OVER (PARTITION BY r.id, r.g_geom) END AS area
+  FROM ranked r LEFT JOIN carriers c ON c.id = r.id
+  UNION ALL
+  -- After the last entry: as the row is now (nothing when it was deleted).
+  SELECT x.last_at, NULL, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
+  FROM (SELECT id, max(at) AS last_at FROM hist GROUP BY id) x JOIN carriers c ON c.id = x.id
+  UNION ALL
+  -- Unchanged since the first month's end: as it is now, since its creation.
+  SELECT c.created_at, NULL, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
+  FROM carriers c WHERE NOT EXISTS (SELECT 1 FROM hist x WHERE x.id = c.id)
+), deltas AS (
+  -- A span (s, e] holds at the ends of months i with idx(s) <= i < idx(e), idx(t) = months from the first month to t's month.
+  SELECT st.kind, st.park_id, st.status, v.i, sum(v.sign)::int AS n, sum(v.sign * st.area) AS area
+  FROM states st CROSS JOIN bounds b
+  CROSS JOIN LATERAL (VALUES
+    (1, CASE WHEN st.s IS NULL THEN 0 ELSE greatest(0, ((extract(year FROM st.s) - extract(year FROM b.m0)) * 12 + extract(month FROM st.s) - extract(month FROM b.m0))::int) END),
+    (-1, CASE WHEN st.e IS NULL THEN NULL ELSE greatest(0, ((extract(year FROM st.e) - extract(year FROM b.m0)) * 12 + extract(month FROM st.e) - extract(month FROM b.m0))::int) END)
+  ) v(sign, i)
+  WHERE st.present AND v.i IS NOT NULL AND v.i < b.n
+    AND ($1::boolean OR st.review_state = 'published')
+    AND ($2::text[] IS NULL OR st.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR st.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR st.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR st.status = ANY ($5))
   GROUP BY 1, 2, 3, 4
-), static_months AS (
-  SELECT m.month, s.kind, s.park_id, s.status, sum(s.n)::int AS n, sum(s.area) AS area
-  FROM months m JOIN static_rows s ON s.born < m.month_end
-  GROUP BY 1, 2, 3, 4
-), changed_states AS (
-  SELECT m.month, x.id, cur.id IS NOT NULL AS now_exists, cur.created_at,
-         e0.at AS next_at, e0.is_insert,
-         col.kind, col.status, col.review_state, col.county_adcode, col.park_id, col.area
-  FROM months m CROSS JOIN changed x
-  LEFT JOIN carriers cur ON cur.id = x.id
-  LEFT JOIN LATERAL (
-    SELECT h.at, (h.before IS NULL AND h.after IS NOT NULL AND h.after ? 'id') AS is_insert FROM hist h
-    WHERE h.id = x.id AND h.at >= m.month_end ORDER BY h.at, h.hid LIMIT 1
-  ) e0 ON true
-  CROSS JOIN LATERAL (
-    SELECT
-      COALESCE((SELECT h.before ->> 'kind' FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'kind' ORDER BY h.at, h.hid LIMIT 1), cur.kind) AS kind,
-      COALESCE((SELECT h.before ->> 'status' FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'status' ORDER BY h.at, h.hid LIMIT 1), cur.status) AS status,
-      COALESCE((SELECT h.before ->> 'review_state' FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'review_state' ORDER BY h.at, h.hid LIMIT 1), cur.review_state) AS review_state,
-      COALESCE((SELECT h.before ->> 'county_adcode' FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'county_adcode' ORDER BY h.at, h.hid LIMIT 1), cur.county_adcode) AS county_adcode,
-      CASE WHEN EXISTS (SELECT 1 FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'park_id')
-           THEN (SELECT (h.before ->> 'park_id')::bigint FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before ? 'park_id' ORDER BY h.at, h.hid LIMIT 1)
-           ELSE cur.park_id END AS park_id,
-      COALESCE((SELECT CASE WHEN ST_XMin(h.before_geom) >= 106.5 AND ST_XMax(h.before_geom) <= 109.5
-                            THEN ST_Area(ST_Transform(h.before_geom, 4545)) ELSE ST_Area(h.before_geom::geography) END
-                FROM hist h WHERE h.id = x.id AND h.at >= m.month_end AND h.before_geom IS NOT NULL ORDER BY h.at, h.hid LIMIT 1),
-               cur.area_m2) AS area
-  ) col
-), changed_months AS (
-  SELECT s.month, s.kind, s.park_id, s.status, count(*)::int AS n, sum(s.area) AS area
-  FROM changed_states s
-  WHERE (CASE WHEN s.next_at IS NOT NULL THEN NOT s.is_insert ELSE s.now_exists AND s.created_at < s.month + interval '1 month' END)
-    AND ($1::boolean OR s.review_state = 'published')
-    AND ($2::text[] IS NULL OR s.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR s.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR s.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR s.status = ANY ($5))
-  GROUP BY 1, 2, 3, 4
+), cumulated AS (
+  SELECT m.month_start, g.kind, g.park_id, g.status,
+         sum(COALESCE(d.n, 0)) OVER w AS count, sum(COALESCE(d.area, 0)) OVER w AS area_m2
+  FROM (SELECT DISTINCT kind, park_id, status FROM deltas) g CROSS JOIN months m
+  LEFT JOIN deltas d ON d.kind = g.kind AND d.park_id IS NOT DISTINCT FROM g.park_id AND d.status = g.status AND d.i = m.i
+  WINDOW w AS (PARTITION BY g.kind, g.park_id, g.status ORDER BY m.i)
 )
-SELECT to_char(month, 'YYYY-MM') AS month, kind, park_id::int AS park_id, status, sum(n)::int AS count, COALESCE(sum(area), 0) AS area_m2
-FROM (SELECT * FROM static_months UNION ALL SELECT * FROM changed_months) t
-GROUP BY 1, 2, 3, 4
+SELECT to_char(month_start, 'YYYY-MM') AS month, kind, park_id::int AS park_id, status, count::int AS count, area_m2
+FROM cumulated WHERE count <> 0
 ORDER BY 1, 2, 3, 4;
 
 -- name: historyStart
@@ -192,7 +195,7 @@ SELECT to_char(least((SELECT min(created_at) FROM carriers),
 -- a photo showing it (linked at import, footprint overlapping it, or a panorama within 150 m; the
 -- public counts published photos only), an applied change in its history, or its status date — lies
 -- within 6 and within 12 months before $6.
-WITH c AS (
+WITH c AS NOT MATERIALIZED (
   SELECT c.id, c.county_adcode, c.kind, c.status_date, c.geom, c.geom_m
   FROM carriers c
   WHERE ($1::boolean OR c.review_state = 'published')
@@ -200,17 +203,20 @@ WITH c AS (
     AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
     AND ($4::text[] IS NULL OR c.kind = ANY ($4))
     AND ($5::text[] IS NULL OR c.status = ANY ($5))
-), ph AS (
+), ph AS NOT MATERIALIZED (
   SELECT p.id, p.carrier_id, p.is_panorama, p.geom, p.footprint,
          to_date(substring(p.taken_at from '^(\d{4}[:-]\d{2}[:-]\d{2})'), 'YYYY-MM-DD') AS day
   FROM photos p
   WHERE p.taken_at ~ '^\d{4}[:-]\d{2}[:-]\d{2}' AND ($1::boolean OR p.review_state = 'published')
 ), last_photo AS (
-  SELECT c.id, max(ph.day) AS day
-  FROM c JOIN ph ON ph.carrier_id = c.id
-                 OR (ph.footprint IS NOT NULL AND ST_Intersects(ph.footprint, c.geom))
-                 OR (ph.is_panorama AND ph.geom IS NOT NULL AND ST_DWithin(ST_Transform(ph.geom, 4545), c.geom_m, 150))
-  GROUP BY c.id
+  SELECT id, max(day) AS day FROM (
+    SELECT c.id, ph.day FROM c JOIN ph ON ph.carrier_id = c.id
+    UNION ALL
+    SELECT c.id, ph.day FROM c JOIN ph ON ph.footprint IS NOT NULL AND ST_Intersects(ph.footprint, c.geom)
+    UNION ALL
+    SELECT c.id, ph.day FROM c JOIN ph ON ph.is_panorama AND ph.geom IS NOT NULL AND ST_DWithin(ST_Transform(ph.geom, 4545), c.geom_m, 150)
+  ) x
+  GROUP BY id
 ), last_edit AS (
   SELECT h.feature_id::bigint AS id, max(h.at)::date AS day
   FROM feature_history h
