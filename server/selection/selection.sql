@@ -276,10 +276,20 @@ SELECT v.version,
 FROM v;
 
 -- name: tableSettled
--- Whether a table read while the transactions $1 (xid8 text[]) were in progress is exact: they
--- have all ended, and the change log holds as many entries up to the version read ($2) as it did
--- then ($3): none of them committed a change the version did not show.
-SELECT NOT EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress') AS ended,
+-- Whether a table read while the transactions $1 (xid8 text[]) were in progress is exact: none of
+-- them is still writing this change log (holds a lock on `feature_changes`: a transaction that has
+-- not inserted into it yet can only take ids above the version, as the sequence only grows), and
+-- the log holds as many entries up to the version read ($2) as it did then ($3), so none of them
+-- committed a change the version did not show. Transactions of other schemas and databases never
+-- hold this table's lock, so they do not keep a table provisional.
+SELECT NOT EXISTS (
+         SELECT 1
+         FROM pg_locks x
+         JOIN pg_locks r ON r.virtualtransaction = x.virtualtransaction
+         WHERE x.locktype = 'transactionid'
+           AND x.transactionid = ANY (ARRAY(SELECT u::xid8::xid FROM unnest($1::text[]) u))
+           AND r.locktype = 'relation' AND r.relation = 'feature_changes'::regclass
+       ) AS ended,
        (SELECT count(*) FROM feature_changes f WHERE f.id <= $2::bigint) = $3::bigint AS same;
 
 -- name: tableSpatial
