@@ -2,7 +2,7 @@
  * Data access of the site finder: published parks and counties with their search documents, and
  * one page of matching published carriers with the total, extent and facet counts. The WHERE
  * condition is compiled here from a typed filter, every value a parameter (`SqlParams`); the
- * words use the GIN index of migration 013 (`search_grams(search_doc) @> grams`, then LIKE).
+ * words use the GIN index of migration 013 (`search_keys @> grams`, then LIKE).
  */
 import type pg from 'pg';
 import type { Geometry } from 'geojson';
@@ -122,7 +122,7 @@ export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
   if (filter.industries?.length) parts.push(`c.allowed_industries && ${params.add(filter.industries)}::text[]`);
   for (const w of filter.words) {
     const like = `c.search_doc LIKE ${params.add(`%${w.word}%`)}`;
-    const own = w.grams.length ? `(search_grams(c.search_doc) @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
+    const own = w.grams.length ? `(c.search_keys @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
     const arms = [own];
     if (w.parkIds.length) arms.push(`c.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
     if (w.counties.length) arms.push(`c.county_adcode = ANY(${params.add(w.counties)}::text[])`);

@@ -1,6 +1,6 @@
 -- The public site finder (issue 12 item 3). Published rows only; only what an investor sees is
--- selected — never review state, batch, importer or data source. `search_doc` and its GIN index
--- on search_grams(search_doc) come from migration 013.
+-- selected — never review state, batch, importer or data source. `search_doc`, `search_keys` and
+-- the GIN index on `search_keys` come from migration 013.
 --
 -- `page` and `summary` take {{where}}: the conditions compiled by search.repository.ts from the
 -- validated query (words, kind, status, county, park, area, price, industry), every value a

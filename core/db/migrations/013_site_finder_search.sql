@@ -15,7 +15,8 @@
 -- pinyin-pro by scripts/gen-search-pinyin.ts); a character is read alone, so a polyphonic character
 -- takes its most common reading whatever its neighbours (长 → chang).
 --
--- Index: GIN over the document's unigrams (CJK characters only) and bigrams (`search_grams`), so a
+-- Index: GIN over the document's unigrams (CJK characters only) and bigrams (`search_grams`, stored
+-- in `carriers.search_keys`), so a
 -- one-character Chinese word (渠) and a two-character one (渠县) are found by the index as well as
 -- longer ones; the candidate rows are then checked with LIKE. pg_trgm was measured and not used:
 -- its LIKE '%渠县%' extracts no trigram from a two-character infix and scans everything.
@@ -505,7 +506,10 @@ ALTER TABLE parks
   ADD COLUMN short_name_en text CHECK (length(short_name_en) <= 100),
   ADD COLUMN aliases text[] NOT NULL DEFAULT '{}';
 
-ALTER TABLE carriers ADD COLUMN search_doc text;
+-- Carriers also store their index keys (search_grams of the document): the GIN index is on the
+-- column, so a recheck (a lossy bitmap over many rows) compares stored arrays instead of computing
+-- the keys again for every row.
+ALTER TABLE carriers ADD COLUMN search_doc text, ADD COLUMN search_keys text[];
 ALTER TABLE parks ADD COLUMN search_doc text;
 ALTER TABLE admin_areas ADD COLUMN search_doc text;
 
@@ -527,6 +531,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_TABLE_NAME = 'carriers' THEN
     NEW.search_doc := carrier_search_doc(NEW.name, NEW.code, NEW.name_en);
+    NEW.search_keys := search_grams(NEW.search_doc);
   ELSIF TG_TABLE_NAME = 'parks' THEN
     NEW.search_doc := park_search_doc(NEW.name_zh, NEW.short_name_zh, NEW.aliases, NEW.name_en, NEW.short_name_en, NEW.code);
   ELSE
@@ -540,6 +545,7 @@ $$;
 -- off, so the fill is not a feature change — no version bump, history entry or tile purge.
 ALTER TABLE carriers DISABLE TRIGGER USER;
 UPDATE carriers SET search_doc = carrier_search_doc(name, code, name_en);
+UPDATE carriers SET search_keys = search_grams(search_doc);
 ALTER TABLE carriers ENABLE TRIGGER USER;
 ALTER TABLE parks DISABLE TRIGGER USER;
 UPDATE parks SET search_doc = park_search_doc(name_zh, short_name_zh, aliases, name_en, short_name_en, code);
@@ -555,10 +561,10 @@ CREATE TRIGGER parks_search_doc BEFORE INSERT OR UPDATE OF name_zh, short_name_z
 CREATE TRIGGER admin_areas_search_doc BEFORE INSERT OR UPDATE OF name_zh, name_en ON admin_areas
   FOR EACH ROW EXECUTE FUNCTION set_search_doc();
 
-CREATE INDEX carriers_search_idx ON carriers USING gin (search_grams(search_doc));
+CREATE INDEX carriers_search_idx ON carriers USING gin (search_keys);
 
 -- History keeps what people changed; the search document is derived, like the metric geometry.
 CREATE OR REPLACE FUNCTION history_values(j jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT j - 'geom' - 'geom_m' - 'area_m2' - 'label_point' - 'version' - 'updated_at' - 'created_at' - 'search_doc'
+  SELECT j - 'geom' - 'geom_m' - 'area_m2' - 'label_point' - 'version' - 'updated_at' - 'created_at' - 'search_doc' - 'search_keys'
 $$;
