@@ -2,12 +2,14 @@
  * The head of a batch preview (`#batch-preview`): batch number, layer, status chip and times, a
  * notice (duplicate upload, action result), the summary counts (`#summary-counts`), detected
  * coordinate systems and file-level issues, and the actions the user's role allows: commit and
- * undo (staff, admin), verify and publish (reviewer, admin).
+ * undo (staff, admin), verify and publish (reviewer, admin). Staff map the unmapped attributes of
+ * a validated batch here (`#field-mapping`: one choice of layer attribute per source field); the
+ * server stages the batch again with the mapping before anything is committed.
  */
 import { h } from '../shared/dom.util.ts';
-import { formatNumber, t, type StringKey } from '../shared/i18n.service.ts';
+import { formatNumber, getLang, t, type StringKey } from '../shared/i18n.service.ts';
 import { statusChip } from './batch-list.component.ts';
-import type { ImportBatch, ImportItems, ReviewState } from './imports.service.ts';
+import type { BatchMapping, ImportBatch, ImportItems, ReviewState } from './imports.service.ts';
 import { formatArea, formatTime, formatValue, layerLabel } from './upload-format.util.ts';
 
 /** A message above the counts. */
@@ -26,6 +28,8 @@ export interface BatchPreviewState {
   canReview: boolean;
   /** An action is running: buttons are disabled. */
   busy: boolean;
+  /** The batch's field mapping and its targets (staff, validated carrier batches with unmapped fields). */
+  mapping?: BatchMapping | null;
 }
 
 /** Callbacks of the action buttons. */
@@ -33,7 +37,26 @@ export interface BatchPreviewHandlers {
   onCommit(): void;
   onUndo(): void;
   onReview(state: ReviewState): void;
+  /** Apply `{ sourceField: attribute }` to the batch (staged again on the server). */
+  onMap?(mapping: Record<string, string>): void;
 }
+
+const MAP_TEXT = {
+  title: { zh: '字段对应', en: 'Map fields' },
+  hint: {
+    zh: '为未对应的字段选择图层属性，系统将按新的对应关系重新校验本批次（提交前有效）。',
+    en: 'Pick a layer attribute for each unmapped field; the batch is validated again with the new mapping (before it is committed).',
+  },
+  source: { zh: '源字段', en: 'Source field' },
+  files: { zh: '文件', en: 'Files' },
+  target: { zh: '对应到图层属性', en: 'Layer attribute' },
+  none: { zh: '— 不对应（不导入）—', en: '— leave unmapped (not imported) —' },
+  ignore: { zh: '忽略此字段（不再提示）', en: 'Ignore this field (no more reminders)' },
+  apply: { zh: '应用对应并重新校验', en: 'Apply mapping and validate again' },
+  rows: { zh: '{n} 行', en: '{n} rows' },
+  mapped: { zh: '已对应：', en: 'Mapped: ' },
+} as const;
+const mt = (k: keyof typeof MAP_TEXT, n?: number) => MAP_TEXT[k][getLang()].replace('{n}', String(n ?? ''));
 
 const COUNTS: { key: 'total' | 'valid' | 'warnings' | 'rejected' | 'updates'; label: StringKey }[] = [
   { key: 'total', label: 'uploadTotal' },
@@ -120,6 +143,7 @@ export class BatchPreviewComponent {
           ...u.fields.flatMap((f, i) => [i ? '、' : '', h('code', { 'data-field': f.field }, f.field), ` (${t('uploadUnmappedRows', { n: f.rows })})`])))),
         h('p', { class: 'muted small' }, t('uploadUnmappedHint')))
       : null;
+    const mappingForm = this.mappingForm(s);
     const geometryNote = noGeometry ? h('p', { class: 'muted small' }, t('itemNoGeometry', { n: noGeometry })) : null;
 
     const reviewHint = s.canReview && b.status === 'committed'
@@ -127,8 +151,46 @@ export class BatchPreviewComponent {
       : s.canReview && !s.canEdit && b.status !== 'committed' && b.status !== 'undone' ? t('reviewNotCommitted') : null;
 
     this.element.replaceChildren(head, notice ?? '', failure ?? '', counts ?? '',
-      h('div', { class: 'details' }, crs ?? '', fileIssues ?? '', notImported ?? '', unmapped ?? ''), geometryNote ?? '',
+      h('div', { class: 'details' }, crs ?? '', fileIssues ?? '', notImported ?? '', unmapped ?? ''), mappingForm ?? '', geometryNote ?? '',
       reviewHint ? h('p', { class: 'muted small review-hint' }, reviewHint) : '');
+  }
+
+  /**
+   * The mapping form: one select per unmapped (or already mapped) source field with the layer's
+   * attributes; only for staff, a validated batch and a layer with attribute mapping.
+   */
+  private mappingForm(s: BatchPreviewState): HTMLElement | null {
+    const m = s.mapping;
+    if (!m || !s.canEdit || s.batch.status !== 'validated' || !this.handlers.onMap || m.targets.length === 0 || m.fields.length === 0) return null;
+    const label = (c: string) => {
+      const target = m.targets.find((x) => x.column === c);
+      return target ? `${target.label[getLang()]}${target.unit ? ` (${target.unit})` : ''}` : c;
+    };
+    const rows = m.fields.map((f) => h('tr', { 'data-field': f.field },
+      h('td', {}, h('code', {}, f.field), f.rows ? h('span', { class: 'muted small' }, ` ${mt('rows', f.rows)}`) : ''),
+      h('td', { class: 'mapping-files' }, f.files.join('、')),
+      h('td', {}, h('select', { name: f.field, 'aria-label': `${mt('target')}: ${f.field}` },
+        h('option', { value: '', selected: !f.mappedTo }, mt('none')),
+        m.targets.map((x) => h('option', { value: x.column, selected: f.mappedTo === x.column }, label(x.column))),
+        h('option', { value: 'ignore', selected: f.mappedTo === 'ignore' || f.mappedTo === '' }, mt('ignore'))))));
+    const form = h('form', { id: 'field-mapping', class: 'field-mapping' },
+      h('h3', {}, mt('title')),
+      h('p', { class: 'muted small' }, mt('hint')),
+      h('div', { class: 'table-scroll' }, h('table', { class: 'mapping-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, mt('source')), h('th', {}, mt('files')), h('th', {}, mt('target')))),
+        h('tbody', {}, rows))),
+      h('button', { id: 'apply-mapping', type: 'submit', class: 'primary-button', disabled: s.busy }, mt('apply')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const mapping: Record<string, string> = {};
+      for (const sel of form.querySelectorAll('select')) {
+        const before = m.fields.find((f) => f.field === sel.name)?.mappedTo ?? '';
+        // Send the fields the user chose (or changed) a target for.
+        if (sel.value !== '' || before !== '') mapping[sel.name] = sel.value === '' ? 'ignore' : sel.value;
+      }
+      if (Object.keys(mapping).length) this.handlers.onMap!(mapping);
+    });
+    return form;
   }
 
   /** The buttons the role and the batch status allow. */

@@ -127,6 +127,34 @@ export async function fetchIssues(id: number, signal: AbortSignal): Promise<Impo
   return (await requestJson<{ issues: ImportIssue[] }>(`/api/imports/${id}/issues?${langParam()}`, { signal })).issues;
 }
 
+/** A layer attribute an unmapped source field can be mapped to. */
+export interface MappingTarget {
+  column: string;
+  label: { zh: string; en: string };
+  unit?: string;
+}
+
+/** `GET /api/imports/{id}/mapping`: the mapping in force, the mappable source fields and the layer's targets. */
+export interface BatchMapping {
+  batch: number;
+  mapping: Record<string, string>;
+  fields: { field: string; files: string[]; rows: number; mappedTo: string | null }[];
+  targets: MappingTarget[];
+}
+
+/** `GET /api/imports/{id}/mapping`. */
+export function fetchMapping(id: number, signal: AbortSignal): Promise<BatchMapping> {
+  return requestJson<BatchMapping>(`/api/imports/${id}/mapping?${langParam()}`, { signal });
+}
+
+/**
+ * `POST /api/imports/{id}/mapping`: map source fields onto layer attributes ("ignore" leaves one
+ * out); the server stages the batch again and answers it (400 names each field and value it refuses).
+ */
+export async function remapBatch(id: number, mapping: Record<string, string>, signal: AbortSignal): Promise<ImportBatch> {
+  return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/mapping?${langParam()}`, { signal, method: 'POST', body: { mapping } })).batch;
+}
+
 /** `POST /api/imports/{id}/commit`: the batch's valid and warning items become draft features. */
 export async function commitBatch(id: number, signal: AbortSignal): Promise<ImportBatch> {
   return (await requestJson<{ batch: ImportBatch }>(`/api/imports/${id}/commit?${langParam()}`, { signal, method: 'POST' })).batch;

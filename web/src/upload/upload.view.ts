@@ -19,7 +19,7 @@ import { BatchListComponent } from './batch-list.component.ts';
 import { BatchPreviewComponent, type Notice } from './batch-preview.component.ts';
 import { ConfirmDialogComponent } from './confirm-dialog.component.ts';
 import {
-  commitBatch, fetchBatch, fetchIssues, fetchItems, listBatches, reviewBatch, undoBatch,
+  commitBatch, fetchBatch, fetchIssues, fetchItems, fetchMapping, listBatches, remapBatch, reviewBatch, undoBatch, type BatchMapping,
   type ImportBatch, type ImportItems, type ReviewState,
 } from './imports.service.ts';
 import { classifyIssues, IssueTableComponent } from './issue-table.component.ts';
@@ -39,6 +39,8 @@ export interface UploadHandle {
 }
 
 const HASH = /^#batch=(\d+)$/;
+/** Notice after a re-mapping. */
+const REMAPPED = { zh: '已按新的字段对应关系（{n} 个字段）重新校验本批次', en: 'Batch validated again with the new mapping ({n} fields)' } as const;
 
 /** The upload page. Create one per document with `new UploadView(root)`. */
 export class UploadView {
@@ -47,6 +49,8 @@ export class UploadView {
   private batches: ImportBatch[] | null = null;
   private batch: ImportBatch | null = null;
   private items: ImportItems | null = null;
+  /** The shown batch's field mapping (staff, validated carrier batches). */
+  private mapping: BatchMapping | null = null;
   private notice: Notice | null = null;
   private busy = false;
   private preview: Promise<void> = Promise.resolve();
@@ -179,6 +183,7 @@ export class UploadView {
       onCommit: () => void this.commit(),
       onUndo: () => void this.undo(),
       onReview: (state) => void this.review(state),
+      onMap: (mapping) => void this.remap(mapping),
     });
     this.issueTable = new IssueTableComponent((id) => {
       this.previewMap?.focus(id);
@@ -211,6 +216,7 @@ export class UploadView {
     const has = this.batch !== null;
     this.previewHead?.update(this.batch ? {
       batch: this.batch, items: this.items, notice: this.notice, canEdit: this.canEdit, canReview: this.canReview, busy: this.busy,
+      mapping: this.mapping,
     } : null);
     if (this.mapCard) this.mapCard.hidden = !has;
     if (this.issueTable) this.issueTable.element.hidden = !has;
@@ -229,6 +235,8 @@ export class UploadView {
       this.mapCard?.setAttribute('aria-label', t('uploadTitle'));
       this.renderWorkspace();
       this.issueTable?.render();
+      // The server words issues, reasons and file problems in the page's language: ask again.
+      if (this.batch) this.select(this.batch.id, this.notice);
     } else this.setUser(this.user);
   }
 
@@ -284,6 +292,7 @@ export class UploadView {
     if (location.hash !== `#batch=${id}`) history.replaceState(null, '', `#batch=${id}`);
     this.notice = notice;
     this.items = null;
+    this.mapping = null;
     this.batch = known ?? this.batches?.find((b) => b.id === id) ?? null;
     this.batchList?.select(id);
     this.issueTable?.update(null);
@@ -299,8 +308,11 @@ export class UploadView {
         this.renderPreview();
         return;
       }
-      const [items, issues] = await Promise.all([fetchItems(id, signal), fetchIssues(id, signal)]);
+      const mappable = this.canEdit && this.batch.status === 'validated' && ['land', 'factories', 'offices'].includes(this.batch.layer);
+      const [items, issues, mapping] = await Promise.all([
+        fetchItems(id, signal), fetchIssues(id, signal), mappable ? fetchMapping(id, signal).catch(() => null) : Promise.resolve(null)]);
       this.items = items;
+      this.mapping = mapping;
       this.renderPreview();
       this.issueTable?.update(classifyIssues(issues, items));
       await this.previewMap?.show(items, await this.previewContext(this.batch.layer));
@@ -350,6 +362,18 @@ export class UploadView {
       this.busy = false;
       this.renderPreview();
     }
+  }
+
+  /** Map source fields onto layer attributes; the batch is staged again, so its whole preview reloads. */
+  private async remap(mapping: Record<string, string>): Promise<void> {
+    const b = this.batch;
+    if (!b) return;
+    let done: ImportBatch | null = null;
+    await this.act(async (signal) => {
+      done = await remapBatch(b.id, mapping, signal);
+      return { batch: done, notice: { kind: 'success', text: () => REMAPPED[getLang()].replace('{n}', String(Object.keys(mapping).length)) } };
+    });
+    if (done && this.batch?.id === b.id) this.select(b.id, this.notice, done);
   }
 
   private async commit(): Promise<void> {
