@@ -4,11 +4,11 @@
  * re-rank the same candidates, so the candidates' criterion values are kept in memory and ranked
  * here with scoring.ts, the contract the SQL ranking reproduces.
  *
- * - A constraint set is cached when the candidate table (selection.table.ts) answered it, or else
- *   the second time it is asked within `ttlMs` (the first answer then comes from the SQL ranking,
- *   which returns one page only; a brief asked once costs no extra query). A request that asked
- *   for a fresh answer never reads the cache and counts as a first time. An entry is filled from
- *   the candidate table when it is current, else in SQL.
+ * - A constraint set is cached the second time it is asked within `ttlMs` (the first answer comes
+ *   from the candidate table or the SQL ranking, which keep no candidate objects; a brief asked
+ *   once costs nothing here). A request that asked for a fresh answer never reads the cache and
+ *   counts as a first time. An entry is filled from the candidate table (selection.table.ts) when
+ *   it is current, else in SQL.
  * - An entry is tagged with the change-log version read before its candidates were read (or the
  *   candidate table's, which equals it), and is
  *   used only while the version is unchanged (one index probe per request): any insert, update or
@@ -104,12 +104,6 @@ export class CandidateCache {
       this.trim();
     }
     return data;
-  }
-
-  /** Keep candidates of the brief's constraints read at change-log `version` (from the candidate table). */
-  put(brief: Brief, data: CachedCandidates, version: number): void {
-    if (this.options.ttlMs <= 0 || data.candidates.length > this.options.maxCandidates) return;
-    this.remember(constraintKey(brief), { at: Date.now(), size: data.candidates.length, version, kinds: data.kinds, data: Promise.resolve(data) });
   }
 
   /** Note that the brief's constraints were asked (answered without the cache). */

@@ -11,7 +11,7 @@ import type { Feature, FeatureCollection, Geometry } from 'geojson';
 import {
   ATTRIBUTE_CRITERIA, CRITERIA, DISTANCE_PREFIX, LAYER_OF_KIND, distanceKind, measuredKinds, parseBrief, type Brief,
 } from './brief.ts';
-import { round6, scoreAll, sortRanked } from './scoring.ts';
+import { round6, scoreAll, sortRanked, type Rankable, type Ranked } from './scoring.ts';
 import { CandidateCache, CANDIDATE_CACHE_DEFAULTS, type CachedCandidates, type CandidateCacheOptions } from './selection.cache.ts';
 import { CandidateTable, CANDIDATE_TABLE_DEFAULTS, type CandidateTableOptions } from './selection.table.ts';
 import { valuesOf } from './selection.query.ts';
@@ -134,11 +134,8 @@ export class SelectionService {
       const fromTable = (k: string[]) => (useTable ? this.table.candidates(brief, k, version) : Promise.resolve(null));
       const cached = useCache ? await this.cache.get(brief, kinds, version, fromTable) : null;
       if (cached) return { response: await this.rankCandidates(brief, kinds, cached), source: 'cache' };
-      const table = await fromTable(kinds);
-      if (table) {
-        this.cache.put(brief, table, version);
-        return { response: await this.rankCandidates(brief, kinds, table), source: 'table' };
-      }
+      const ranked = useTable ? await this.table.rank(brief, kinds, version) : null;
+      if (ranked) return { response: await this.respondPage(brief, kinds, ranked.matched, ranked.page), source: 'table' };
     }
     const { matched, rows, criteria } = await this.repo.rankPage(brief);
     const response = this.respond(brief, kinds, matched, rows.map((row) => ({
@@ -151,13 +148,17 @@ export class SelectionService {
   /** Rank candidates read earlier (scoring.ts: the same ranking as SQL's) and fetch the page's details. */
   private async rankCandidates(brief: Brief, kinds: string[], data: CachedCandidates): Promise<SelectionResponse> {
     const ranked = sortRanked(scoreAll(data.candidates, brief.weights, brief.directions), brief.sort.key, brief.sort.descending);
-    const page = ranked.slice(brief.offset, brief.offset + brief.limit);
+    return this.respondPage(brief, kinds, ranked.length, ranked.slice(brief.offset, brief.offset + brief.limit));
+  }
+
+  /** Fetch the details of a page ranked in this process and explain it. */
+  private async respondPage(brief: Brief, kinds: string[], matched: number, page: Ranked<Rankable>[]): Promise<SelectionResponse> {
     const details = await this.repo.details(page.map((r) => r.candidate.id));
     const entries = page.flatMap((r) => {
       const row = details.get(r.candidate.id);
       return row ? [{ row, values: r.candidate.values, score: r.score, scores: r.scores }] : [];
     });
-    return this.respond(brief, kinds, ranked.length, entries);
+    return this.respond(brief, kinds, matched, entries);
   }
 
   /** Explain each result of the page and draw the page as GeoJSON. */

@@ -27,7 +27,8 @@
  * carriers there is no table and every brief is ranked in SQL.
  */
 import type { Brief } from './brief.ts';
-import { CARRIER_LAYER_KINDS, DISTANCE_PREFIX } from './brief.ts';
+import { CARRIER_LAYER_KINDS, DISTANCE_PREFIX, distanceKind } from './brief.ts';
+import { round6, type Rankable, type Ranked } from './scoring.ts';
 import type { CachedCandidates } from './selection.cache.ts';
 import { VALUE_SLOTS } from './selection.query.ts';
 import type { SelectionRepository, TableSnapshot } from './selection.repository.ts';
@@ -205,6 +206,24 @@ export class CandidateTable {
    * SQL) and, when it is stale, a load starts in the background.
    */
   async candidates(brief: Brief, kinds: string[], version: number): Promise<CachedCandidates | null> {
+    const found = await this.rows(brief, kinds, version);
+    if (!found) return null;
+    const { t, rows } = found;
+    return { kinds, candidates: Array.from(rows, (i) => this.rankable(t, i, kinds)) };
+  }
+
+  /**
+   * The brief ranked over its candidates in the table (as `candidates` + scoring.ts would rank
+   * them, without an object per candidate): their number and the requested page; null as for
+   * `candidates`.
+   */
+  async rank(brief: Brief, kinds: string[], version: number): Promise<{ matched: number; page: Ranked<Rankable>[] } | null> {
+    const found = await this.rows(brief, kinds, version);
+    return found && this.rankRows(found.t, brief, kinds, found.rows);
+  }
+
+  /** The table rows of the brief's candidates, when the table may answer it (see `candidates`). */
+  private async rows(brief: Brief, kinds: string[], version: number): Promise<{ t: Table; rows: Int32Array } | null> {
     if (this.options.maxCarriers <= 0) return null;
     const t = this.usable(version);
     if (!t) return null;
@@ -216,7 +235,8 @@ export class CandidateTable {
       spatial = this.mark(t, ids);
       if (!spatial) return null;
     }
-    return this.filter(t, brief, kinds, spatial);
+    const rows = this.filter(t, brief, kinds, spatial);
+    return rows && { t, rows };
   }
 
   /** Drop the table (tests). */
@@ -287,8 +307,11 @@ export class CandidateTable {
     return flags;
   }
 
-  /** One pass over the table: `candidates`' constraints, then the maximum distances. */
-  private filter(t: Table, b: Brief, kinds: string[], spatial: Uint8Array | null): CachedCandidates | null {
+  /**
+   * One pass over the table: `candidates`' constraints, then the maximum distances. The rows that
+   * meet them, in table order; null when one of them has no stored distances (measured live in SQL).
+   */
+  private filter(t: Table, b: Brief, kinds: string[], spatial: Uint8Array | null): Int32Array | null {
     const kind = t.kind.of(b.layers.map((l) => CARRIER_LAYER_KINDS[l]))!;
     const status = t.status.of(b.status)!;
     const county = t.county.of(b.counties);
@@ -300,7 +323,8 @@ export class CandidateTable {
     const kindSlots = kinds.map((k) => t.slotOf.get(k)!);
     const maxDist = kinds.map((k) => b.maxDistanceM[k] ?? null);
     const aMin = b.area.min, aMax = b.area.max, pMin = b.priceMin, pMax = b.priceMax;
-    const out: CachedCandidates['candidates'] = [];
+    const out = new Int32Array(t.n);
+    let count = 0;
     rows: for (let i = 0; i < t.n; i++) {
       if (spatial && !spatial[i]) continue;
       if (!kind[t.kind.codes[i]] || !status[t.status.codes[i]]) continue;
@@ -326,22 +350,114 @@ export class CandidateTable {
       const ii = b.standardLand.investmentIntensity, op = b.standardLand.outputPerMu;
       if (ii !== null && isNum(intensity[i]) && !(intensity[i] <= ii)) continue;
       if (op !== null && isNum(output[i]) && !(output[i] <= op)) continue;
-      const values: Record<string, number | null> = {};
       if (kinds.length) {
         if (!t.hasRow[i]) return null; // measured live in SQL
         for (let k = 0; k < kinds.length; k++) {
-          const d = t.dist[i * slots + kindSlots[k]];
           const m = maxDist[k];
-          if (m !== null && !(d <= m)) continue rows;
-          values[DISTANCE_PREFIX + kinds[k]] = isNum(d) ? d : null;
+          if (m !== null && !(t.dist[i * slots + kindSlots[k]] <= m)) continue rows;
         }
       }
-      for (const c of VALUE_SLOTS) {
-        const v = t.num[SLOT_COLUMN[c]][i];
-        values[c] = isNum(v) ? v : null;
-      }
-      out.push({ id: t.ids[i], priceUnit: t.priceUnit.words[t.priceUnit.codes[i]], values });
+      out[count++] = i;
     }
-    return { kinds, candidates: out };
+    return out.subarray(0, count);
+  }
+
+  /** Criterion value of table row `i` (NaN = NULL): an attribute column or a stored distance. */
+  private valueAt(t: Table, criterion: string): (i: number) => number {
+    const kind = distanceKind(criterion);
+    if (kind === null) {
+      const col = t.num[SLOT_COLUMN[criterion]];
+      return (i) => col[i];
+    }
+    const slot = t.slotOf.get(kind)!;
+    const slots = t.snapshot.slots.length;
+    return (i) => t.dist[i * slots + slot];
+  }
+
+  /** A row as the ranking sees it: id, price unit and the criterion values (attributes, then `kinds`' distances). */
+  private rankable(t: Table, i: number, kinds: string[]): Rankable {
+    const values: Record<string, number | null> = {};
+    for (const c of VALUE_SLOTS) {
+      const v = t.num[SLOT_COLUMN[c]][i];
+      values[c] = isNum(v) ? v : null;
+    }
+    const slots = t.snapshot.slots.length;
+    for (const k of kinds) {
+      const d = t.dist[i * slots + t.slotOf.get(k)!];
+      values[DISTANCE_PREFIX + k] = isNum(d) ? d : null;
+    }
+    return { id: t.ids[i], priceUnit: t.priceUnit.words[t.priceUnit.codes[i]], values };
+  }
+
+  /**
+   * scoring.ts's `scoreAll` and `sortRanked` on the columns, operation for operation (same
+   * float8 arithmetic in the same order, same bounds, same comparator), without an object per
+   * candidate: only the page's rows become objects.
+   */
+  private rankRows(t: Table, b: Brief, kinds: string[], rows: Int32Array): { matched: number; page: Ranked<Rankable>[] } {
+    const m = rows.length;
+    const criteria = Object.keys(b.weights).sort();
+    const scores = criteria.map((c) => {
+      const value = this.valueAt(t, c);
+      const dir = b.directions[c];
+      const byUnit = c === 'price';
+      const x = new Float64Array(m);
+      // Bounds per group (price: per unit code, 0 = NULL; else one group), first value first as in normalise().
+      const lo = new Map<number, number>();
+      const hi = new Map<number, number>();
+      for (let k = 0; k < m; k++) {
+        const v = value(rows[k]);
+        if (!Number.isFinite(v)) { x[k] = NaN; continue; }
+        const g = dir === 'higher' ? v : dir === 'lower' ? -v : -Math.abs(v - dir.ideal);
+        x[k] = g;
+        const key = byUnit ? t.priceUnit.codes[rows[k]] : 0;
+        const min = lo.get(key);
+        if (min === undefined) { lo.set(key, g); hi.set(key, g); } else {
+          if (g < min) lo.set(key, g);
+          if (g > hi.get(key)!) hi.set(key, g);
+        }
+      }
+      const s = new Float64Array(m);
+      for (let k = 0; k < m; k++) {
+        const g = x[k];
+        if (g !== g) { s[k] = 0; continue; }
+        const key = byUnit ? t.priceUnit.codes[rows[k]] : 0;
+        const min = lo.get(key)!, max = hi.get(key)!;
+        s[k] = max === min ? 100 : (100 * (g - min)) / (max - min);
+      }
+      return s;
+    });
+    const total = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      let sum = 0;
+      for (let j = 0; j < criteria.length; j++) sum += (b.weights[criteria[j]] * scores[j][k]) / 100;
+      total[k] = round6(sum);
+    }
+    const { key, descending } = b.sort;
+    const sign = descending ? -1 : 1;
+    const value = key === 'score' || key === 'id' ? null : this.valueAt(t, key);
+    const sortValue = (k: number): number | null => {
+      if (key === 'score') return total[k];
+      if (key === 'id') return t.ids[rows[k]];
+      const v = value!(rows[k]);
+      return isNum(v) ? v : null;
+    };
+    const order = Array.from({ length: m }, (_, k) => k);
+    order.sort((ka, kb) => {
+      const va = sortValue(ka);
+      const vb = sortValue(kb);
+      if (va !== vb) {
+        if (va === null) return 1;
+        if (vb === null) return -1;
+        return sign * (va - vb);
+      }
+      return t.ids[rows[ka]] - t.ids[rows[kb]];
+    });
+    const page = order.slice(b.offset, b.offset + b.limit).map((k) => ({
+      candidate: this.rankable(t, rows[k], kinds),
+      score: total[k],
+      scores: Object.fromEntries(criteria.map((c, j) => [c, round6(scores[j][k])])),
+    }));
+    return { matched: m, page };
   }
 }
