@@ -282,11 +282,11 @@ describe('selection, filters and visibility', () => {
   it('refuses more features than the limit with 413 naming the count (service on the test database, limit lowered)', async () => {
     const service = new ExportsService(new FeaturesRepository(pool), { maxFeatures: 100 });
     const n = (await apiFeatures('amenities')).length;
-    const err = await service.export('amenities', PUBLIC_VIEWER, { format: 'csv' }).catch((e) => e);
+    const err = await service.export('amenities', PUBLIC_VIEWER, { format: 'csv', selection: { attributes: {} } }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.status).toBe(413);
     expect(err.message).toContain(`export of ${n} features`);
-    const ok = await service.export('amenities', PUBLIC_VIEWER, { format: 'csv', filter: "kind = 'rail_station'" });
+    const ok = await service.export('amenities', PUBLIC_VIEWER, { format: 'csv', selection: { filter: "kind = 'rail_station'", attributes: {} } });
     expect(ok.count).toBeLessThanOrEqual(100);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Typed inputs of the enquiry routes, validated at the route: the public form (`parseEnquiryInput`),
- * the inbox filters (`parseInboxQuery`) and an officer's update (`parseEnquiryUpdate`). Every
+ * Typed inputs of the enquiry routes, validated at the route (types by the route's schemas, then
+ * the rules here): the public form (`parseEnquiryInput`) and an officer's update (`parseEnquiryUpdate`). Every
  * problem names its field and the value, in the caller's language (zh-CN first, English); the form
  * reports all bad fields at once (`error.fields`) so the page can mark each one.
  */
@@ -217,71 +217,12 @@ export function parseEnquiryInput(body: unknown, lang: EnquiryLang): EnquiryInpu
   };
 }
 
-function intParam(name: string, raw: unknown, min: number, max: number, fallback: number | null): number | null {
-  if (raw === undefined || raw === '') return fallback;
-  const s = String(raw);
-  const n = /^[0-9]{1,15}$/.test(s) ? Number(s) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new AppError('bad_request', `parameter "${name}" must be an integer ${min}..${max}, got ${JSON.stringify(raw)}`, { parameter: name, value: raw });
-  }
-  return n;
-}
-
-/** Parse the inbox filters `status` (comma list), `park`, `county`, `assigned`, `q`, `limit`, `offset`. */
-export function parseInboxQuery(query: Record<string, unknown>): InboxQuery {
-  let statuses: EnquiryStatus[] | null = null;
-  if (query.status !== undefined && query.status !== '') {
-    statuses = String(query.status).split(',').map((s) => s.trim()) as EnquiryStatus[];
-    for (const s of statuses) {
-      if (!ENQUIRY_STATUSES.includes(s)) {
-        throw new AppError('bad_request', `parameter "status" must be one of ${ENQUIRY_STATUSES.join(', ')}, got ${JSON.stringify(s)}`, { parameter: 'status', value: s });
-      }
-    }
-  }
-  const county = query.county === undefined || query.county === '' ? null : String(query.county);
-  if (county !== null && !/^[0-9]{6}$/.test(county)) {
-    throw new AppError('bad_request', `parameter "county" must be a 6-digit adcode, got ${JSON.stringify(county)}`, { parameter: 'county', value: county });
-  }
-  const q = query.q === undefined || query.q === '' ? null : String(query.q).slice(0, 100);
-  return {
-    statuses,
-    parkId: intParam('park', query.park, 1, Number.MAX_SAFE_INTEGER, null),
-    county,
-    assignedTo: intParam('assigned', query.assigned, 1, Number.MAX_SAFE_INTEGER, null),
-    q,
-    limit: intParam('limit', query.limit, 1, 200, 50)!,
-    offset: intParam('offset', query.offset, 0, 1_000_000, 0)!,
-  };
-}
-
-/** Parse an officer's `{status?, assignedTo?, note?}`. */
-export function parseEnquiryUpdate(body: unknown): EnquiryUpdate {
-  if (!isObject(body)) throw new AppError('bad_request', 'the request body must be a JSON object {status?, assignedTo?, note?}');
-  const out: EnquiryUpdate = {};
-  for (const key of Object.keys(body)) {
-    if (!['status', 'assignedTo', 'note'].includes(key)) {
-      throw new AppError('bad_request', `field "${key}" is not one of status, assignedTo, note`, { field: key, value: body[key] });
-    }
-  }
-  if (body.status !== undefined) {
-    if (!ENQUIRY_STATUSES.includes(body.status as EnquiryStatus)) {
-      throw new AppError('bad_request', `field "status" must be one of ${ENQUIRY_STATUSES.join(', ')}, got ${JSON.stringify(body.status)}`, { field: 'status', value: body.status });
-    }
-    out.status = body.status as EnquiryStatus;
-  }
-  if (body.assignedTo !== undefined) {
-    const v = body.assignedTo;
-    if (v !== null && !(typeof v === 'number' && Number.isSafeInteger(v) && v > 0)) {
-      throw new AppError('bad_request', `field "assignedTo" must be a user id or null, got ${JSON.stringify(v)}`, { field: 'assignedTo', value: v });
-    }
-    out.assignedTo = v as number | null;
-  }
-  if (body.note !== undefined) {
-    const v = body.note;
-    if (typeof v !== 'string' || !v.trim() || v.length > ENQUIRY_LIMITS.note) {
-      throw new AppError('bad_request', `field "note" must be non-empty text of at most ${ENQUIRY_LIMITS.note} characters, got ${JSON.stringify(String(v).slice(0, 40))}`, { field: 'note', value: String(v).slice(0, 40) });
-    }
-    out.note = v.trim();
+/** An officer's change as the route validated it (types, statuses, lengths): at least one part, the note trimmed. */
+export function parseEnquiryUpdate(body: EnquiryUpdate): EnquiryUpdate {
+  const out: EnquiryUpdate = { ...body };
+  if (out.note !== undefined) {
+    out.note = out.note.trim();
+    if (!out.note) throw new AppError('bad_request', 'field "note" must not be blank, got ' + JSON.stringify(body.note), { field: 'note', value: body.note });
   }
   if (out.status === undefined && out.assignedTo === undefined && out.note === undefined) {
     throw new AppError('bad_request', 'give at least one of status, assignedTo, note', { field: 'status', value: null });

@@ -1,7 +1,9 @@
 /** /api/layers/{id}/export: a layer or a query result as a file download. */
 import { once } from 'node:events';
-import type { RouteSpec } from '../http/route.ts';
-import { EXPORT_FORMATS, EXPORT_MAX_FEATURES, type ExportsService } from './exports.service.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { selectionOf } from '../ogc/ogc.input.ts';
+import { EXPORT_QUERY } from './export.input.ts';
+import { EXPORT_MAX_FEATURES, type ExportsService } from './exports.service.ts';
 
 /**
  * Export route. Public on purpose: investors download what they may already browse, and the
@@ -9,19 +11,13 @@ import { EXPORT_FORMATS, EXPORT_MAX_FEATURES, type ExportsService } from './expo
  */
 export function exportRoutes(exports: ExportsService): RouteSpec[] {
   return [
-    {
+    route({
       method: 'get', path: '/api/layers/:id/export', access: 'public', tag: 'layers',
       summary: `Download a layer or a query result as GeoJSON, CSV, KML or a zipped shapefile (at most ${EXPORT_MAX_FEATURES} features)`,
-      query: [
-        { name: 'format', description: Object.keys(EXPORT_FORMATS).join(' | '), schema: { type: 'string', enum: Object.keys(EXPORT_FORMATS), default: 'geojson' } },
-        { name: 'bbox', description: 'minLon,minLat,maxLon,maxLat (EPSG:4326); features intersecting it', schema: { type: 'string' } },
-        { name: 'filter', description: "CQL2-text, e.g. status = 'available' AND area_m2 >= 20000", schema: { type: 'string' } },
-        { name: 'filter-lang', description: 'cql2-text (the only one supported)', schema: { type: 'string', enum: ['cql2-text'] } },
-        { name: 'ids', description: 'comma-separated feature ids (a selection)', schema: { type: 'string' } },
-      ],
+      query: EXPORT_QUERY,
       response: { status: 200, type: 'application/octet-stream' },
-      async handler(req, res, viewer) {
-        const file = await exports.export(String(req.params.id), viewer, req.query as Record<string, unknown>);
+      async handler(req, res, viewer, { query }) {
+        const file = await exports.export(String(req.params.id), viewer, { format: query.format, ids: query.ids, selection: selectionOf(query, EXPORT_QUERY) });
         res.status(200);
         res.setHeader('Content-Type', file.contentType);
         res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
@@ -40,6 +36,6 @@ export function exportRoutes(exports: ExportsService): RouteSpec[] {
           res.destroy(err as Error);
         }
       },
-    },
+    }),
   ];
 }

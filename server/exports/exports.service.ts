@@ -14,6 +14,7 @@ import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts
 import { toFeature } from '../features/features.service.ts';
 import type { ExportRow, FeaturesRepository } from '../features/features.repository.ts';
 import { parseFeatureQuery, viewerSeesAll } from '../ogc/ogc.service.ts';
+import { EXPORT_FORMATS, EXPORT_PARAMS, type ExportQuery } from './export.input.ts';
 import { csvLine, UTF8_BOM } from './csv-writer.ts';
 import { KML_TAIL, kmlHead, kmlPlacemark } from './kml-writer.ts';
 import { orientGeometry } from './rings.ts';
@@ -22,15 +23,7 @@ import { writeShapefile, type ShapefileField } from './shapefile-writer.ts';
 /** Most features one export may hold; more is a 413 naming the count. */
 export const EXPORT_MAX_FEATURES = 200_000;
 
-/** Export formats: file extension and media type. */
-export const EXPORT_FORMATS = {
-  geojson: { ext: 'geojson', type: 'application/geo+json' },
-  csv: { ext: 'csv', type: 'text/csv; charset=utf-8' },
-  kml: { ext: 'kml', type: 'application/vnd.google-earth.kml+xml' },
-  shapefile: { ext: 'zip', type: 'application/zip' },
-} as const;
-
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
+export { EXPORT_FORMATS, type ExportFormat } from './export.input.ts';
 
 /** A download: its name, media type, feature count and content, produced as it is read. */
 export interface ExportFile {
@@ -79,15 +72,11 @@ export class ExportsService {
   }
 
   /** Select, count and encode features; 413 when more than `EXPORT_MAX_FEATURES` match. */
-  async export(layerId: string, viewer: Viewer, query: Record<string, unknown>): Promise<ExportFile> {
+  async export(layerId: string, viewer: Viewer, query: ExportQuery): Promise<ExportFile> {
     const layer = findLayer(layerId, seesInternalFields(viewer));
     if (!layer) throw new NotFoundError('layer', layerId);
-    const rawFormat = query.format ?? 'geojson';
-    if (typeof rawFormat !== 'string' || !(rawFormat in EXPORT_FORMATS)) {
-      throw new BadParameterError('format', rawFormat, `must be one of ${Object.keys(EXPORT_FORMATS).join(', ')}`);
-    }
-    const format = rawFormat as ExportFormat;
-    const fq = { ...parseFeatureQuery(layer, query, ['format', 'ids']), ids: parseIds(query.ids) };
+    const { format } = query;
+    const fq = { ...parseFeatureQuery(layer, query.selection, EXPORT_PARAMS), ids: parseIds(query.ids) };
     const sees = viewerSeesAll(layer, viewer);
     const count = await this.repo.count(layer, sees, fq);
     const max = this.options.maxFeatures ?? EXPORT_MAX_FEATURES;

@@ -1,7 +1,7 @@
 /** /api/layers: the layer catalog and each layer's features as GeoJSON. */
 import { route, type RouteSpec } from '../http/route.ts';
 import { s } from '../http/schema.ts';
-import { FEATURE_LIMIT, type FeaturesService } from './features.service.ts';
+import { FEATURE_LIMIT, REVIEW_TARGETS, type FeaturesService } from './features.service.ts';
 
 /** Query of `GET /api/layers/{id}/features`. */
 const PAGE_QUERY = s.object({
@@ -44,15 +44,15 @@ export function featureRoutes(features: FeaturesService): RouteSpec[] {
         res.type(GEOJSON).send(JSON.stringify(f));
       },
     },
-    {
+    route({
       method: 'post', path: '/api/layers/:id/features/:fid/review', access: ['reviewer'], tag: 'layers',
       summary: 'Reviewer (校核): set {state: "draft"|"verified"|"published"} of one feature',
-      body: s.object({ state: s.enum(['draft', 'verified', 'published']) }, { required: ['state'] }),
+      body: s.object({ state: s.enum(REVIEW_TARGETS) }, { required: ['state'] }),
       response: { status: 200, type: GEOJSON },
-      async handler(req, res) {
-        const f = await features.review(String(req.params.id), String(req.params.fid), req.body?.state);
+      async handler(req, res, _viewer, { body }) {
+        const f = await features.review(String(req.params.id), String(req.params.fid), body.state);
         res.type(GEOJSON).send(JSON.stringify(f));
       },
-    },
+    }),
   ];
 }

@@ -98,15 +98,12 @@ export class FeaturesService {
   }
 
   /** Reviewer (校核): set one feature's review state. */
-  async review(layerId: string, id: string, state: unknown): Promise<Feature> {
+  async review(layerId: string, id: string, state: ReviewTarget): Promise<Feature> {
     const layer = findLayer(layerId);
     if (!layer) throw new NotFoundError('layer', layerId);
     if (layer.visibility === 'public') throw new BadParameterError('layer', layerId, 'has no review workflow');
-    if (!REVIEW_TARGETS.includes(state as (typeof REVIEW_TARGETS)[number])) {
-      throw new BadParameterError('state', state ?? null, `must be one of ${REVIEW_TARGETS.join(', ')}`);
-    }
     if (!/^[0-9]{1,18}$/.test(id)) throw new BadParameterError('id', id, 'must be a numeric feature id');
-    if (!(await this.repo.setReviewState(layer, id, state as string))) throw new NotFoundError(`feature of layer "${layer.id}"`, id);
+    if (!(await this.repo.setReviewState(layer, id, state))) throw new NotFoundError(`feature of layer "${layer.id}"`, id);
     const row = await this.repo.get(layer, true, id);
     return toFeature(layer, row!);
   }
@@ -121,8 +118,9 @@ export class FeaturesService {
   }
 }
 
-/** Review states a reviewer may set. */
-const REVIEW_TARGETS = ['draft', 'verified', 'published'] as const;
+/** Review states a reviewer may set on a feature. */
+export const REVIEW_TARGETS = ['draft', 'verified', 'published'] as const;
+export type ReviewTarget = (typeof REVIEW_TARGETS)[number];
 
 /** Keep only the declared attributes (renamed per definition) plus `name`; round areas to cm². */
 export function toFeature(layer: LayerDefinition, row: FeatureRow): Feature {

@@ -31,15 +31,17 @@
  *   async handler(req, res, viewer, { body }) { res.status(201).json(await things.create(viewer, body)); } }),
  * ```
  *
- * - Only schemas made with `s.object` are enforced for bodies; a body written as a plain JSON Schema
- *   object (older routes, and routes whose service reports every bad field at once, like enquiries)
- *   is only documented. Query parameters are validated in both forms.
+ * - Only schemas made with `s.object` are enforced for bodies (a plain JSON Schema object would only
+ *   be documented: write none). Query parameters are validated in both forms.
  * - Query strings are coerced to the declared types (`"50"` → 50; arrays are comma-separated or
  *   repeated); a parameter that is not declared is a 400 naming it (say `additionalProperties: true`
  *   to pass others through, e.g. attribute filters). Bodies are JSON and checked as sent.
  * - A bad value is a 400 naming the field and the value (`parameter "limit" must be within 1..200,
- *   got "500"`, `field "carrierIds[2]" must be an integer, got "x"`); services keep only the rules
- *   a schema cannot say (a carrier must exist and be published, weights must sum to 100).
+ *   got "500"`, `field "carrierIds[2]" must be an integer, got "x"`) in the caller's language
+ *   (`?lang=`, a body's `lang`, Accept-Language; else the route's `lang`, default English:
+ *   `字段 "carrierIds[2]" 必须是整数，收到 "x"`); a body field's error also lists it in
+ *   `error.fields` for forms. Services keep only the rules a schema cannot say (a carrier must exist
+ *   and be published, weights must sum to 100).
  * - Names: query, body and response fields of the JSON API are camelCase (`parkId`, `areaM2`,
  *   `createdAt`); GeoJSON `properties`, queryables, CQL2 and export columns use the attribute names of
  *   the layer definitions (`area_m2`), and standards keep their own member names (TileJSON
@@ -51,7 +53,7 @@ import type { Express, Request, Response } from 'express';
 import { allows, type Access, type Viewer } from '../auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
 import { checkBodyType } from './security.ts';
-import { isBuilt, s, validate, type Schema } from './schema.ts';
+import { isBuilt, requestLang, s, validate, type Lang, type Schema } from './schema.ts';
 
 /** A query parameter in the older list form (still accepted; prefer an `s.object` schema). */
 export interface QueryParam {
@@ -80,6 +82,11 @@ export interface RouteSpec<Q = any, B = any> {
   query?: Schema<Q> | readonly QueryParam[];
   /** JSON request body schema: validated when made with `s.object` (a plain JSON Schema object is documentation only). */
   body?: Schema<B>;
+  /**
+   * Language of validation messages when the request names none (no `lang`, no Chinese or English
+   * in Accept-Language): English for the API (default), Chinese for the public forms.
+   */
+  lang?: Lang;
   /** The route reads a multipart/form-data upload; every other route takes a JSON body or none (415 otherwise). */
   multipart?: boolean;
   /** Media type and schema of the success response. */
@@ -120,9 +127,14 @@ export function mount(app: Express, routes: readonly RouteSpec[]): void {
           : new AppError('unauthenticated', `sign in to ${r.method.toUpperCase()} ${r.path}`);
       }
       checkBodyType(req, r);
+      const bodyLang = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).lang : undefined;
+      const lang = requestLang(req.query.lang ?? bodyLang, req.get('accept-language'), r.lang);
+      // `lang` only chooses the language of messages; a route need not declare it.
+      const queryIn = query && req.query.lang !== undefined && !(query.properties as Record<string, unknown> | undefined)?.lang
+        ? Object.fromEntries(Object.entries(req.query).filter(([k]) => k !== 'lang')) : req.query;
       const input = {
-        query: query ? validate(query, req.query, 'query') : (req.query as Record<string, unknown>),
-        body: r.body && isBuilt(r.body) ? validate(r.body, req.body, 'body') : req.body,
+        query: query ? validate(query, queryIn, 'query', lang) : (req.query as Record<string, unknown>),
+        body: r.body && isBuilt(r.body) ? validate(r.body, req.body, 'body', lang) : req.body,
       };
       await r.handler(req, res, viewer, input);
     });

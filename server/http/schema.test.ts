@@ -74,3 +74,21 @@ describe('body validation', () => {
     expect(refusal(() => validate({ type: 'object', title: 'brief' }, [1, 2], 'body'))).toBe('brief must be a JSON object, got [1,2]');
   });
 });
+
+describe('messages in the caller\'s language', () => {
+  it('names the field and the value in Chinese', () => {
+    expect(refusal(() => validate(BODY, { title: '123456' }, 'body', 'zh'))).toBe('字段 "title" 不能超过 5 个字符，收到 "123456"');
+    expect(refusal(() => validate(QUERY, { limit: '0' }, 'query', 'zh'))).toBe('参数 "limit" 必须在 1..200 之间，收到 "0"');
+    expect(refusal(() => validate(QUERY, { kind: 'parks' }, 'query', 'zh'))).toBe('参数 "kind" 必须是 land、offices 之一，收到 "parks"');
+    expect(refusal(() => validate(BODY, [1], 'body', 'zh'))).toBe('请求体必须是JSON 对象，收到 [1]');
+  });
+
+  it('picks the language from ?lang=, else Accept-Language, else the fallback', async () => {
+    const { requestLang } = await import('./schema.ts');
+    expect(requestLang('en', 'zh-CN,zh;q=0.9')).toBe('en');
+    expect(requestLang(undefined, 'zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh');
+    expect(requestLang(undefined, 'fr-FR, en;q=0.5')).toBe('en');
+    expect(requestLang(undefined, '*')).toBe('en');
+    expect(requestLang(undefined, undefined, 'zh')).toBe('zh');
+  });
+});

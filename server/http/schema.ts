@@ -101,12 +101,35 @@ export const s = {
 /** Where a value came from: query strings are coerced, bodies are taken as sent. */
 export type Source = 'query' | 'body';
 
-/** A 400 naming the field and its value. */
-function invalid(source: Source, path: string, value: unknown, reason: string): AppError {
-  const what = source === 'query' ? 'parameter' : 'field';
-  if (!path) return new AppError('bad_request', `request ${source} ${reason}, got ${JSON.stringify(value)}`, { value });
-  return new AppError('bad_request', `${what} "${path}" ${reason}, got ${JSON.stringify(value)}`,
-    source === 'query' ? { parameter: path, value } : { field: path, value });
+/** Languages of the validation messages. */
+export type Lang = 'zh' | 'en';
+
+/** A reason in both languages. */
+type Reason = Record<Lang, string>;
+const r = (en: string, zh: string): Reason => ({ en, zh });
+
+/** Where and in which language a value is checked. */
+interface Ctx {
+  source: Source;
+  lang: Lang;
+}
+
+/**
+ * A 400 naming the field and its value in `ctx.lang`. A body field's error also carries
+ * `fields: [{field, value, message}]`, the shape the forms (enquiry, edit) mark fields from.
+ */
+function invalid(ctx: Ctx, path: string, value: unknown, reason: Reason): AppError {
+  const got = JSON.stringify(value) ?? 'nothing';
+  const zh = ctx.lang === 'zh';
+  const because = reason[ctx.lang];
+  if (!path) {
+    const whole = zh ? (ctx.source === 'query' ? '请求参数' : '请求体') : `request ${ctx.source}`;
+    return new AppError('bad_request', zh ? `${whole}${because}，收到 ${got}` : `${whole} ${because}, got ${got}`, { value });
+  }
+  const what = ctx.source === 'query' ? (zh ? '参数' : 'parameter') : (zh ? '字段' : 'field');
+  const message = zh ? `${what} "${path}" ${because}，收到 ${got}` : `${what} "${path}" ${because}, got ${got}`;
+  return new AppError('bad_request', message,
+    ctx.source === 'query' ? { parameter: path, value } : { field: path, value, fields: [{ field: path, value, message: because }] });
 }
 
 function typesOf(schema: Schema): string[] | null {
@@ -152,19 +175,24 @@ function realDay(s: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
-function describeType(types: string[]): string {
-  const names: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a JSON object', null: 'null' };
-  return types.map((t) => names[t] ?? t).join(' or ');
+const TYPE_NAMES: Record<string, Reason> = {
+  integer: r('an integer', '整数'), number: r('a number', '数字'), string: r('a string', '文字'), boolean: r('true or false', 'true 或 false'),
+  array: r('a list', '列表'), object: r('a JSON object', 'JSON 对象'), null: r('null', 'null'),
+};
+
+function mustBeType(types: string[]): Reason {
+  const names = (lang: Lang) => types.map((t) => TYPE_NAMES[t]?.[lang] ?? t);
+  return r(`must be ${names('en').join(' or ')}`, `必须是${names('zh').join('或')}`);
 }
 
 /** Check `value` against `schema`; returns the value with defaults filled in (and query strings coerced). */
-function check(schema: Schema, value: unknown, path: string, source: Source): unknown {
+function check(schema: Schema, value: unknown, path: string, ctx: Ctx): unknown {
   if (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf)) {
     const branches = (schema.oneOf ?? schema.anyOf) as Schema[];
     let best: AppError | undefined;
     for (const b of branches) {
       try {
-        return check(b, value, path, source);
+        return check(b, value, path, ctx);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         // Report the failure of the branch meant for this kind of value (an object's, for an object).
@@ -172,21 +200,22 @@ function check(schema: Schema, value: unknown, path: string, source: Source): un
         if (!best || (types && (types.includes(jsonType(value)) || (jsonType(value) === 'integer' && types.includes('number'))))) best = err;
       }
     }
-    throw best ?? invalid(source, path, value, 'matches none of the allowed forms');
+    throw best ?? invalid(ctx, path, value, r('matches none of the allowed forms', '不符合任何允许的形式'));
   }
   const types = typesOf(schema);
-  let v = source === 'query' && path.indexOf('.') < 0 && path.indexOf('[') < 0 ? coerceQuery(schema, value) : value;
+  let v = ctx.source === 'query' && path.indexOf('.') < 0 && path.indexOf('[') < 0 ? coerceQuery(schema, value) : value;
   if (types) {
     const actual = jsonType(v);
     const ok = types.includes(actual) || (actual === 'integer' && types.includes('number'));
     if (!ok) {
-      if (source === 'query' && Array.isArray(value) && !types.includes('array')) throw invalid(source, path, value, 'must be given once');
-      throw invalid(source, path, value, `must be ${describeType(types)}`);
+      if (ctx.source === 'query' && Array.isArray(value) && !types.includes('array')) throw invalid(ctx, path, value, r('must be given once', '只能给出一次'));
+      throw invalid(ctx, path, value, mustBeType(types));
     }
   }
-  if (schema.const !== undefined && v !== schema.const) throw invalid(source, path, value, `must be ${JSON.stringify(schema.const)}`);
+  if (schema.const !== undefined && v !== schema.const) throw invalid(ctx, path, value, r(`must be ${JSON.stringify(schema.const)}`, `必须是 ${JSON.stringify(schema.const)}`));
   if (Array.isArray(schema.enum) && !schema.enum.includes(v)) {
-    throw invalid(source, path, value, `must be one of ${schema.enum.filter((e) => e !== null).join(', ')}`);
+    const values = schema.enum.filter((e) => e !== null);
+    throw invalid(ctx, path, value, r(`must be one of ${values.join(', ')}`, `必须是 ${values.join('、')} 之一`));
   }
   if (typeof v === 'number') {
     const min = schema.minimum as number | undefined;
@@ -194,46 +223,50 @@ function check(schema: Schema, value: unknown, path: string, source: Source): un
     // `x-capped`: above the maximum is taken as the maximum (OGC API – Features `limit`), not refused.
     if (max !== undefined && v > max && schema['x-capped'] === true) v = max;
     if ((min !== undefined && (v as number) < min) || (max !== undefined && (v as number) > max)) {
-      throw invalid(source, path, value, min !== undefined && max !== undefined ? `must be within ${min}..${max}` : min !== undefined ? `must be at least ${min}` : `must be at most ${max}`);
+      throw invalid(ctx, path, value, min !== undefined && max !== undefined ? r(`must be within ${min}..${max}`, `必须在 ${min}..${max} 之间`)
+        : min !== undefined ? r(`must be at least ${min}`, `不能小于 ${min}`) : r(`must be at most ${max}`, `不能大于 ${max}`));
     }
   }
   if (typeof v === 'string') {
     const len = [...v].length;
     if (schema.minLength !== undefined && len < (schema.minLength as number)) {
-      throw invalid(source, path, value, schema.minLength === 1 ? 'must not be empty' : `must have at least ${schema.minLength} characters`);
+      throw invalid(ctx, path, value, schema.minLength === 1 ? r('must not be empty', '不能为空') : r(`must have at least ${schema.minLength} characters`, `至少 ${schema.minLength} 个字符`));
     }
-    if (schema.maxLength !== undefined && len > (schema.maxLength as number)) throw invalid(source, path, value, `must have at most ${schema.maxLength} characters`);
-    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(v)) throw invalid(source, path, value, `must match ${schema.pattern}${schema.description ? ` (${schema.description})` : ''}`);
-    if (schema.format === 'date-time' && (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v)) || !realDay(v))) throw invalid(source, path, value, 'must be an RFC 3339 date-time');
-    if (schema.format === 'date' && (!DATE.test(v) || !realDay(v))) throw invalid(source, path, value, 'must be a date (YYYY-MM-DD)');
+    if (schema.maxLength !== undefined && len > (schema.maxLength as number)) throw invalid(ctx, path, value, r(`must have at most ${schema.maxLength} characters`, `不能超过 ${schema.maxLength} 个字符`));
+    if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(v)) {
+      const about = schema.description ? ` (${schema.description})` : '';
+      throw invalid(ctx, path, value, r(`must match ${schema.pattern}${about}`, `格式不符 ${schema.pattern}${about}`));
+    }
+    if (schema.format === 'date-time' && (!DATE_TIME.test(v) || Number.isNaN(Date.parse(v)) || !realDay(v))) throw invalid(ctx, path, value, r('must be an RFC 3339 date-time', '必须是 RFC 3339 日期时间'));
+    if (schema.format === 'date' && (!DATE.test(v) || !realDay(v))) throw invalid(ctx, path, value, r('must be a date (YYYY-MM-DD)', '必须是日期（YYYY-MM-DD）'));
   }
   if (Array.isArray(v)) {
-    if (schema.minItems !== undefined && v.length < (schema.minItems as number)) throw invalid(source, path, value, `must have at least ${schema.minItems} items`);
-    if (schema.maxItems !== undefined && v.length > (schema.maxItems as number)) throw invalid(source, path, value, `must have at most ${schema.maxItems} items`);
+    if (schema.minItems !== undefined && v.length < (schema.minItems as number)) throw invalid(ctx, path, value, r(`must have at least ${schema.minItems} items`, `至少 ${schema.minItems} 项`));
+    if (schema.maxItems !== undefined && v.length > (schema.maxItems as number)) throw invalid(ctx, path, value, r(`must have at most ${schema.maxItems} items`, `最多 ${schema.maxItems} 项`));
     // Items of a query list were coerced with the list (their paths hold "[", so not again).
-    if (schema.items) v = v.map((x, i) => check(schema.items as Schema, x, `${path}[${i}]`, source));
+    if (schema.items) v = v.map((x, i) => check(schema.items as Schema, x, `${path}[${i}]`, ctx));
   }
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) v = checkObject(schema, v as Record<string, unknown>, path, source);
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) v = checkObject(schema, v as Record<string, unknown>, path, ctx);
   return v;
 }
 
-function checkObject(schema: Schema, obj: Record<string, unknown>, path: string, source: Source): Record<string, unknown> {
+function checkObject(schema: Schema, obj: Record<string, unknown>, path: string, ctx: Ctx): Record<string, unknown> {
   const props = (schema.properties ?? {}) as Record<string, Schema>;
   const at = (k: string) => (path ? `${path}.${k}` : k);
   const out: Record<string, unknown> = {};
   for (const k of (schema.required ?? []) as string[]) {
-    if (obj[k] === undefined) throw invalid(source, at(k), null, 'is required');
+    if (obj[k] === undefined) throw invalid(ctx, at(k), null, r('is required', '必填'));
   }
   for (const [k, raw] of Object.entries(obj)) {
     if (raw === undefined) continue;
     const p = props[k];
     if (p) {
-      out[k] = check(p, raw, at(k), source);
+      out[k] = check(p, raw, at(k), ctx);
     } else if (schema.additionalProperties === false) {
       const known = Object.keys(props);
-      throw invalid(source, at(k), raw, `is not known${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+      throw invalid(ctx, at(k), raw, r(`is not known${known.length ? ` (known: ${known.join(', ')})` : ''}`, `不是已知字段${known.length ? `（已知：${known.join('、')}）` : ''}`));
     } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-      out[k] = check(schema.additionalProperties as Schema, raw, at(k), source);
+      out[k] = check(schema.additionalProperties as Schema, raw, at(k), ctx);
     } else {
       out[k] = raw;
     }
@@ -246,21 +279,39 @@ function checkObject(schema: Schema, obj: Record<string, unknown>, path: string,
 
 /**
  * Validate a request's query (an object of strings) or JSON body against `schema` and return the
- * typed value, defaults filled in. Throws a 400 naming the field and the value.
+ * typed value, defaults filled in. Throws a 400 naming the field and the value, in `lang`
+ * (the route passes the caller's language; see `requestLang`).
  */
-export function validate<T>(schema: Schema<T>, value: unknown, source: Source): T {
+export function validate<T>(schema: Schema<T>, value: unknown, source: Source, lang: Lang = 'en'): T {
+  const ctx: Ctx = { source, lang };
   if (source === 'query') {
     const obj = (value ?? {}) as Record<string, unknown>;
-    return checkObject(schema, obj, '', 'query') as T;
+    return checkObject(schema, obj, '', ctx) as T;
   }
   if (value === undefined && typesOf(schema)?.includes('object')) value = {};
   try {
-    return check(schema, value, '', 'body') as T;
+    return check(schema, value, '', ctx) as T;
   } catch (err) {
     // A body that is wrong as a whole is named by the schema's title ("brief must be a JSON object").
-    if (err instanceof AppError && typeof schema.title === 'string' && err.message.startsWith('request body ')) {
-      err.message = `${schema.title} ${err.message.slice('request body '.length)}`;
+    const whole = lang === 'zh' ? '请求体' : 'request body ';
+    if (err instanceof AppError && typeof schema.title === 'string' && err.message.startsWith(whole)) {
+      err.message = `${schema.title}${lang === 'zh' ? '' : ' '}${err.message.slice(whole.length)}`;
     }
     throw err;
   }
+}
+
+/**
+ * The caller's language for messages: a `lang` query parameter (`zh`/`en`), else the first
+ * language of `Accept-Language` that is Chinese or English, else `fallback` (English for the API;
+ * public forms pass Chinese).
+ */
+export function requestLang(queryLang: unknown, acceptLanguage: string | undefined, fallback: Lang = 'en'): Lang {
+  if (queryLang === 'zh' || queryLang === 'en') return queryLang;
+  for (const part of (acceptLanguage ?? '').split(',')) {
+    const tag = part.trim().toLowerCase();
+    if (tag.startsWith('zh')) return 'zh';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
 }

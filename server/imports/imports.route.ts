@@ -175,13 +175,13 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
         res.json({ batch: localBatch(await localized(langOf(req), imports.undo(batchId(req))), langOf(req)) });
       },
     },
-    {
+    route({
       method: 'post', path: '/api/imports/:id/review', access: ['reviewer'], tag: 'imports',
       summary: 'Reviewer (校核): set {state: "verified"|"published"} on every feature of a committed batch',
-      body: { type: 'object', required: ['state'], properties: { state: { enum: ['verified', 'published'] } } },
-      async handler(req, res) {
-        res.json(await imports.review(batchId(req), req.body?.state));
+      body: s.object({ state: s.enum(['verified', 'published']) }, { required: ['state'] }),
+      async handler(req, res, _viewer, { body }) {
+        res.json(await imports.review(batchId(req), body.state));
       },
-    },
+    }),
   ];
 }

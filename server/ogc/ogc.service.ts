@@ -12,7 +12,7 @@ import { BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { parseBBox, toFeature } from '../features/features.service.ts';
 import { allOf, parseCql2, propertyEquals, queryables, type Cql2Expr } from './cql2.ts';
 import { datetimePredicate, parseDatetime } from './datetime.ts';
-import { CRS84, ITEMS_LIMIT, type ItemsQuery } from './ogc.input.ts';
+import { CRS84, ITEMS_LIMIT, ITEMS_QUERY, selectionOf, type ItemsQuery, type SelectionQuery } from './ogc.input.ts';
 import type { TemporalRepository } from './temporal.repository.ts';
 import type { FeatureQuery, FeaturesRepository } from '../features/features.repository.ts';
 
@@ -44,42 +44,25 @@ export interface Link {
   title?: string;
 }
 
-/** Query parameters every feature-selecting request understands. */
-const SELECTION_PARAMS = ['bbox', 'bbox-crs', 'filter', 'filter-lang', 'filter-crs'];
-
-/** A single-valued query parameter, or undefined; a repeated one is a 400 naming it. */
-function single(query: Record<string, unknown>, name: string): string | undefined {
-  const v = query[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new BadParameterError(name, v, 'must be given once');
-  return v;
-}
-
 /**
- * Parse what selects features: `bbox` (+ `bbox-crs`), a CQL2-text `filter` (+ `filter-lang`,
- * `filter-crs`) and `?attribute=value` equalities. Any other parameter not in `allowed` is a 400
- * naming it, so a misspelt filter never silently returns everything.
+ * What selects features, as the route validated it (bbox and CRS, filter language and length):
+ * `bbox`, a CQL2-text `filter` and `attribute=value` equalities. An attribute that is not a
+ * queryable of the layer is a 400 naming it and listing the parameters (`declared`) and attributes,
+ * so a misspelt filter never silently returns everything.
  */
-export function parseFeatureQuery(layer: LayerDefinition, query: Record<string, unknown>, allowed: readonly string[]): FeatureQuery {
+export function parseFeatureQuery(layer: LayerDefinition, selection: SelectionQuery, declared: readonly string[]): FeatureQuery {
   const props = queryables(layer);
   const filters: (Cql2Expr | null)[] = [];
-  for (const key of Object.keys(query)) {
-    if (SELECTION_PARAMS.includes(key) || allowed.includes(key)) continue;
+  for (const [key, value] of Object.entries(selection.attributes)) {
     const prop = props.get(key);
     if (!prop) {
-      throw new BadParameterError(key, query[key],
-        `is not a parameter of layer "${layer.id}" (parameters: ${[...SELECTION_PARAMS, ...allowed].join(', ')}, or an attribute: ${[...props.keys()].join(', ')})`);
+      throw new BadParameterError(key, value,
+        `is not a parameter of layer "${layer.id}" (parameters: ${declared.join(', ')}, or an attribute: ${[...props.keys()].join(', ')})`);
     }
-    filters.push(propertyEquals(prop, single(query, key)!));
+    filters.push(propertyEquals(prop, value));
   }
-  for (const [name, value] of [['bbox-crs', single(query, 'bbox-crs')], ['filter-crs', single(query, 'filter-crs')]]) {
-    if (value !== undefined && value !== CRS84) throw new BadParameterError(name!, value, `must be ${CRS84}, the only CRS served`);
-  }
-  const lang = single(query, 'filter-lang');
-  if (lang !== undefined && lang !== 'cql2-text') throw new BadParameterError('filter-lang', lang, 'must be "cql2-text" (the only filter language supported)');
-  const filter = single(query, 'filter');
-  if (filter !== undefined) filters.push(parseCql2(filter, layer));
-  return { bbox: parseBBox(query.bbox), filter: allOf(filters), ids: null };
+  if (selection.filter !== undefined) filters.push(parseCql2(selection.filter, layer));
+  return { bbox: parseBBox(selection.bbox), filter: allOf(filters), ids: null };
 }
 
 /** Whether the viewer sees unpublished features of `layer` (the public sees published only). */
@@ -192,7 +175,7 @@ export class OgcService {
    */
   async items(id: string, viewer: Viewer, query: ItemsQuery, self: string, base: string) {
     const layer = this.layer(id, viewer);
-    const fq: FeatureQuery = parseFeatureQuery(layer, query, ['f', 'limit', 'offset', 'datetime']);
+    const fq: FeatureQuery = parseFeatureQuery(layer, selectionOf(query, ITEMS_QUERY), Object.keys(ITEMS_QUERY.properties as object));
     if (query.datetime !== undefined) {
       const interval = parseDatetime(query.datetime);
       // A layer without a time has no feature with a time in any interval (OGC: no temporal geometry, no match).

@@ -4,20 +4,17 @@
  */
 import type { Request } from 'express';
 import { BadParameterError, AppError } from '../../core/errors.ts';
-import type { RouteSpec } from '../http/route.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { s } from '../http/schema.ts';
 import { readMultipart, type UploadLimits } from '../imports/multipart.ts';
 import { sendServedFile } from './send-file.ts';
 import { importLang } from '../../survey-import/pipeline/messages.ts';
-import type { ThreeDService } from './three-d.service.ts';
+import { REVIEW_STATES, type ThreeDService } from './three-d.service.ts';
 
 function idParam(req: Request): number {
   const raw = String(req.params.id);
   if (!/^\d{1,12}$/.test(raw)) throw new BadParameterError('id', raw, 'must be a positive integer');
   return Number(raw);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }
 
 /** The one uploaded file of a multipart request. */
@@ -27,11 +24,17 @@ async function oneFile(req: Request, limits: UploadLimits) {
   return { file: files[0], fields };
 }
 
-const placementBody = {
-  type: 'object', required: ['lon', 'lat'],
-  properties: { lon: { type: 'number' }, lat: { type: 'number' }, height: { type: 'number' }, heading: { type: 'number', description: 'degrees clockwise from north' } },
-};
-const reviewBody = { type: 'object', required: ['state'], properties: { state: { enum: ['draft', 'verified', 'published'] } } };
+const placementBody = s.object({
+  lon: s.number({ minimum: -180, maximum: 180, description: 'longitude (EPSG:4326)' }),
+  lat: s.number({ minimum: -90, maximum: 90, description: 'latitude (EPSG:4326)' }),
+  height: s.number({ default: 0, description: 'metres above the ellipsoid (the map surface is 0)' }),
+  heading: s.number({ default: 0, description: 'degrees clockwise from north' }),
+}, { required: ['lon', 'lat'] });
+const reviewBody = s.object({ state: s.enum(REVIEW_STATES) }, { required: ['state'] });
+const listQuery = (what: string) => s.object({
+  parkId: s.integer({ minimum: 1, description: `only ${what} of this park` }),
+  carrierId: s.integer({ minimum: 1, description: `only ${what} of this carrier` }),
+});
 
 /** Routes of tilesets and BIM models. */
 export function threeDRoutes(service: ThreeDService, limits: UploadLimits): RouteSpec[] {
@@ -47,17 +50,14 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
         res.status(201).json({ id: out.tileset.id, url: out.url, tileset: out.tileset, warnings: out.warnings });
       },
     },
-    {
+    route({
       method: 'get', path: '/api/tilesets', access: 'public', tag: '3d',
       summary: 'Tilesets the caller may see (filter with parkId, carrierId)',
-      query: [
-        { name: 'parkId', description: 'only tilesets of this park', schema: { type: 'integer' } },
-        { name: 'carrierId', description: 'only tilesets of this carrier', schema: { type: 'integer' } },
-      ],
-      async handler(req, res, viewer) {
-        res.json({ tilesets: await service.listTilesets(viewer, str(req.query.parkId), str(req.query.carrierId)) });
+      query: listQuery('tilesets'),
+      async handler(_req, res, viewer, { query }) {
+        res.json({ tilesets: await service.listTilesets(viewer, query) });
       },
-    },
+    }),
     {
       method: 'get', path: '/api/tilesets/:id', access: 'public', tag: '3d',
       summary: 'One tileset',
@@ -65,22 +65,22 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
         res.json({ tileset: await service.getTileset(viewer, idParam(req)) });
       },
     },
-    {
+    route({
       method: 'post', path: '/api/tilesets/:id/placement', access: ['staff'], tag: '3d',
       summary: 'Place a tileset without a georeferencing transform: {lon, lat, height, heading}',
       body: placementBody,
-      async handler(req, res) {
-        res.json({ tileset: await service.placeTileset(idParam(req), req.body ?? {}) });
+      async handler(req, res, _viewer, { body }) {
+        res.json({ tileset: await service.placeTileset(idParam(req), body) });
       },
-    },
-    {
+    }),
+    route({
       method: 'post', path: '/api/tilesets/:id/review', access: ['reviewer'], tag: '3d',
       summary: 'Reviewer (校核): set {state} of a tileset',
       body: reviewBody,
-      async handler(req, res) {
-        res.json(await service.reviewTileset(idParam(req), req.body?.state));
+      async handler(req, res, _viewer, { body }) {
+        res.json(await service.reviewTileset(idParam(req), body.state));
       },
-    },
+    }),
     {
       method: 'get', path: '/3dtiles/:id/*path', access: 'public', tag: '3d',
       summary: 'Files of a tileset: tileset.json (with root.transform from its placement; ?compat=single-content, for loaders.gl/deck.gl: renderable copies of i3dm/cmpt contents made at upload, 1.1 multiple contents split) and its contents; ETag, Range, gzip',
@@ -102,17 +102,14 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
         res.status(201).json({ id: out.model.id, gltfUrl: out.gltfUrl, propertiesUrl: out.propertiesUrl, model: out.model, warnings: out.warnings });
       },
     },
-    {
+    route({
       method: 'get', path: '/api/models', access: 'public', tag: '3d',
       summary: 'BIM models the caller may see (filter with parkId, carrierId)',
-      query: [
-        { name: 'parkId', description: 'only models of this park', schema: { type: 'integer' } },
-        { name: 'carrierId', description: 'only models of this carrier', schema: { type: 'integer' } },
-      ],
-      async handler(req, res, viewer) {
-        res.json({ models: await service.listModels(viewer, str(req.query.parkId), str(req.query.carrierId)) });
+      query: listQuery('models'),
+      async handler(_req, res, viewer, { query }) {
+        res.json({ models: await service.listModels(viewer, query) });
       },
-    },
+    }),
     {
       method: 'get', path: '/api/models/:id', access: 'public', tag: '3d',
       summary: 'One BIM model with its placement',
@@ -135,13 +132,13 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
         sendServedFile(req, res, await service.modelProperties(viewer, idParam(req)), !!viewer.user);
       },
     },
-    {
+    route({
       method: 'post', path: '/api/models/:id/review', access: ['reviewer'], tag: '3d',
       summary: 'Reviewer (校核): set {state} of a BIM model',
       body: reviewBody,
-      async handler(req, res) {
-        res.json(await service.reviewModel(idParam(req), req.body?.state));
+      async handler(req, res, _viewer, { body }) {
+        res.json(await service.reviewModel(idParam(req), body.state));
       },
-    },
+    }),
   ];
 }

@@ -59,7 +59,8 @@ const COMPRESSIBLE = new Set(['json', 'b3dm', 'i3dm', 'pnts', 'cmpt', 'subtree',
 /** Distance (km) beyond which an IfcSite reference is taken to be a placeholder, not the carrier's site. */
 const IFC_SITE_MAX_KM_FROM_CARRIER = 5;
 
-const REVIEW_STATES: readonly ReviewState[] = ['draft', 'verified', 'published'];
+/** Review states of a 3D asset. */
+export const REVIEW_STATES = ['draft', 'verified', 'published'] as const satisfies readonly ReviewState[];
 
 /** A file of a tileset or model, ready for the HTTP layer to send. */
 export interface ServedFile {
@@ -73,6 +74,12 @@ export interface ServedFile {
 }
 
 /** Placement fields of an upload (strings from multipart). */
+/** Filters of the tileset and model lists. */
+export interface AssetFilter {
+  parkId?: number;
+  carrierId?: number;
+}
+
 export interface PlacementFields {
   lon?: string;
   lat?: string;
@@ -275,8 +282,8 @@ export class ThreeDService {
     return null;
   }
 
-  async listTilesets(viewer: Viewer, parkId?: string, carrierId?: string): Promise<(TilesetRow & { url: string })[]> {
-    const rows = await this.repo.listTilesets(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
+  async listTilesets(viewer: Viewer, filter: AssetFilter = {}): Promise<(TilesetRow & { url: string })[]> {
+    const rows = await this.repo.listTilesets(seesUnpublished(viewer), filter.parkId ?? null, filter.carrierId ?? null);
     return rows.map((r) => omitInternal(viewer, { ...r, url: tilesetUrl(r.id) }));
   }
 
@@ -288,18 +295,17 @@ export class ThreeDService {
   }
 
   /** Sets (or moves) the placement of a tileset that does not place itself. */
-  async placeTileset(id: number, body: Record<string, unknown>): Promise<TilesetRow> {
+  async placeTileset(id: number, p: Placement): Promise<TilesetRow> {
     const t = await this.repo.getTileset(id);
     if (!t) throw new NotFoundError('tileset', id);
     if (t.georeferenced) throw new AppError('conflict', `tileset ${id} places itself (root transform or region); it cannot be placed by hand`);
-    const p = parsePlacement(Object.fromEntries(['lon', 'lat', 'height', 'heading'].map((k) => [k, body?.[k] === undefined || body?.[k] === null ? undefined : String(body[k])])));
-    if (!p) throw new AppError('bad_request', 'placement needs lon and lat');
+    const problem = checkPlacement(p);
+    if (problem) throw new AppError('bad_request', problem, { parameter: 'placement' });
     await this.repo.setTilesetPlacement(id, p);
     return (await this.repo.getTileset(id))!;
   }
 
-  async reviewTileset(id: number, state: unknown): Promise<{ id: number; review_state: ReviewState }> {
-    const s = reviewState(state);
+  async reviewTileset(id: number, s: ReviewState): Promise<{ id: number; review_state: ReviewState }> {
     if (!(await this.repo.setTilesetReview(id, s))) throw new NotFoundError('tileset', id);
     return { id, review_state: s };
   }
@@ -410,8 +416,8 @@ export class ThreeDService {
     });
   }
 
-  async listModels(viewer: Viewer, parkId?: string, carrierId?: string) {
-    const rows = await this.repo.listModels(seesUnpublished(viewer), optionalId('parkId', parkId), optionalId('carrierId', carrierId));
+  async listModels(viewer: Viewer, filter: AssetFilter = {}) {
+    const rows = await this.repo.listModels(seesUnpublished(viewer), filter.parkId ?? null, filter.carrierId ?? null);
     return rows.map((r) => omitInternal(viewer, { ...r, ...modelUrls(r.id) }));
   }
 
@@ -444,8 +450,7 @@ export class ThreeDService {
     return { contentType: 'application/json', etag: `${m.source_sha256!.slice(0, 24)}-props`, public: !!m.public, source: { bytes } };
   }
 
-  async reviewModel(id: number, state: unknown): Promise<{ id: number; review_state: ReviewState }> {
-    const s = reviewState(state);
+  async reviewModel(id: number, s: ReviewState): Promise<{ id: number; review_state: ReviewState }> {
     if (!(await this.repo.setModelReview(id, s))) throw new NotFoundError('model', id);
     return { id, review_state: s };
   }
@@ -491,11 +496,6 @@ export function splitMultipleContents(root: Record<string, any>, tilesetGeometri
     boundingVolume: root.boundingVolume, ...(transform ? { transform } : {}), geometricError: ge, refine: 'ADD',
     children: [first, ...siblings],
   };
-}
-
-function reviewState(state: unknown): ReviewState {
-  if (!REVIEW_STATES.includes(state as ReviewState)) throw new AppError('bad_request', `state must be one of ${REVIEW_STATES.join(', ')}, got ${JSON.stringify(state)}`, { parameter: 'state', value: state });
-  return state as ReviewState;
 }
 
 /**

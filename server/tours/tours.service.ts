@@ -18,20 +18,14 @@ import type { Geometry } from 'geojson';
 import { omitInternal, seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError, BadParameterError, NotFoundError } from '../../core/errors.ts';
 import { CARRIER_LAYER } from '../panoramas/panoramas.service.ts';
-import { parseBBox } from '../features/features.service.ts';
+import type { BBox } from '../../layers/query/feature-query.ts';
+import { TOUR_LIMITS, TOUR_STATES, type GenerateBody, type StopBody, type TourBody, type TourListQuery, type TourPatchBody } from './tour.input.ts';
 import { fitCamera, shortPathOrder, type LonLat } from './route-order.ts';
 import type {
   CarrierForTourRow, NearestAmenityRow, StopInput, StopPatch, StopRow, TourInput, ToursRepository,
 } from './tours.repository.ts';
 
-/** Limits of tours and stops (the migration's CHECKs repeat the text lengths). */
-export const TOUR_LIMITS = {
-  title: 200, summary: 2000, stopTitle: 200, stopText: 5000, stops: 100, carriersPerStop: 50, mediaPerStop: 20,
-  generateCarriers: 30, dwellS: { min: 1, max: 600, default: 8 },
-} as const;
-
-/** Review states a reviewer may set. */
-export const TOUR_STATES = ['draft', 'verified', 'published'] as const;
+export { TOUR_LIMITS, TOUR_STATES };
 
 /** Amenity kinds named in generated captions, in caption order. */
 export const CAPTION_AMENITIES = ['highway_exit', 'rail_station', 'logistics', 'hospital', 'bus_stop'] as const;
@@ -50,7 +44,6 @@ const KIND_LABEL: Record<string, { zh: string; en: string }> = {
 };
 const MU_M2 = 2000 / 3;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 /** Parse a positive integer path id. */
@@ -59,71 +52,44 @@ export function parseId(what: string, raw: string): number {
   return Number(raw);
 }
 
-function text(field: string, v: unknown, max: number): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || v.length > max) throw new BadParameterError(field, v, `must be a string of at most ${max} characters`);
-  return v.trim();
+/** Trimmed `{zh, en}` texts; either may be missing in a patch. */
+function i18n(v: { zh?: string; en?: string } | undefined): { zh?: string; en?: string } {
+  return { zh: v?.zh?.trim(), en: v?.en?.trim() };
 }
 
-/** `{zh, en}` texts; either may be missing in a patch. */
-function i18n(field: string, v: unknown, max: number): { zh?: string; en?: string } {
-  if (v === undefined || v === null) return {};
-  if (!isObject(v)) throw new BadParameterError(field, v, 'must be an object {zh, en}');
-  return { zh: text(`${field}.zh`, v.zh, max), en: text(`${field}.en`, v.en, max) };
-}
-
-function num(field: string, v: unknown, min: number, max: number): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new BadParameterError(field, v, `must be a number within ${min}..${max}`);
-  return v;
-}
-
-function ids(field: string, v: unknown, max: number): number[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v)) throw new BadParameterError(field, v, 'must be an array of ids');
-  if (v.length > max) throw new BadParameterError(field, `${v.length} ids`, `must hold at most ${max} ids`);
+/** The ids, each once (the schema checked they are positive integers). */
+function once(field: string, list: number[] | undefined): number[] | undefined {
+  if (!list) return undefined;
   const seen = new Set<number>();
-  v.forEach((id, i) => {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) throw new BadParameterError(`${field}[${i}]`, id, 'must be a positive integer id');
+  list.forEach((id, i) => {
     if (seen.has(id)) throw new BadParameterError(`${field}[${i}]`, id, 'is listed twice');
     seen.add(id);
   });
-  return v as number[];
+  return list;
 }
 
-/** Parse a stop body. `partial` (PUT) allows any field to be missing; a new stop needs a camera. */
-export function parseStop(body: unknown, partial: boolean): StopPatch & { position?: number } {
-  if (!isObject(body)) throw new BadParameterError('stop', body, 'must be a JSON object');
-  const title = i18n('title', body.title, TOUR_LIMITS.stopTitle);
-  const txt = i18n('text', body.text, TOUR_LIMITS.stopText);
+/** A stop as the route validated it, as a patch. `partial` (PUT) allows any field to be missing; a new stop needs a camera. */
+export function parseStop(body: StopBody, partial: boolean): StopPatch & { position?: number } {
+  const title = i18n(body.title);
+  const txt = i18n(body.text);
   const cam = body.camera;
   let center: [number, number] | undefined;
-  let zoom: number | undefined, pitch: number | undefined, bearing: number | undefined;
-  if (cam !== undefined && cam !== null) {
-    if (!isObject(cam)) throw new BadParameterError('camera', cam, 'must be an object {center: [lon, lat], zoom, pitch, bearing}');
-    if (cam.center !== undefined) {
-      const c = cam.center;
-      if (!Array.isArray(c) || c.length !== 2) throw new BadParameterError('camera.center', c, 'must be [lon, lat]');
-      center = [num('camera.center[0]', c[0], -180, 180)!, num('camera.center[1]', c[1], -85, 85)!];
-      if (center[0] === undefined || center[1] === undefined) throw new BadParameterError('camera.center', c, 'must be [lon, lat]');
-    }
-    zoom = num('camera.zoom', cam.zoom, 0, 22);
-    pitch = num('camera.pitch', cam.pitch, 0, 85);
-    bearing = num('camera.bearing', cam.bearing, -359.999, 359.999);
+  if (cam?.center) {
+    const [lon, lat] = cam.center;
+    if (lon < -180 || lon > 180) throw new BadParameterError('camera.center[0]', lon, 'must be a number within -180..180');
+    if (lat < -85 || lat > 85) throw new BadParameterError('camera.center[1]', lat, 'must be a number within -85..85');
+    center = [lon, lat];
   }
-  if (!partial && (center === undefined || zoom === undefined)) {
-    throw new BadParameterError('camera', cam, 'is required: {center: [lon, lat], zoom, pitch?, bearing?}');
+  if (!partial && (center === undefined || cam?.zoom === undefined)) {
+    throw new BadParameterError('camera', cam ?? null, 'is required: {center: [lon, lat], zoom, pitch?, bearing?}');
   }
-  const position = body.position === undefined || body.position === null ? undefined : num('position', body.position, 0, TOUR_LIMITS.stops);
-  if (position !== undefined && !Number.isInteger(position)) throw new BadParameterError('position', position, 'must be an integer');
-  const stop: StopPatch & { position?: number } = {
-    titleZh: title.zh, titleEn: title.en, textZh: txt.zh, textEn: txt.en, center, zoom, pitch, bearing,
-    dwellS: num('dwellS', body.dwellS, TOUR_LIMITS.dwellS.min, TOUR_LIMITS.dwellS.max),
-    carrierIds: ids('carrierIds', body.carrierIds, TOUR_LIMITS.carriersPerStop),
-    mediaIds: ids('mediaIds', body.mediaIds, TOUR_LIMITS.mediaPerStop),
-    position,
+  return {
+    titleZh: title.zh, titleEn: title.en, textZh: txt.zh, textEn: txt.en, center, zoom: cam?.zoom, pitch: cam?.pitch, bearing: cam?.bearing,
+    dwellS: body.dwellS,
+    carrierIds: once('carrierIds', body.carrierIds),
+    mediaIds: once('mediaIds', body.mediaIds),
+    position: body.position,
   };
-  return stop;
 }
 
 /** Fill the defaults of a new stop. */
@@ -188,9 +154,8 @@ export class ToursService {
   constructor(private readonly repo: ToursRepository) {}
 
   /** Tours the viewer may see (`?parkId=` narrows to one park). */
-  async list(viewer: Viewer, query: Record<string, unknown>) {
-    const parkId = query.parkId === undefined || query.parkId === '' ? null : parseId('park', String(query.parkId));
-    const rows = await this.repo.list(seesUnpublished(viewer), parkId);
+  async list(viewer: Viewer, query: TourListQuery) {
+    const rows = await this.repo.list(seesUnpublished(viewer), query.parkId ?? null);
     return {
       tours: rows.map((r) => omitInternal(viewer, {
         id: r.id, title: { zh: r.title_zh, en: r.title_en }, summary: { zh: r.summary_zh, en: r.summary_en },
@@ -245,28 +210,19 @@ export class ToursService {
     }
   }
 
-  private async parseTour(body: unknown, partial: boolean): Promise<Partial<{ [K in keyof TourInput]: TourInput[K] | null }>> {
-    if (!isObject(body)) throw new BadParameterError('tour', body, 'must be a JSON object {title: {zh, en}, summary?, parkId?, stops?}');
-    const title = i18n('title', body.title, TOUR_LIMITS.title);
-    if (!partial && !title.zh) throw new BadParameterError('title.zh', body.title, 'is required (1..200 characters)');
+  private async parseTour(body: TourPatchBody, partial: boolean): Promise<Partial<{ [K in keyof TourInput]: TourInput[K] | null }>> {
+    const title = i18n(body.title);
+    if (!partial && !title.zh) throw new BadParameterError('title.zh', body.title?.zh ?? null, `is required (1..${TOUR_LIMITS.title} characters)`);
     if (partial && title.zh === '') throw new BadParameterError('title.zh', '', 'must not be empty');
-    const summary = i18n('summary', body.summary, TOUR_LIMITS.summary);
-    let parkId: number | null | undefined;
-    if (body.parkId === null) parkId = null;
-    else if (body.parkId !== undefined) {
-      if (typeof body.parkId !== 'number' || !Number.isInteger(body.parkId) || body.parkId < 1) throw new BadParameterError('parkId', body.parkId, 'must be a park id');
-      if (!(await this.repo.parkExists(body.parkId))) throw new BadParameterError('parkId', body.parkId, 'names no park');
-      parkId = body.parkId;
-    }
-    return { titleZh: title.zh, titleEn: title.en, summaryZh: summary.zh, summaryEn: summary.en, parkId };
+    const summary = i18n(body.summary);
+    if (body.parkId && !(await this.repo.parkExists(body.parkId))) throw new BadParameterError('parkId', body.parkId, 'names no park');
+    return { titleZh: title.zh, titleEn: title.en, summaryZh: summary.zh, summaryEn: summary.en, parkId: body.parkId };
   }
 
   /** Create a tour `{title, summary?, parkId?, stops?}` (a draft). */
-  async create(viewer: Viewer, body: unknown) {
+  async create(viewer: Viewer, body: TourBody) {
     const tour = await this.parseTour(body, false);
-    const rawStops = (body as Record<string, unknown>).stops ?? [];
-    if (!Array.isArray(rawStops) || rawStops.length > TOUR_LIMITS.stops) throw new BadParameterError('stops', rawStops, `must be an array of at most ${TOUR_LIMITS.stops} stops`);
-    const stops = rawStops.map((s) => completeStop(parseStop(s, false)));
+    const stops = (body.stops ?? []).map((s) => completeStop(parseStop(s, false)));
     for (const s of stops) await this.checkLinks(s);
     const id = await this.repo.create({
       titleZh: tour.titleZh!, titleEn: tour.titleEn ?? '', summaryZh: tour.summaryZh ?? '', summaryEn: tour.summaryEn ?? '', parkId: tour.parkId ?? null,
@@ -275,7 +231,7 @@ export class ToursService {
   }
 
   /** Update title / summary / park of a tour. */
-  async update(viewer: Viewer, id: number, body: unknown) {
+  async update(viewer: Viewer, id: number, body: TourPatchBody) {
     const patch = await this.parseTour(body, true);
     if (!(await this.repo.update(id, patch))) throw new NotFoundError('tour', id);
     return this.get(viewer, id);
@@ -286,9 +242,7 @@ export class ToursService {
   }
 
   /** Staff: photos and panoramas in `?bbox=` to attach to a stop. */
-  async mediaInView(query: Record<string, unknown>) {
-    const bbox = parseBBox(query.bbox);
-    if (!bbox) throw new BadParameterError('bbox', query.bbox, 'is required: minLon,minLat,maxLon,maxLat');
+  async mediaInView(bbox: BBox) {
     return {
       media: (await this.repo.mediaInBox(bbox)).map((m) => ({
         id: m.id, kind: m.is_panorama ? 'panorama' as const : 'photo' as const, name: m.name, heading: m.heading,
@@ -303,11 +257,7 @@ export class ToursService {
   }
 
   /** Reviewer: set the review state (`published` makes the tour public). */
-  async review(viewer: Viewer, id: number, body: unknown) {
-    const state = isObject(body) ? body.state : undefined;
-    if (typeof state !== 'string' || !(TOUR_STATES as readonly string[]).includes(state)) {
-      throw new BadParameterError('state', state, `must be one of ${TOUR_STATES.join(', ')}`);
-    }
+  async review(viewer: Viewer, id: number, state: (typeof TOUR_STATES)[number]) {
     if (state === 'published' && (await this.repo.stopIds(id)).length === 0 && (await this.repo.get(true, id))) {
       throw new AppError('conflict', `tour ${id} has no stops; add at least one before publishing`, { id });
     }
@@ -316,7 +266,7 @@ export class ToursService {
   }
 
   /** Add a stop (at `position`, default the end); returns the tour. */
-  async addStop(viewer: Viewer, tourId: number, body: unknown) {
+  async addStop(viewer: Viewer, tourId: number, body: StopBody) {
     const parsed = parseStop(body, false);
     await this.checkLinks(parsed);
     if ((await this.repo.stopIds(tourId)).length >= TOUR_LIMITS.stops) {
@@ -327,7 +277,7 @@ export class ToursService {
     return { stopId, tour: await this.get(viewer, tourId) };
   }
 
-  async updateStop(viewer: Viewer, tourId: number, stopId: number, body: unknown) {
+  async updateStop(viewer: Viewer, tourId: number, stopId: number, body: StopBody) {
     const parsed = parseStop(body, true);
     if (parsed.position !== undefined) throw new BadParameterError('position', parsed.position, 'cannot be set here: use PUT /api/tours/{id}/order');
     await this.checkLinks(parsed);
@@ -341,9 +291,8 @@ export class ToursService {
   }
 
   /** Reorder: `{stopIds}` must list every stop of the tour exactly once. Ids never change. */
-  async reorder(viewer: Viewer, tourId: number, body: unknown) {
-    const order = ids('stopIds', isObject(body) ? body.stopIds : undefined, TOUR_LIMITS.stops);
-    if (!order) throw new BadParameterError('stopIds', body, 'is required: every stop id of the tour in the new order');
+  async reorder(viewer: Viewer, tourId: number, stopIds: number[]) {
+    const order = once('stopIds', stopIds)!;
     if (!(await this.repo.get(true, tourId))) throw new NotFoundError('tour', tourId);
     const current = await this.repo.stopIds(tourId);
     const known = new Set(current);
@@ -355,18 +304,14 @@ export class ToursService {
   }
 
   /** Generate a draft tour from `{parkId}` or `{carrierIds}` (optional `title: {zh, en}`). */
-  async generate(viewer: Viewer, body: unknown) {
-    if (!isObject(body)) throw new BadParameterError('body', body, 'must be {parkId} or {carrierIds: [...]}');
-    const title = i18n('title', body.title, TOUR_LIMITS.title);
+  async generate(viewer: Viewer, body: GenerateBody) {
+    const title = i18n(body.title);
     let draft: { tour: TourInput; stops: StopInput[] };
     if (body.parkId !== undefined && body.carrierIds !== undefined) throw new BadParameterError('body', Object.keys(body), 'must give parkId or carrierIds, not both');
     if (body.parkId !== undefined) {
-      if (typeof body.parkId !== 'number' || !Number.isInteger(body.parkId) || body.parkId < 1) throw new BadParameterError('parkId', body.parkId, 'must be a park id');
       draft = await this.draftFromPark(body.parkId);
     } else if (body.carrierIds !== undefined) {
-      const list = ids('carrierIds', body.carrierIds, TOUR_LIMITS.generateCarriers);
-      if (!list?.length) throw new BadParameterError('carrierIds', body.carrierIds, `must list 1..${TOUR_LIMITS.generateCarriers} carriers`);
-      draft = await this.draftFromCarriers(list);
+      draft = await this.draftFromCarriers(once('carrierIds', body.carrierIds)!);
     } else {
       throw new BadParameterError('body', body, 'must be {parkId} or {carrierIds: [...]}');
     }
