@@ -2,9 +2,11 @@
  * A small vertex editor on a GeoJSON source (MapLibre has no draw plugin here): reshape a polygon
  * or multipolygon by dragging corners, drag a mid-edge handle to insert a corner, double-click a
  * corner to remove it; move a point; draw a new polygon (click corners, close on the first one or
- * with `finishDraw`) or place a new point. Works with mouse and touch.
+ * with `finishDraw`) or place a new point. Works with mouse and touch. A dragged or drawn corner
+ * snaps to the nearest corner of a neighbouring feature drawn on the map within `SNAP_PX` (hold
+ * Alt to place it freely), so adjoining parcels share their boundary.
  */
-import type { GeoJSONSource, MapLayerMouseEvent, MapLayerTouchEvent, Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, MapLayerMouseEvent, MapLayerTouchEvent, Map as MapLibreMap, MapGeoJSONFeature } from 'maplibre-gl';
 import type { Geometry, Position } from 'geojson';
 
 const SHAPE = 'edit-shape';
@@ -14,6 +16,47 @@ export const EDITOR_LAYER_IDS = ['edit-shape-fill', 'edit-shape-line', 'edit-han
 const COLOR = '#ff6d00';
 /** Pixels within which a click on the first corner closes a drawn polygon. */
 const CLOSE_PX = 10;
+
+/** Pixels within which a moved or drawn corner snaps to a neighbour's corner. */
+export const SNAP_PX = 10;
+/** A neighbour corner this close (px) to one of the edited feature's own corners is that corner in the tiles: not a target. */
+const OWN_CORNER_PX = 1.5;
+/** Map layers whose corners are no snapping targets: the editor's own, the selection outline, county boundaries. */
+const NOT_SNAP_TARGETS = /^(edit-|selection-|counties-)/;
+
+/** A corner on screen. */
+export interface ScreenCorner {
+  x: number;
+  y: number;
+  pos: Position;
+}
+
+/**
+ * The corner of `candidates` nearest to screen point `at` within `tolerancePx`, skipping those
+ * within `OWN_CORNER_PX` of one of `own` (the edited feature's corners as the tiles still draw
+ * them); null when none is close enough.
+ */
+export function nearestCorner(at: { x: number; y: number }, candidates: readonly ScreenCorner[], tolerancePx: number, own: readonly { x: number; y: number }[] = []): Position | null {
+  let best: ScreenCorner | null = null;
+  let bestD = tolerancePx;
+  for (const c of candidates) {
+    const d = Math.hypot(c.x - at.x, c.y - at.y);
+    if (d > bestD) continue;
+    if (own.some((o) => Math.hypot(o.x - c.x, o.y - c.y) <= OWN_CORNER_PX)) continue;
+    best = c;
+    bestD = d;
+  }
+  return best ? [best.pos[0], best.pos[1]] : null;
+}
+
+/** The corners of a rendered feature's geometry (polygons and lines). */
+function cornersOf(f: MapGeoJSONFeature): Position[] {
+  const g = f.geometry;
+  if (g.type === 'Polygon' || g.type === 'MultiLineString') return g.coordinates.flat();
+  if (g.type === 'MultiPolygon') return g.coordinates.flat(2);
+  if (g.type === 'LineString') return g.coordinates;
+  return [];
+}
 
 /** Rings without their closing position: polygons → rings → corners. */
 type Rings = Position[][][];
@@ -33,6 +76,8 @@ export class VertexEditor {
   private drawing = false;
   private drag: { p: number; r: number; i: number } | null = null;
   private onDrawn: ((g: Geometry) => void) | null = null;
+  /** The edited feature's corners as they were when editing began (the tiles still draw them there). */
+  private original: Position[] = [];
 
   constructor(private readonly map: MapLibreMap, private readonly onChange: (g: Geometry) => void) {}
 
@@ -51,9 +96,10 @@ export class VertexEditor {
       }
       this.map.getCanvas().style.cursor = 'grabbing';
     };
-    const move = (e: { lngLat: { lng: number; lat: number } }) => {
+    const move = (e: { lngLat: { lng: number; lat: number }; point: { x: number; y: number }; originalEvent?: Event }) => {
       if (!this.drag || !this.rings) return;
-      this.rings[this.drag.p][this.drag.r][this.drag.i] = [e.lngLat.lng, e.lngLat.lat];
+      const free = (e.originalEvent as MouseEvent | undefined)?.altKey === true;
+      this.rings[this.drag.p][this.drag.r][this.drag.i] = free ? [e.lngLat.lng, e.lngLat.lat] : this.snap(e.lngLat, e.point);
       this.render();
     };
     const up = () => {
@@ -98,6 +144,7 @@ export class VertexEditor {
   reshape(g: Geometry): void {
     this.kind = g.type === 'Point' ? 'point' : 'polygon';
     this.rings = toRings(g);
+    this.original = this.rings.flat(2).map((p) => [p[0], p[1]]);
     this.drawing = false;
     this.ensureLayers();
     this.render();
@@ -107,6 +154,7 @@ export class VertexEditor {
   draw(kind: 'polygon' | 'point', onDrawn: (g: Geometry) => void): void {
     this.kind = kind;
     this.rings = [[[]]];
+    this.original = [];
     this.drawing = true;
     this.onDrawn = onDrawn;
     this.ensureLayers();
@@ -130,8 +178,28 @@ export class VertexEditor {
         return;
       }
     }
-    ring.push([lng, lat]);
+    ring.push(this.snap({ lng, lat }, { x, y }));
     this.render();
+  }
+
+  /**
+   * `lngLat` moved onto the nearest corner of a neighbouring feature drawn within `SNAP_PX` of
+   * screen point `point`, or unchanged.
+   */
+  private snap(lngLat: { lng: number; lat: number }, point: { x: number; y: number }): Position {
+    if (this.kind === 'point') return [lngLat.lng, lngLat.lat];
+    const box: [[number, number], [number, number]] = [[point.x - SNAP_PX, point.y - SNAP_PX], [point.x + SNAP_PX, point.y + SNAP_PX]];
+    const candidates: ScreenCorner[] = [];
+    for (const f of this.map.queryRenderedFeatures(box)) {
+      if (NOT_SNAP_TARGETS.test(f.layer.id)) continue;
+      for (const pos of cornersOf(f)) {
+        const px = this.map.project(pos as [number, number]);
+        if (Math.abs(px.x - point.x) <= SNAP_PX && Math.abs(px.y - point.y) <= SNAP_PX) candidates.push({ x: px.x, y: px.y, pos });
+      }
+    }
+    if (!candidates.length) return [lngLat.lng, lngLat.lat];
+    const own = this.original.map((p) => this.map.project(p as [number, number]));
+    return nearestCorner(point, candidates, SNAP_PX, own) ?? [lngLat.lng, lngLat.lat];
   }
 
   /** Close the polygon being drawn (needs 3 corners). */
