@@ -354,6 +354,8 @@ export class FeaturePanelComponent {
     if (!state || (!state.data && !state.error)) return null;
     if (state.error) return h('section', { id: 'survey-photos', class: 'survey-photos' }, h('p', { class: 'error small' }, pt('loadFailed') + state.error));
     const { photos, lastSurveyed } = state.data!;
+    // Investors see the section only when there is something to show; staff learn that nothing was surveyed.
+    if (photos.length === 0 && (this.ctx.isPublic?.() ?? false)) return null;
     const shown = state.all ? photos : photos.slice(0, PHOTOS_SHOWN);
     const stills = photos.filter((p) => p.kind === 'photo');
     return h('section', { id: 'survey-photos', class: 'survey-photos', 'data-count': photos.length },
