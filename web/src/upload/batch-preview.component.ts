@@ -166,13 +166,17 @@ export class BatchPreviewComponent {
       const target = m.targets.find((x) => x.column === c);
       return target ? `${target.label[getLang()]}${target.unit ? ` (${target.unit})` : ''}` : c;
     };
-    const rows = m.fields.map((f) => h('tr', { 'data-field': f.field },
-      h('td', {}, h('code', {}, f.field), f.rows ? h('span', { class: 'muted small' }, ` ${mt('rows', f.rows)}`) : ''),
-      h('td', { class: 'mapping-files' }, f.files.join('、')),
-      h('td', {}, h('select', { name: f.field, 'aria-label': `${mt('target')}: ${f.field}` },
-        h('option', { value: '', selected: !f.mappedTo }, mt('none')),
-        m.targets.map((x) => h('option', { value: x.column, selected: f.mappedTo === x.column }, label(x.column))),
-        h('option', { value: 'ignore', selected: f.mappedTo === 'ignore' || f.mappedTo === '' }, mt('ignore'))))));
+    const rows = m.fields.map((f) => {
+      const select = h('select', { name: f.field, 'aria-label': `${mt('target')}: ${f.field}` },
+        h('option', { value: '' }, mt('none')),
+        m.targets.map((x) => h('option', { value: x.column }, label(x.column))),
+        h('option', { value: 'ignore' }, mt('ignore')));
+      select.value = f.mappedTo === null ? '' : f.mappedTo === '' ? 'ignore' : f.mappedTo;
+      return h('tr', { 'data-field': f.field },
+        h('td', {}, h('code', {}, f.field), f.rows ? h('span', { class: 'muted small' }, ` ${mt('rows', f.rows)}`) : ''),
+        h('td', { class: 'mapping-files' }, f.files.join('、')),
+        h('td', {}, select));
+    });
     const form = h('form', { id: 'field-mapping', class: 'field-mapping' },
       h('h3', {}, mt('title')),
       h('p', { class: 'muted small' }, mt('hint')),
