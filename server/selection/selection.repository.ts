@@ -78,6 +78,9 @@ export interface CandidateValues {
   values: (number | null)[][];
 }
 
+/** Rows of the candidate table read per statement. */
+const TABLE_CHUNK = 10_000;
+
 /** Every published carrier's selection columns (`tableRows`, array row mode) and what they were read at. */
 export interface TableSnapshot {
   /** Rows in `tableRows`' column order. */
@@ -169,7 +172,13 @@ export class SelectionRepository {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const state = (await client.query(Q.tableState)).rows[0];
-      const { rows } = await client.query({ text: Q.tableRows, values: [max + 1], rowMode: 'array' });
+      const rows: unknown[][] = [];
+      for (let after = 0; rows.length <= max;) {
+        const chunk = (await client.query({ text: Q.tableRows, values: [after, TABLE_CHUNK], rowMode: 'array' })).rows;
+        for (const r of chunk) rows.push(r);
+        if (chunk.length < TABLE_CHUNK) break;
+        after = Number(chunk[chunk.length - 1][0]);
+      }
       await client.query('COMMIT');
       return { rows, version: Number(state.version), entries: Number(state.entries), pending: state.pending, slots: state.slots, inProgress: state.in_progress };
     } catch (err) {

@@ -245,7 +245,9 @@ SELECT coalesce(max(id), 0) AS version FROM feature_changes;
 -- columns, pre-joined with its stored nearest distances (slots in amenity_kinds() order; NULLs
 -- when the carrier has no `carrier_nearest` row: `has_row` false). Values exactly as `candidates`
 -- reads them: the area both raw (for the sargable bound) and rounded as compared and ranked, the
--- price as float8. Run in one REPEATABLE READ transaction with `tableState`. $1 most rows to read.
+-- price as float8. Run in one REPEATABLE READ transaction with `tableState`, in chunks of $2 rows
+-- in id order after id $1 (each statement short, well under the statement timeout on a loaded
+-- machine, and the server's event loop free between chunks).
 SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_industries,
        c.area_m2, round(c.area_m2::numeric, 2)::float8 AS area_r, c.price::float8 AS price, c.price_unit,
        c.power_kva, c.water_t_per_day, c.gas, c.floors::float8 AS floors, c.floor_load_kn_m2, c.clear_height_m,
@@ -257,8 +259,9 @@ SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed
        n.distance_m[13] AS d13, n.distance_m[14] AS d14, n.distance_m[15] AS d15, n.distance_m[16] AS d16
 FROM carriers c
 LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
-WHERE c.review_state = 'published'
-LIMIT $1;
+WHERE c.review_state = 'published' AND c.id > $1::bigint
+ORDER BY c.id
+LIMIT $2::int;
 
 -- name: tableState
 -- What the table was read at: the change-log version and its number of entries up to it, the
