@@ -9,7 +9,7 @@ export type CarrierColumn =
   | 'floor_load_kn_m2' | 'clear_height_m' | 'building_height_m' | 'plot_ratio' | 'plot_ratio_min' | 'plot_ratio_max'
   | 'building_coefficient_pct' | 'investment_intensity_wan_per_mu' | 'output_per_mu_wan' | 'tax_per_mu_wan'
   | 'power_kva' | 'water_t_per_day' | 'gas' | 'ownership' | 'contact_name' | 'contact_phone' | 'available_from'
-  | 'description' | 'status' | 'county_adcode' | 'area_declared_m2';
+  | 'description' | 'status' | 'county_adcode' | 'area_declared_m2' | 'name_en' | 'description_en';
 
 /**
  * Header aliases per target, compared after normalisation (lower case, no spaces, no unit in
@@ -46,6 +46,9 @@ export const HEADER_ALIASES: Record<Exclude<CarrierColumn, 'plot_ratio_min' | 'p
   allowed_industries: ['产业类型', '准入产业', '适宜产业', '产业方向', '主导产业', 'cylx', 'zrcy'],
   available_from: ['可用日期', '交付时间', '可供时间', '交付日期', 'jfsj'],
   description: ['备注', '说明', '描述', 'bz', 'sm', 'description'],
+  // English name and description (bilingual data for the English portal): YWMC = 英文名称, YWSM = 英文说明.
+  name_en: ['英文名称', '英文名', '名称英文', 'ywmc', 'name_en', 'englishname', 'nameen'],
+  description_en: ['英文说明', '英文描述', '英文简介', '说明英文', 'ywsm', 'description_en', 'englishdescription', 'descriptionen'],
 };
 
 /**

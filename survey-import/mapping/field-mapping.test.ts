@@ -132,6 +132,14 @@ describe('mapCarrierAttributes', () => {
     expect(r.issues.map((i) => i.message)).toEqual(['feature 17: mapping names unknown column "no_such_column" for field QT']);
   });
 
+  it('reads English names and descriptions by header, or by a user mapping of any field', () => {
+    const r = map({ 地块名称: '高新区A-1地块', 英文名称: 'Hi-tech Zone plot A-1', YWSM: '20 mu of class 1 industrial land' });
+    expect(r.values).toEqual({ name: '高新区A-1地块', name_en: 'Hi-tech Zone plot A-1', description_en: '20 mu of class 1 industrial land' });
+    const m = map({ EN: 'Plot B-2', TXT: 'Serviced land' }, { EN: 'name_en', TXT: 'description_en' });
+    expect(m.values).toEqual({ name_en: 'Plot B-2', description_en: 'Serviced land' });
+    expect(m.unmapped).toEqual([]);
+  });
+
   it('keeps the first of two fields mapping to the same column and says so', () => {
     const r = map({ 面积: 100, MJ: 200 });
     expect(r.values.area_declared_m2).toBe(100);

@@ -49,6 +49,8 @@ export interface CarrierColumns {
   /** ISO date "YYYY-MM-DD". */
   available_from: string;
   description: string;
+  name_en: string;
+  description_en: string;
   status: 'available' | 'reserved' | 'occupied';
   county_adcode: string;
   /** Area stated in the attributes, converted to m²; compared with the geometry's area later. */
@@ -101,6 +103,7 @@ const COLUMN_NAMES = new Set<string>([
   'clear_height_m', 'building_height_m', 'plot_ratio_min', 'plot_ratio_max', 'building_coefficient_pct',
   'investment_intensity_wan_per_mu', 'output_per_mu_wan', 'tax_per_mu_wan', 'power_kva', 'water_t_per_day', 'gas',
   'ownership', 'contact_name', 'contact_phone', 'available_from', 'description', 'status', 'county_adcode',
+  'name_en', 'description_en',
 ]);
 
 /** What a header means: its detected column (or null) and its unit. */
@@ -184,6 +187,8 @@ const CONVERTERS: Record<CarrierColumn, Converter> = {
   contact_name: (raw, _u, out) => ((out.contact_name = text(raw)), null),
   contact_phone: (raw, _u, out) => ((out.contact_phone = typeof raw === 'number' ? String(Math.round(raw)) : text(raw)), null),
   description: (raw, _u, out) => ((out.description = text(raw)), null),
+  name_en: (raw, _u, out) => ((out.name_en = text(raw)), null),
+  description_en: (raw, _u, out) => ((out.description_en = text(raw)), null),
   price_unit: (raw, _u, out) => ((out.price_unit = normalizeUnit(text(raw))), null),
   area_declared_m2: (raw, unit, out) => setNumber(out, 'area_declared_m2', area(raw, unit)),
   floor_area_m2: (raw, unit, out) => setNumber(out, 'floor_area_m2', area(raw, unit)),

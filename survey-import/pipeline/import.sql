@@ -214,20 +214,20 @@ INSERT INTO carriers (id, code, kind, name, park_id, county_adcode, status, revi
                         price, price_unit, floors, floor_area_m2, floor_load_kn_m2, clear_height_m, building_height_m,
                         plot_ratio_min, plot_ratio_max, building_coefficient_pct, investment_intensity_wan_per_mu,
                         output_per_mu_wan, tax_per_mu_wan, power_kva, water_t_per_day, gas, ownership,
-                        contact_name, contact_phone, available_from, description, geom, batch_id)
+                        contact_name, contact_phone, available_from, description, name_en, description_en, geom, batch_id)
   SELECT i.target_id, m.code, $2, COALESCE(m.name, m.code), m.park_id, m.county_adcode, COALESCE(m.status, 'available'), 'draft', m.land_use,
          COALESCE(ARRAY(SELECT jsonb_array_elements_text(i.mapped->'allowed_industries')), '{}'),
          m.price, m.price_unit, m.floors, m.floor_area_m2, m.floor_load_kn_m2, m.clear_height_m, m.building_height_m,
          m.plot_ratio_min, m.plot_ratio_max, m.building_coefficient_pct, m.investment_intensity_wan_per_mu,
          m.output_per_mu_wan, m.tax_per_mu_wan, m.power_kva, m.water_t_per_day, m.gas, m.ownership,
-         m.contact_name, m.contact_phone, m.available_from, m.description, ST_Multi(i.geom), $1
+         m.contact_name, m.contact_phone, m.available_from, m.description, m.name_en, m.description_en, ST_Multi(i.geom), $1
   FROM import_items i,
        jsonb_to_record(i.mapped) AS m(code text, name text, park_id bigint, county_adcode text, status text, land_use text,
          price numeric, price_unit text, floors int, floor_area_m2 float8, floor_load_kn_m2 float8, clear_height_m float8,
          building_height_m float8, plot_ratio_min float8, plot_ratio_max float8, building_coefficient_pct float8,
          investment_intensity_wan_per_mu float8, output_per_mu_wan float8, tax_per_mu_wan float8, power_kva float8,
          water_t_per_day float8, gas boolean, ownership text, contact_name text, contact_phone text,
-         available_from date, description text)
+         available_from date, description text, name_en text, description_en text)
   WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'insert';
 
 -- name: updateCarriers
@@ -243,6 +243,7 @@ UPDATE carriers c SET
   gas = COALESCE(m.gas, c.gas), ownership = COALESCE(m.ownership, c.ownership),
   contact_name = COALESCE(m.contact_name, c.contact_name), contact_phone = COALESCE(m.contact_phone, c.contact_phone),
   description = COALESCE(m.description, c.description),
+  name_en = COALESCE(m.name_en, c.name_en), description_en = COALESCE(m.description_en, c.description_en),
   floors = COALESCE(m.floors, c.floors), floor_area_m2 = COALESCE(m.floor_area_m2, c.floor_area_m2),
   floor_load_kn_m2 = COALESCE(m.floor_load_kn_m2, c.floor_load_kn_m2), clear_height_m = COALESCE(m.clear_height_m, c.clear_height_m),
   building_height_m = COALESCE(m.building_height_m, c.building_height_m), available_from = COALESCE(m.available_from, c.available_from),
@@ -254,7 +255,8 @@ FROM import_items i,
        price_unit text, plot_ratio_min float8, plot_ratio_max float8, building_coefficient_pct float8,
        investment_intensity_wan_per_mu float8, output_per_mu_wan float8, tax_per_mu_wan float8, power_kva float8,
        water_t_per_day float8, gas boolean, ownership text, contact_name text, contact_phone text, description text,
-       floors int, floor_area_m2 float8, floor_load_kn_m2 float8, clear_height_m float8, building_height_m float8, available_from date)
+       floors int, floor_area_m2 float8, floor_load_kn_m2 float8, clear_height_m float8, building_height_m float8, available_from date,
+       name_en text, description_en text)
 WHERE i.batch_id = $1 AND i.status <> 'rejected' AND i.action = 'update' AND c.id = i.target_id;
 
 -- name: insertAmenities
@@ -286,6 +288,7 @@ UPDATE carriers c SET
   investment_intensity_wan_per_mu = p.investment_intensity_wan_per_mu, output_per_mu_wan = p.output_per_mu_wan,
   tax_per_mu_wan = p.tax_per_mu_wan, power_kva = p.power_kva, water_t_per_day = p.water_t_per_day, gas = p.gas,
   ownership = p.ownership, contact_name = p.contact_name, contact_phone = p.contact_phone, description = p.description,
+  name_en = p.name_en, description_en = p.description_en,
   floors = p.floors, floor_area_m2 = p.floor_area_m2, floor_load_kn_m2 = p.floor_load_kn_m2, clear_height_m = p.clear_height_m,
   building_height_m = p.building_height_m, available_from = p.available_from, allowed_industries = p.allowed_industries,
   geom = ST_GeomFromEWKT(i.previous->>'geom'), batch_id = p.batch_id, updated_at = now()
@@ -371,6 +374,7 @@ WHERE h IN (
   UNION ALL SELECT sha256 FROM tileset_entries
   UNION ALL SELECT source_sha256 FROM bim_models
   UNION ALL SELECT glb_sha256 FROM bim_models
+  UNION ALL SELECT sha256 FROM policy_images
   UNION ALL SELECT source_sha256 FROM imagery
 );
 
