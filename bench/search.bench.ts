@@ -163,7 +163,7 @@ function parse(qs: string): SearchQuery {
 }
 
 async function main() {
-  const config = loadConfig({ ...process.env, DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', DB_STATEMENT_TIMEOUT_MS: '1200000' });
+  const config = loadConfig({ ...process.env, DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', DB_STATEMENT_TIMEOUT_MS: '600000' });
   const db = await openDatabase(config);
   await migrate(db.pool);
   const loadS = await load(db.pool);
