@@ -1,33 +1,34 @@
 /**
  * The 2D/3D carrier map: MapLibre draws our own layers from our vector tiles on a plain
  * background (no external tiles, fonts or sprites unless `/api/config` names a basemap), deck.gl
- * adds labels and 3D buildings, and the legend, top bar, details panel and sign-in dialog sit
- * around it.
+ * adds labels and 3D buildings, and the legend and details panel sit on it, under the one page
+ * shell (header, navigation, language, sign-in) with the map's filters and 2D/3D toggle. The map
+ * and its catalog layers come from the shared base map (web/src/shared/base-map.ts).
  *
  * Everything layer-specific comes from `/api/layers`; this file only wires state to views. Tile
  * URLs carry each layer's data version: they are re-read every `VERSION_POLL_MS` and after
  * signing in or out, and a changed layer's source gets its new URL (`setTiles`), so MapLibre
  * refetches just that layer.
  */
-import maplibregl from 'maplibre-gl';
-import type { Map as MapLibreMap, MapGeoJSONFeature, StyleSpecification, VectorTileSource } from 'maplibre-gl';
-import { fetchConfig, fetchFeature, fetchLayers, fetchMe, fetchSummary, logout } from '../shared/api.service.ts';
+import type maplibregl from 'maplibre-gl';
+import type { Map as MapLibreMap, MapGeoJSONFeature, VectorTileSource } from 'maplibre-gl';
+import { fetchConfig, fetchFeature, fetchLayers, fetchSummary } from '../shared/api.service.ts';
 import type { ApiFeature, AppConfig, CountyInfo, FeatureId, FeatureProperties, LayerInfo, SessionUser, SummaryResponse } from '../shared/api.types.ts';
+import { addBasemap, addCatalogLayers, createBaseMap, DAZHOU_BOUNDS, whenLoaded } from '../shared/base-map.ts';
 import { h } from '../shared/dom.util.ts';
 import { isAbortError } from '../shared/http.client.ts';
-import { getLang, onLangChange, setLang, t } from '../shared/i18n.service.ts';
+import { getLang, t } from '../shared/i18n.service.ts';
+import { PageShell } from '../shared/page-shell.ts';
 import { DeckOverlayController } from './deck-overlay.controller.ts';
 import { FeaturePanelComponent } from './feature-panel.component.ts';
 import { geometryBBox, type BBox } from './geometry.util.ts';
-import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, vectorSource, type LayerData } from './layer-data.service.ts';
+import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, type LayerData } from './layer-data.service.ts';
 import {
-  buildMapLayers, buildSelectionLayers, interactiveLayerIds, isCountyFiltered, layerFilter, mapLayerIds, SELECTION_LAYER_IDS, tileFeatureId,
+  buildSelectionLayers, interactiveLayerIds, isCountyFiltered, layerFilter, mapLayerIds, SELECTION_LAYER_IDS, tileFeatureId,
 } from './layer-style.builder.ts';
-import { styleImages } from './layer-style.builder.ts';
 import { LegendComponent } from './legend.component.ts';
 import { ImageryLayers } from '../shared/imagery.layer.ts';
-import { SignInDialog } from '../shared/sign-in.component.ts';
-import { TopBarComponent } from './top-bar.component.ts';
+import { MapFiltersComponent } from './map-filters.component.ts';
 import { EditModeController } from './edit/edit-mode.controller.ts';
 import './edit/edit.css';
 
@@ -35,11 +36,9 @@ import './edit/edit.css';
 export type MapMode = '2d' | '3d';
 
 /** Dazhou, used until `/api/config` answers. */
-const DEFAULT_BOUNDS: BBox = [106.6, 30.3, 108.6, 32.4];
+const DEFAULT_BOUNDS: BBox = DAZHOU_BOUNDS;
 /** Pitch of the 3D mode, degrees. */
 const PITCH_3D = 60;
-/** Background outside our layers (and under counties). */
-const BACKGROUND_COLOR = '#eef1f4';
 /** Screen width below which legend and panel are bottom sheets. */
 const NARROW_QUERY = '(max-width: 640px)';
 /** How often (ms) the visible layers' TileJSON versions are checked. */
@@ -84,22 +83,29 @@ export class MapView {
   private readonly changedData = new Set<string>();
   private selectController: AbortController | null = null;
   private readonly deck: DeckOverlayController;
-  private readonly topBar: TopBarComponent;
+  private readonly shell: PageShell;
+  private readonly filters: MapFiltersComponent;
   private readonly legend: LegendComponent;
   /** Orthophotos under the vector layers, listed in the legend. */
   private readonly imagery = new ImageryLayers();
   private readonly panel: FeaturePanelComponent;
-  private readonly signIn: SignInDialog;
   private readonly toast: HTMLElement;
   private readonly edit: EditModeController;
 
   constructor(root: HTMLElement) {
-    this.topBar = new TopBarComponent({
+    this.filters = new MapFiltersComponent({
       onCounty: (adcode) => this.setCounty(adcode),
       onMode: () => void this.setMode(this.mode === '2d' ? '3d' : '2d'),
-      onLang: () => setLang(getLang() === 'zh' ? 'en' : 'zh'),
-      onSignIn: () => this.signIn.open(),
-      onSignOut: () => void this.signOut(),
+      onChange: () => this.shell?.render(),
+    });
+    // The one page shell: brand, navigation, language, sign-in; the map adds its filters and mode.
+    this.shell = new PageShell({
+      page: 'map',
+      title: () => ({ long: t('appTitle'), short: t('appTitleShort') }),
+      middle: () => this.filters.middle(),
+      controls: () => this.filters.controls(),
+      onUserChange: (user) => void this.onAuthChanged(user),
+      onLangChange: () => this.onLangChanged(),
     });
     this.legend = new LegendComponent((id, on) => this.setLayerVisible(id, on));
     this.legend.extraSection = (zoom) => this.imagery.legendSection(zoom);
@@ -113,35 +119,15 @@ export class MapView {
       onOpenPanorama: (id) => void import('../panorama/panorama-overlay.ts').then(({ openPanorama }) =>
         openPanorama(mapEl.parentElement!, id, { map: this.map, onCarrier: (c) => void this.selectFeature(c.layer, c.id, false) })),
     }, () => this.clearSelection());
-    this.signIn = new SignInDialog((user) => void this.onAuthChanged(user));
     this.toast = h('div', { id: 'toast', class: 'toast', role: 'status', hidden: true });
     const mapEl = h('div', { id: 'map', class: 'map' });
-    root.replaceChildren(this.topBar.element, h('main', { class: 'stage' }, mapEl, this.legend.element, this.panel.element, this.toast), this.signIn.element);
-    this.topBar.render();
+    root.replaceChildren(this.shell.element, h('main', { class: 'stage' }, mapEl, this.legend.element, this.panel.element, this.toast));
     this.legend.render();
     if (window.matchMedia(NARROW_QUERY).matches) this.legend.setOpen(false);
-    document.title = t('appTitle');
 
-    const style: StyleSpecification = {
-      version: 8,
-      sources: {},
-      layers: [{ id: 'background', type: 'background', paint: { 'background-color': BACKGROUND_COLOR } }],
-    };
-    this.map = new maplibregl.Map({
-      container: mapEl,
-      style,
-      bounds: DEFAULT_BOUNDS,
-      fitBoundsOptions: { padding: 24 },
-      maxPitch: 70,
-      dragRotate: false,
-      attributionControl: { compact: true },
-      // Makes screenshots and the test's canvas reads possible.
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
-    });
-    this.map.touchZoomRotate.disableRotation();
-    this.map.keyboard.disableRotation();
-    this.map.addControl(new maplibregl.NavigationControl({ visualizePitch: true, showCompass: true }), 'top-right');
-    this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+    // A rotating and tilting map (3D), with rotation off until the 3D mode turns it on.
+    this.map = createBaseMap({ container: mapEl, rotate: true, navigation: 'compass' });
+    this.enableRotation(false);
     this.deck = new DeckOverlayController(this.map);
     this.edit = new EditModeController({
       map: this.map,
@@ -154,7 +140,6 @@ export class MapView {
 
     this.map.on('click', (e) => this.onMapClick(e.point.x, e.point.y));
     this.map.on('zoomend', () => this.updateLegend());
-    onLangChange(() => this.onLangChanged());
 
     this.ready = this.start();
     // The hook's consumer handles failures; keep the console clean meanwhile.
@@ -176,12 +161,12 @@ export class MapView {
 
   private async start(): Promise<void> {
     const controller = new AbortController();
-    const styleLoaded = new Promise<void>((resolve) => (this.map.loaded() ? resolve() : this.map.once('load', () => resolve())));
+    const styleLoaded = whenLoaded(this.map);
     try {
       const [config, layers, user] = await Promise.all([
         fetchConfig(controller.signal),
         fetchLayers(controller.signal),
-        fetchMe(controller.signal).catch(() => null),
+        this.shell.loadUser(controller.signal).catch(() => null),
       ]);
       this.config = config;
       this.layers = layers;
@@ -189,7 +174,6 @@ export class MapView {
       this.setCounts(layers);
       this.tileUrls.setSignedIn(user !== null);
       for (const l of layers) if (l.visibleByDefault) this.visible.add(l.id);
-      this.topBar.update({ user });
       this.edit.setUser(user);
       // Versioned tile URLs of every layer, and the label features, while the style loads.
       const versions = this.tileUrls.refresh(layers.map((l) => l.id), controller.signal);
@@ -198,8 +182,8 @@ export class MapView {
       const { errors } = await versions;
       // A layer without TileJSON still works with unversioned tiles; say so, but go on.
       if (errors.length > 0) this.showError(t('loadFailed'), errors[0]);
-      this.addBasemap(config);
-      this.addLayers();
+      addBasemap(this.map, config);
+      addCatalogLayers(this.map, this.layers, { tileUrl: (l) => this.tileUrls.template(l.id) });
       // Orthophotos go under the vector layers once listed; a failure leaves the vector map as it is.
       void this.imagery.load(this.map, { signal: controller.signal }).then(() => this.updateLegend(), (err) => console.warn('orthophotos not loaded', err));
       this.map.fitBounds(config.bounds?.length === 4 ? config.bounds : DEFAULT_BOUNDS, { padding: this.fitPadding(), duration: 0 });
@@ -214,28 +198,6 @@ export class MapView {
     } catch (err) {
       this.showError(t('loadFailed'), err);
       throw err;
-    }
-  }
-
-  private addBasemap(config: AppConfig): void {
-    if (!config.basemapUrl) return;
-    this.map.addSource('basemap', {
-      type: 'raster', tiles: [config.basemapUrl], tileSize: 256, attribution: config.basemapAttribution || undefined,
-    });
-    this.map.addLayer({ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85 } });
-  }
-
-  private addLayers(): void {
-    for (const layer of this.layers) {
-      this.map.addSource(layer.id, vectorSource(layer, this.tileUrls.template(layer.id)));
-      for (const { id, image, pixelRatio } of styleImages(layer)) if (!this.map.hasImage(id)) this.map.addImage(id, image, { pixelRatio });
-      for (const spec of buildMapLayers(layer, null)) this.map.addLayer(spec);
-      // County outlines are clickable but too large to suggest it with the cursor.
-      if (layer.group === 'admin') continue;
-      for (const id of interactiveLayerIds(layer)) {
-        this.map.on('mouseenter', id, () => (this.map.getCanvas().style.cursor = 'pointer'));
-        this.map.on('mouseleave', id, () => (this.map.getCanvas().style.cursor = ''));
-      }
     }
   }
 
@@ -300,7 +262,7 @@ export class MapView {
     try {
       this.summary = await fetchSummary(new AbortController().signal);
       this.updateCounties();
-      this.topBar.update({ rows: this.summary.rows });
+      this.filters.update({ rows: this.summary.rows });
     } catch (err) {
       if (!isAbortError(err)) this.showError(t('loadFailed'), err);
     }
@@ -314,7 +276,7 @@ export class MapView {
     this.counties = fromSummary.length > 0 ? fromSummary : fromLayer.map((f) => ({
       adcode: String(f.properties?.adcode ?? f.id), name: { zh: String(f.properties?.name ?? ''), en: String(f.properties?.name_en ?? f.properties?.name ?? '') },
     }));
-    this.topBar.update({ counties: this.counties });
+    this.filters.update({ counties: this.counties });
   }
 
   private parkName(id: number | string): string | undefined {
@@ -379,9 +341,8 @@ export class MapView {
     if (on) void this.checkVersions([layerId]);
   }
 
+  /** After a language switch (the shell has redrawn itself and the filters). */
   private onLangChanged(): void {
-    document.title = t('appTitle');
-    this.topBar.render();
     this.legend.render();
     this.panel.render();
     this.edit.render();
@@ -413,7 +374,7 @@ export class MapView {
         ? ['case', ['==', ['to-string', ['id']], adcode], width * 2, width]
         : width);
     }
-    this.topBar.update({ county: adcode });
+    this.filters.update({ county: adcode });
     this.updateDeck();
     const target = adcode && counties
       ? this.labels.get(counties.id)?.features.find((f) => String(f.id) === adcode || f.properties?.adcode === adcode)
@@ -430,11 +391,9 @@ export class MapView {
 
   // ---------------------------------------------------------------- 2D / 3D
 
-  /** Switch between flat 2D and pitched 3D with extruded buildings. Resolves when the move ends. */
-  async setMode(mode: MapMode): Promise<void> {
-    this.mode = mode;
-    for (const layer of this.layers) this.applyVisibility(layer);
-    if (mode === '3d') {
+  /** Rotating and tilting by hand: on in 3D, off in 2D. */
+  private enableRotation(on: boolean): void {
+    if (on) {
       this.map.dragRotate.enable();
       this.map.touchZoomRotate.enableRotation();
       this.map.keyboard.enableRotation();
@@ -443,7 +402,14 @@ export class MapView {
       this.map.touchZoomRotate.disableRotation();
       this.map.keyboard.disableRotation();
     }
-    this.topBar.update({ mode });
+  }
+
+  /** Switch between flat 2D and pitched 3D with extruded buildings. Resolves when the move ends. */
+  async setMode(mode: MapMode): Promise<void> {
+    this.mode = mode;
+    for (const layer of this.layers) this.applyVisibility(layer);
+    this.enableRotation(mode === '3d');
+    this.filters.update({ mode });
     this.updateDeck();
     // An ease that changes nothing may not emit moveend: do not wait for it forever.
     const moved = Promise.race([
@@ -543,9 +509,9 @@ export class MapView {
 
   // ---------------------------------------------------------------- auth
 
+  /** After signing in or out through the shell. */
   private async onAuthChanged(user: SessionUser | null): Promise<void> {
     this.user = user;
-    this.topBar.update({ user });
     this.edit.setUser(user);
     // Staff see unpublished features: everything shown must be fetched again. Every tile URL
     // changes (its session marker), so every source reloads, with current versions.
@@ -559,15 +525,6 @@ export class MapView {
     } catch (err) {
       if (!isAbortError(err)) this.showError(t('loadFailed'), err);
     }
-  }
-
-  private async signOut(): Promise<void> {
-    try {
-      await logout(new AbortController().signal);
-    } catch (err) {
-      this.showError(t('loadFailed'), err);
-    }
-    await this.onAuthChanged(null);
   }
 
   private showError(prefix: string, err: unknown): void {

@@ -1,11 +1,13 @@
 /**
- * The map on a park card, loaded on demand: the park's outline and its available sites coloured
- * by kind, on a plain background (no basemap, no network). Clicking a site reports its id; the
+ * The map on a park card, loaded on demand and made by the shared base map
+ * (web/src/shared/base-map.ts): the park's outline and its available sites coloured by kind, on a
+ * plain background (no basemap, no network). Clicking a site reports its id; the
  * card highlights the site hovered in the list.
  */
-import maplibregl from 'maplibre-gl';
+import type maplibregl from 'maplibre-gl';
 type MapLibreMap = maplibregl.Map;
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createBaseMap, whenLoaded } from '../shared/base-map.ts';
 
 const KIND_COLORS = ['match', ['get', 'kind'], 'land', '#2e7d32', 'factory', '#1565c0', 'office', '#6a1b9a', '#555'];
 
@@ -29,30 +31,29 @@ export async function showParkMap(
     type: 'FeatureCollection',
     features: data.carriers.map((c) => ({ type: 'Feature', id: c.id, properties: { id: c.id, kind: c.kind, name: c.name }, geometry: c.geometry })),
   };
-  const map = new maplibregl.Map({
+  // The shared base map, without controls: the card's map is a picture you can pan and click.
+  const map = createBaseMap({
     container,
     bounds: data.bbox,
-    fitBoundsOptions: { padding: 24 },
-    attributionControl: false,
-    style: {
-      version: 8,
-      sources: {
-        park: { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: data.outline } },
-        carriers: { type: 'geojson', data: carriers },
-      },
-      layers: [
-        { id: 'bg', type: 'background', paint: { 'background-color': '#f3f6f9' } },
-        { id: 'park-fill', type: 'fill', source: 'park', paint: { 'fill-color': '#ff7043', 'fill-opacity': 0.1 } },
-        { id: 'park-line', type: 'line', source: 'park', paint: { 'line-color': '#e64a19', 'line-width': 2.5 } },
-        { id: 'carriers-fill', type: 'fill', source: 'carriers', paint: { 'fill-color': KIND_COLORS as never, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.95, 0.7] } },
-        { id: 'carriers-line', type: 'line', source: 'carriers', paint: { 'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#e8590c', '#ffffff'], 'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, 1] } },
-      ],
+    attribution: false,
+    navigation: false,
+    scale: false,
+    background: '#f3f6f9',
+    sources: {
+      park: { type: 'geojson', data: { type: 'Feature', properties: {}, geometry: data.outline } },
+      carriers: { type: 'geojson', data: carriers },
     },
+    layers: [
+      { id: 'park-fill', type: 'fill', source: 'park', paint: { 'fill-color': '#ff7043', 'fill-opacity': 0.1 } },
+      { id: 'park-line', type: 'line', source: 'park', paint: { 'line-color': '#e64a19', 'line-width': 2.5 } },
+      { id: 'carriers-fill', type: 'fill', source: 'carriers', paint: { 'fill-color': KIND_COLORS as never, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.95, 0.7] } },
+      { id: 'carriers-line', type: 'line', source: 'carriers', paint: { 'line-color': ['case', ['boolean', ['feature-state', 'hover'], false], '#e8590c', '#ffffff'], 'line-width': ['case', ['boolean', ['feature-state', 'hover'], false], 3, 1] } },
+    ],
   });
-  await new Promise<void>((resolve, reject) => {
-    map.once('load', () => resolve());
-    map.once('error', (e) => reject(e.error ?? new Error('map error')));
-  });
+  await Promise.race([
+    whenLoaded(map),
+    new Promise<never>((_, reject) => map.once('error', (e) => reject(e.error ?? new Error('map error')))),
+  ]);
   box.querySelector<HTMLElement>('.pc-map-static')?.setAttribute('hidden', '');
   let current: number | null = null;
   const highlight = (id: number | null) => {

@@ -1,17 +1,16 @@
 /**
- * The map of the site-selection page and of the shared proposal: the house layers (counties,
- * parks, carriers, amenities from our own vector tiles, styled from the layer catalog like the
- * main map, carriers dimmed) with the sites of interest on top, highlighted in the accent colour
+ * The map of the site-selection page and of the shared proposal, made by the shared base map
+ * (web/src/shared/base-map.ts): the house layers (counties, parks, carriers, amenities from our
+ * own vector tiles, styled from the layer catalog like the main map, carriers dimmed) with the sites of interest on top, highlighted in the accent colour
  * and numbered with HTML markers (no glyph server needed). One focused site is outlined.
  */
 import maplibregl from 'maplibre-gl';
-import type { GeoJSONSource, LayerSpecification, Map as MapLibreMap } from 'maplibre-gl';
+import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 import type { FeatureCollection, Geometry, Position } from 'geojson';
 import type { LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { geometryBBox, labelPoint } from '../map/geometry.util.ts';
-import { buildMapLayers } from '../map/layer-style.builder.ts';
-import { vectorSource } from '../map/layer-data.service.ts';
+import { addCatalogLayers, createBaseMap, whenLoaded } from '../shared/base-map.ts';
 
 /** A site drawn on the map. */
 export interface MapSite {
@@ -36,40 +35,20 @@ export class SelectMapView {
    * polygon was clicked.
    */
   constructor(container: HTMLElement, layers: LayerInfo[], opts: { printable?: boolean; interactive?: boolean; onPick?: (id: number) => void } = {}) {
-    const base: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } }];
-    const sources: Record<string, maplibregl.SourceSpecification> = {};
-    for (const layer of layers) {
-      if (!BASE_GROUPS.has(layer.group) || !layer.visibleByDefault) continue;
-      sources[layer.id] = vectorSource(layer, `${location.origin}/tiles/${encodeURIComponent(layer.id)}/{z}/{x}/{y}.mvt`);
-      for (const spec of buildMapLayers(layer, null)) {
-        // Carriers and amenities are context here: the results are what the eye should find.
-        if (layer.group === 'carrier' && spec.type === 'fill') (spec.paint as Record<string, unknown>)['fill-opacity'] = 0.22;
-        if (layer.group === 'carrier' && spec.type === 'circle') (spec.paint as Record<string, unknown>)['circle-opacity'] = 0.35;
-        base.push(spec);
-      }
-    }
-    sources.results = { type: 'geojson', data: { type: 'FeatureCollection', features: [] } };
-    this.map = new maplibregl.Map({
-      container,
-      center: [107.47, 31.2],
-      zoom: 8.3,
-      attributionControl: false,
-      interactive: opts.interactive ?? true,
-      canvasContextAttributes: opts.printable ? { preserveDrawingBuffer: true } : undefined,
-      style: {
-        version: 8,
-        sources,
-        layers: [
-          ...base,
-          { id: 'results-fill', type: 'fill', source: 'results', paint: { 'fill-color': '#ff6d00', 'fill-opacity': 0.55 } },
-          { id: 'results-line', type: 'line', source: 'results', paint: { 'line-color': '#e65100', 'line-width': 1.5 } },
-          { id: 'results-focus', type: 'line', source: 'results', filter: ['==', ['id'], -1], paint: { 'line-color': '#0b3d91', 'line-width': 3.5 } },
-        ],
-      },
+    const interactive = opts.interactive ?? true;
+    // The results' source and layers are there from the start (sites may come before the map has
+    // loaded); the catalog layers go under them once it has. Every base map keeps its drawing
+    // buffer, so the canvas prints (`printable` is kept for callers).
+    this.map = createBaseMap({
+      container, center: [107.47, 31.2], zoom: 8.3, interactive, attribution: false,
+      sources: { results: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+      layers: [
+        { id: 'results-fill', type: 'fill', source: 'results', paint: { 'fill-color': '#ff6d00', 'fill-opacity': 0.55 } },
+        { id: 'results-line', type: 'line', source: 'results', paint: { 'line-color': '#e65100', 'line-width': 1.5 } },
+        { id: 'results-focus', type: 'line', source: 'results', filter: ['==', ['id'], -1], paint: { 'line-color': '#0b3d91', 'line-width': 3.5 } },
+      ],
     });
-    if (opts.interactive ?? true) {
-      this.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-      this.map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    if (interactive) {
       this.map.on('click', 'results-fill', (e) => {
         const id = Number(e.features?.[0]?.id);
         if (Number.isFinite(id)) opts.onPick?.(id);
@@ -78,7 +57,19 @@ export class SelectMapView {
       this.map.on('mouseleave', 'results-fill', () => { this.map.getCanvas().style.cursor = ''; });
     }
     this.onPick = opts.onPick;
-    this.ready = new Promise((resolve) => this.map.on('load', () => resolve()));
+    const base = layers.filter((l) => BASE_GROUPS.has(l.group) && l.visibleByDefault);
+    this.ready = whenLoaded(this.map).then(() => {
+      addCatalogLayers(this.map, base, {
+        beforeId: 'results-fill',
+        pointer: () => false,
+        // Carriers are context here: the results are what the eye should find.
+        adjust: (layer, spec) => {
+          if (layer.group === 'carrier' && spec.type === 'fill') (spec.paint as Record<string, unknown>)['fill-opacity'] = 0.22;
+          if (layer.group === 'carrier' && spec.type === 'circle') (spec.paint as Record<string, unknown>)['circle-opacity'] = 0.35;
+          return spec;
+        },
+      });
+    });
   }
 
   private readonly onPick?: (id: number) => void;

@@ -7,7 +7,7 @@
  */
 import maplibregl, { type LayerSpecification, type SourceSpecification, type StyleSpecification } from 'maplibre-gl';
 import type { AppConfig, LayerInfo } from './api.types.ts';
-import { buildMapLayers, interactiveLayerIds } from '../map/layer-style.builder.ts';
+import { buildMapLayers, interactiveLayerIds, styleImages } from '../map/layer-style.builder.ts';
 import { vectorSource } from '../map/layer-data.service.ts';
 
 /** Dazhou's extent, [minLon, minLat, maxLon, maxLat]: the default view of every map. */
@@ -92,16 +92,20 @@ export interface CatalogLayerOptions {
   adjust?(layer: LayerInfo, spec: LayerSpecification): LayerSpecification;
   /** Show the pointer over the layer's clickable features (default: all but admin areas). */
   pointer?(layer: LayerInfo): boolean;
+  /** Insert the layers under this MapLibre layer (default: on top). */
+  beforeId?: string;
 }
 
-/** Draws `layers` from their vector tiles with the style builder; returns the MapLibre layer ids added. */
+/** Draws `layers` from their vector tiles with the style builder (and its icons); returns the MapLibre layer ids added. */
 export function addCatalogLayers(map: maplibregl.Map, layers: LayerInfo[], o: CatalogLayerOptions = {}): string[] {
   const added: string[] = [];
   for (const layer of layers) {
     const url = o.tileUrl?.(layer) ?? `${location.origin}/tiles/${encodeURIComponent(layer.id)}/{z}/{x}/{y}.mvt`;
     map.addSource(layer.id, vectorSource(layer, url));
+    // Icons the layer's style draws (e.g. the view-direction cones of photos).
+    for (const { id, image, pixelRatio } of styleImages(layer)) if (!map.hasImage(id)) map.addImage(id, image, { pixelRatio });
     for (const spec of buildMapLayers(layer, null)) {
-      map.addLayer(o.adjust ? o.adjust(layer, spec) : spec);
+      map.addLayer(o.adjust ? o.adjust(layer, spec) : spec, o.beforeId);
       added.push(spec.id);
     }
     if (o.pointer ? !o.pointer(layer) : layer.group === 'admin') continue;

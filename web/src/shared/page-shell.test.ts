@@ -10,10 +10,10 @@ afterEach(() => setLang('zh'));
 
 describe('navLinksFor', () => {
   it('gives each role the pages it may use, never the page it is on', () => {
-    expect(navLinksFor('map', null).map((l) => l.id)).toEqual(['nav-tours']);
-    expect(navLinksFor('map', user('staff')).map((l) => l.id)).toEqual(['nav-tours', 'nav-upload']);
-    expect(navLinksFor('tour', user('officer')).map((l) => l.id)).toEqual(['nav-map', 'nav-select', 'nav-inbox']);
-    expect(navLinksFor('upload', user('admin')).map((l) => l.id)).toEqual(['nav-map', 'nav-tours', 'nav-select', 'nav-inbox']);
+    expect(navLinksFor('map', null).map((l) => l.id)).toEqual(['nav-find', 'nav-tours']);
+    expect(navLinksFor('map', user('staff')).map((l) => l.id)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-stats']);
+    expect(navLinksFor('tour', user('officer')).map((l) => l.id)).toEqual(['nav-map', 'nav-find', 'nav-select', 'nav-inbox', 'nav-stats']);
+    expect(navLinksFor('upload', user('admin')).map((l) => l.id)).toEqual(['nav-map', 'nav-find', 'nav-tours', 'nav-select', 'nav-inbox', 'nav-stats']);
   });
 });
 
@@ -24,7 +24,7 @@ describe('PageShell', () => {
     const el = shell.element;
     expect(el.id).toBe('top-bar');
     expect(el.querySelector('h1')!.textContent).toContain('园区导览');
-    expect(ids(el)).toEqual(['nav-map']);
+    expect(ids(el)).toEqual(['nav-map', 'nav-find']);
     expect(el.querySelector('#sign-in')).not.toBeNull();
     expect(document.title).toBe('园区导览 · 达州招商载体');
     (el.querySelector('#lang-toggle') as HTMLButtonElement).click();
@@ -40,7 +40,7 @@ describe('PageShell', () => {
     expect(el.querySelector('#user-role')!.getAttribute('data-role')).toBe('reviewer');
     expect(el.querySelector('#sign-out')).not.toBeNull();
     expect(el.querySelector('#sign-in')).toBeNull();
-    expect(ids(el)).toEqual(['nav-tours', 'nav-upload']);
+    expect(ids(el)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-stats']);
   });
 
   it('leaves sign-in out of the header on pages with an inline form', () => {
