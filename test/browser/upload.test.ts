@@ -4,6 +4,8 @@
  * (counts, features on the map, popup with 亩), commits, meets the duplicate notice, undoes, reads
  * the issue table of a file with bad coordinates; a reviewer then verifies and publishes.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -260,14 +262,62 @@ describe.runIf(enabled)('upload and review page in Chromium', () => {
     await page.waitForSelector(`#batch-preview[data-batch-id="${mixedBatch}"][data-status="committed"]`, { timeout: 30_000 });
   });
 
+  it('maps unmapped fields in the preview: the batch is validated again, a bad value is named with its field', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dz-map-'));
+    const file = path.join(dir, 'survey-fields.geojson');
+    const sq = (x: number, y: number) => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]] });
+    const run = `UM${Date.now() % 100000}`;
+    fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { DKBH: `${run}-1`, dianli_rongliang: 800, duijieren: '王五', beizhu2: 'x' }, geometry: sq(107.47, 31.22) },
+      { type: 'Feature', properties: { DKBH: `${run}-2`, dianli_rongliang: '很多', duijieren: '赵六' }, geometry: sq(107.475, 31.22) },
+    ] }));
+    const id = await upload('land', [file]);
+    await page.waitForSelector('#field-mapping select[name="dianli_rongliang"]');
+    expect(await page.textContent('#unmapped-fields')).toContain('dianli_rongliang');
+    // The choices are the layer's attributes in the page's language.
+    expect(await page.textContent('#field-mapping select[name="dianli_rongliang"]')).toContain('供电容量 (kVA)');
+    await page.selectOption('#field-mapping select[name="dianli_rongliang"]', 'power_kva');
+    await page.selectOption('#field-mapping select[name="duijieren"]', 'contact_name');
+    await page.selectOption('#field-mapping select[name="beizhu2"]', 'ignore');
+    await page.locator('#field-mapping').scrollIntoViewIfNeeded();
+    await shot('mapping-zh');
+    await page.click('#apply-mapping');
+    await page.waitForFunction(() => document.querySelector('#batch-notice')?.textContent?.includes('重新校验'), null, { timeout: 60_000 });
+    await page.evaluate(() => (window as any).__upload.previewReady());
+    await page.waitForSelector(`#batch-preview[data-batch-id="${id}"][data-status="validated"]`);
+    expect(await page.$('#unmapped-fields')).toBeNull();
+    expect(await page.$eval('#field-mapping select[name="dianli_rongliang"]', (e) => (e as HTMLSelectElement).value)).toBe('power_kva');
+    expect(await count('warnings')).toBe(1);
+    const table = (await page.textContent('#issue-table tbody'))!;
+    expect(table).toContain('dianli_rongliang');
+    expect(table).toContain('很多');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#field-mapping').scrollIntoViewIfNeeded();
+    await shot('mapping-phone-zh');
+    await page.click('#lang-toggle');
+    await page.waitForFunction(() => document.querySelector('#field-mapping h3')?.textContent === 'Map fields');
+    expect(await page.textContent('#field-mapping select[name="duijieren"]')).toContain('Contact');
+    await page.locator('#field-mapping').scrollIntoViewIfNeeded();
+    await shot('mapping-phone-en');
+    await page.click('#lang-toggle');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await api(`/api/imports/${id}`, { method: 'DELETE', cookie: await signIn(staff.username, staff.password) });
+    await page.click(`#batch-list .batch-item[data-batch-id="${mixedBatch}"]`);
+    await page.waitForSelector(`#batch-preview[data-batch-id="${mixedBatch}"][data-status="committed"]`);
+    await page.evaluate(() => (window as any).__upload.previewReady());
+  });
+
   it('switches the page to English and back', async () => {
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.querySelector('#upload-form')?.textContent?.includes('Upload survey data'));
     expect(await page.textContent('#batch-status')).toBe('Committed');
     expect(await page.textContent('#summary-counts')).toContain('Rejected');
+    // The issues are asked for again in English (the server words them).
+    await page.waitForFunction(() => /"y" is not a number/.test(document.querySelector('#issue-table tbody')?.textContent ?? ''), null, { timeout: 15_000 });
     await shot('english');
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.querySelector('#upload-form')?.textContent?.includes('上传调查成果'));
+    await page.waitForFunction(() => /"y" 不是数字/.test(document.querySelector('#issue-table tbody')?.textContent ?? ''), null, { timeout: 15_000 });
   });
 
   it('lets a reviewer verify and publish a committed batch, without the upload form', async () => {
