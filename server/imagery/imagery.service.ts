@@ -82,6 +82,16 @@ function haversineM(lon1: number, lat1: number, lon2: number, lat2: number): num
   return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
 }
 
+/** What the public sees of an orthophoto: no review state, status, source file or timestamps of the work. */
+export type PublicImagery = Pick<ImageryRow, 'id' | 'name' | 'park_id' | 'width' | 'height' | 'pixel_size_m' | 'footprint' | 'bounds' | 'min_zoom' | 'max_zoom' | 'captured_on'>;
+
+function publicView(r: ImageryRow): PublicImagery {
+  return {
+    id: r.id, name: r.name, park_id: r.park_id, width: r.width, height: r.height, pixel_size_m: r.pixel_size_m,
+    footprint: r.footprint, bounds: r.bounds, min_zoom: r.min_zoom, max_zoom: r.max_zoom, captured_on: r.captured_on,
+  };
+}
+
 /** Orthophoto rules. */
 export class ImageryService {
   private readonly running = new Map<number, Promise<void>>();
@@ -235,17 +245,19 @@ export class ImageryService {
     }
   }
 
-  /** Orthophotos the viewer may see. */
-  list(viewer: Viewer, parkId: number | null): Promise<ImageryRow[]> {
-    return this.repo.list(seesUnpublished(viewer), parkId);
+  /** Orthophotos the viewer may see (the public view for anyone but staff, reviewers and admins). */
+  async list(viewer: Viewer, parkId: number | null): Promise<(ImageryRow | PublicImagery)[]> {
+    const staff = seesUnpublished(viewer);
+    const rows = await this.repo.list(staff, parkId);
+    return staff ? rows : rows.map(publicView);
   }
 
   /** One orthophoto; 404 when the viewer may not see it. */
-  async get(viewer: Viewer, id: number): Promise<ImageryRow> {
+  async get(viewer: Viewer, id: number): Promise<ImageryRow | PublicImagery> {
     const row = await this.repo.get(id);
     if (!row || (!row.public && !seesUnpublished(viewer))) throw new NotFoundError('imagery', id);
     const { source_sha256: _s, public: _p, ...rest } = row;
-    return rest;
+    return seesUnpublished(viewer) ? rest : publicView(rest);
   }
 
   /** Reviewer (校核): sets the review state; only orthophotos whose tiles are ready can be published. */
@@ -268,7 +280,8 @@ export class ImageryService {
 
   /** TileJSON 3.0 of an orthophoto. */
   async tileJson(viewer: Viewer, id: number, baseUrl: string): Promise<Record<string, unknown>> {
-    const row = await this.get(viewer, id);
+    const row = await this.repo.get(id);
+    if (!row || (!row.public && !seesUnpublished(viewer))) throw new NotFoundError('imagery', id);
     if (row.status !== 'ready') throw new AppError('conflict', `imagery ${id} has no tiles yet (status ${row.status})`, { status: row.status });
     const [w, s, e, n] = row.bounds;
     const date = row.captured_on ? `, ${row.captured_on}` : '';

@@ -17,8 +17,9 @@ export interface ImageryItem {
   min_zoom: number;
   max_zoom: number;
   captured_on: string | null;
-  status: 'processing' | 'ready' | 'failed';
-  review_state: 'draft' | 'verified' | 'published';
+  /** Staff only (the public sees ready, published orthophotos and no work fields). */
+  status?: 'processing' | 'ready' | 'failed';
+  review_state?: 'draft' | 'verified' | 'published';
 }
 
 const FOOTPRINTS = 'imagery-footprints';
@@ -44,7 +45,7 @@ export class ImageryLayers {
     if (!res.ok) throw new Error(`GET /api/imagery: ${res.status}`);
     const body = (await res.json()) as { imagery: ImageryItem[] };
     this.map = map;
-    this.items = body.imagery.filter((i) => i.status === 'ready');
+    this.items = body.imagery.filter((i) => (i.status ?? 'ready') === 'ready');
     const before = map.getStyle().layers.find((l) => l.id !== 'background' && l.id !== 'basemap')?.id;
     // Oldest first, so the newest capture is drawn on top.
     for (const item of [...this.items].reverse()) {
@@ -105,7 +106,7 @@ export class ImageryLayers {
               onclick: (e: Event) => { e.preventDefault(); this.zoomTo(item.id); },
             }, tr({ zh: '定位', en: 'Zoom' }))),
           h('div', { class: 'legend-hint legend-hint-info' }, date,
-            item.review_state !== 'published' ? tr({ zh: '（未发布）', en: ' (not published)' }) : '',
+            item.review_state && item.review_state !== 'published' ? tr({ zh: '（未发布）', en: ' (not published)' }) : '',
             out ? tr({ zh: `；放大到 ${item.min_zoom} 级可见`, en: `; zoom in to ${item.min_zoom} to see it` }) : ''));
       }));
   }
