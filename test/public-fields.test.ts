@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { api, userWithRole } from './helpers.ts';
 
 /** JSON keys that are internal. */
-const INTERNAL_KEYS = new Set(['review_state', 'reviewState', 'batch_id', 'batchId', 'importer', 'imported_by', 'importedBy', 'source', 'created_by', 'createdBy', 'reviewed_by', 'client_hash']);
+const INTERNAL_KEYS = new Set(['review_state', 'reviewState', 'batch_id', 'batchId', 'importer', 'imported_by', 'importedBy', 'source', 'created_by', 'createdBy', 'reviewed_by', 'reviewedBy', 'client_hash']);
 /** Text that betrays an internal field in HTML or in values. */
 const INTERNAL_TEXT = [/review_state/, /batch_id/, /校核状态/, /数据来源/, /导入批次/, /echarts-china-cities/, /GCJ-02 → WGS84/];
 
@@ -78,6 +78,12 @@ describe('public pages and endpoints carry no internal field', () => {
       use('/api/layers/{id}/export', { id: l.id }, '?format=geojson&bbox=107.4,31.1,107.6,31.3');
     }
     for (const t of tours.slice(0, 2)) use('/api/tours/{id}', { id: t.id });
+    const policies: { id: number }[] = (await (await api('/api/policies')).json()).policies;
+    for (const p of policies.slice(0, 3)) {
+      use('/api/policies/{id}', { id: p.id });
+      use('/policies/{id}', { id: p.id });
+      use('/policies/{id}', { id: p.id }, '?lang=en');
+    }
     for (const id of panoIds) use('/api/panoramas/{id}', { id });
     urls.add('/?lang=en');
 
@@ -97,7 +103,7 @@ describe('public pages and endpoints carry no internal field', () => {
     // the layer APIs, OGC API and exports were walked too
     expect([...walkedTemplates]).toEqual(expect.arrayContaining(['/api/layers/{id}/features', '/ogc/collections/{id}/items', '/ogc/collections/{id}/queryables', '/api/layers/{id}/export']));
     // the portal's own pages were walked
-    expect([...walkedTemplates]).toEqual(expect.arrayContaining(['/parks/{id}', '/api/portal/parks/{id}']));
+    expect([...walkedTemplates]).toEqual(expect.arrayContaining(['/parks/{id}', '/api/portal/parks/{id}', '/api/policies/{id}', '/policies/{id}']));
     expect(answered.has('/')).toBe(true);
     expect(answered.has('/api/portal/summary')).toBe(true);
     expect(answered.has(`/parks/${summary.parks[0].id}?lang=en`)).toBe(true);

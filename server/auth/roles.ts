@@ -44,7 +44,7 @@ export function seesInternalFields(viewer: Viewer): boolean {
 }
 
 /** Keys of internal fields in the API objects of tours, panoramas and 3D assets. */
-const INTERNAL_KEYS = ['review_state', 'reviewState', 'reviewed_at', 'reviewedAt', 'created_by', 'createdBy', 'batch_id', 'batchId'] as const;
+const INTERNAL_KEYS = ['review_state', 'reviewState', 'reviewed_at', 'reviewedAt', 'created_by', 'createdBy', 'reviewed_by', 'reviewedBy', 'batch_id', 'batchId'] as const;
 
 /** `obj` without its internal keys unless the viewer sees internal fields (a shallow copy; `obj` is untouched). */
 export function omitInternal<T extends object>(viewer: Viewer, obj: T): T {
