@@ -76,9 +76,10 @@ export function renderMarkdown(source: string): string {
   }).join('\n');
 }
 
-/** Plain text of Markdown (for excerpts and descriptions): markup removed, whitespace collapsed. */
-export function markdownText(source: string, maxChars = 160): string {
+/** Plain text of Markdown (for excerpts and descriptions): headings and markup removed, whitespace collapsed. */
+export function markdownText(source: string, maxChars = 100): string {
   const text = source
+    .replace(/^\s{0,3}#{1,6}\s.*$/gm, '')
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/^\s{0,3}(#{1,6}|[-*]|\d{1,3}[.)]|>)\s+/gm, '')

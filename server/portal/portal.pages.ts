@@ -138,7 +138,7 @@ const name = (n: { zh: string; en: string }, lang: Lang) => (lang === 'en' && n.
  */
 export function i18nHtml(n: { zh: string; en: string | null }, lang: Lang): string {
   if (lang === 'zh' || (n.en ?? '').trim()) return esc(lang === 'zh' ? n.zh : n.en);
-  return `<span lang="zh-CN">${esc(n.zh)}</span> <small class="pt-fallback">${esc(S.inChinese.en)}</small>`;
+  return `<span lang="zh-CN">${esc(n.zh)}</span> <span class="pt-fallback">${esc(S.inChinese.en)}</span>`;
 }
 const join = (items: string[], lang: Lang) => items.join(lang === 'zh' ? '、' : ', ');
 const telHref = (phone: string) => `tel:${phone.replace(/[^0-9+]/g, '')}`;
@@ -394,7 +394,7 @@ export function parkCardPage(card: ParkCard, lang: Lang, origin: string, qrSvg: 
       <h2>${esc(tx('carriers', lang))} <small>(${card.carriers.length})</small></h2>
       ${card.carriers.length ? `${tabs}<ul class="pc-carriers" id="carrier-list">${carrierItems}</ul>${more}` : `<p>${esc(tx('noCarriers', lang))}</p>`}
     </section>
-    <section class="pc-section pc-policies" id="park-policies">
+    <section class="pc-section pc-policies no-print" id="park-policies">
       <h2>${esc(tx('parkPolicies', lang))}</h2>
       ${card.policies.length ? policyList(card.policies, lang) : `<p>${esc(tx('noPolicies', lang))}</p>`}
     </section>

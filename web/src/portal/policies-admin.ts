@@ -115,7 +115,7 @@ async function start(): Promise<void> {
 
   function edit(p: Policy | null): void {
     const field = (label: string, input: HTMLElement) => h('label', { class: 'pc-field' }, h('span', {}, label), input);
-    const checks = (name: string, options: [string, string][], chosen: string[]) => h('fieldset', { class: 'pc-field policy-checks' },
+    const checks = (name: string, options: [string, string][], chosen: string[]) => h('fieldset', { class: 'policy-checks' },
       options.map(([v, l]) => h('label', {}, h('input', { type: 'checkbox', name, value: v, checked: chosen.includes(v), disabled: !canWrite }), ` ${l}`)));
     const err = h('p', { class: 'form-error', id: 'policy-error', hidden: true });
     const form = h('form', { class: 'pc-form', id: 'policy-form' },
