@@ -96,8 +96,9 @@ function unitOf(criterion: string, row: CarrierDetails): string | null {
 }
 
 /**
- * Runs briefs. A brief is ranked in SQL over all its candidates and only the page comes back; a
- * brief whose constraints were asked a moment ago is ranked from the candidate cache instead.
+ * Runs briefs: from the candidate cache when the brief's constraints were asked a moment ago, else
+ * over the candidate table when it is current, else in SQL over all the candidates (only the page
+ * comes back). All three give the same answer.
  */
 export class SelectionService {
   private readonly cache: CandidateCache;
