@@ -252,18 +252,16 @@ export class StatsService {
     return { months: p.months, rows: rows.map((r) => ({ park: r.park_id, month: r.month, count: r.count, visited: r.visited, signed: r.signed })), funnel };
   }
 
-  /** County outlines (GeoJSON) with the figures the map can be shaded by. */
+  /** County outlines (GeoJSON) with the status figures the map can be shaded by (freshness comes from `freshness`). */
   async counties(viewer: Viewer, q: StatsQuery) {
     const f = this.filter(viewer, q);
-    const p = this.period(q);
-    const [shapes, rows, fresh] = await Promise.all([this.repo.countyShapes(), this.repo.statusByCountyKind(f), this.repo.freshness(f, p.to)]);
+    this.period(q);
+    const [shapes, rows] = await Promise.all([this.repo.countyShapes(), this.repo.statusByCountyKind(f)]);
     return {
       type: 'FeatureCollection' as const,
       features: shapes.map((s) => {
         const mine = rows.filter((r) => r.county === s.adcode);
         const av = mine.filter((r) => r.status === 'available');
-        const fr = fresh.filter((r) => r.county === s.adcode);
-        const n = fr.reduce((a, r) => a + r.count, 0);
         const sum = (xs: typeof mine, k: 'count' | 'area_m2' | 'floor_area_m2') => xs.reduce((a, r) => a + r[k], 0);
         return {
           type: 'Feature' as const, id: s.adcode, geometry: JSON.parse(s.geometry) as unknown,
@@ -272,7 +270,6 @@ export class StatsService {
             count: sum(mine, 'count'), availableCount: sum(av, 'count'), availableAreaM2: r2(sum(av, 'area_m2')),
             availableFloorAreaM2: r2(sum(av, 'floor_area_m2')),
             occupiedAreaM2: r2(sum(mine.filter((r) => r.status === 'occupied'), 'area_m2')),
-            fresh12Pct: n ? Math.round((fr.reduce((a, r) => a + r.within12, 0) / n) * 1000) / 10 : null,
           },
         };
       }),

@@ -140,7 +140,7 @@ WITH months AS (
   WINDOW w AS (PARTITION BY h.id ORDER BY h.at DESC, h.hid DESC ROWS UNBOUNDED PRECEDING)
 ), states AS (
   -- Just before each entry, since the entry before it.
-  SELECT lag(r.at) OVER (PARTITION BY r.id ORDER BY r.at, r.hid) AS s, r.at AS e,
+  SELECT lag(r.at) OVER (PARTITION BY r.id ORDER BY r.at, r.hid) AS s, r.at AS e, 1 AS w,
          NOT (r.before IS NULL AND r.after IS NOT NULL AND r.after ? 'id') AS present,
          CASE WHEN r.g_kind = 0 THEN c.kind ELSE max(r.before ->> 'kind') FILTER (WHERE r.before ? 'kind') OVER (PARTITION BY r.id, r.g_kind) END AS kind,
          CASE WHEN r.g_status = 0 THEN c.status ELSE max(r.before ->> 'status') FILTER (WHERE r.before ? 'status') OVER (PARTITION BY r.id, r.g_status) END AS status,
@@ -153,15 +153,23 @@ WITH months AS (
   FROM ranked r LEFT JOIN carriers c ON c.id = r.id
   UNION ALL
   -- After the last entry: as the row is now (nothing when it was deleted).
-  SELECT x.last_at, NULL, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
+  SELECT x.last_at, NULL, 1, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
   FROM (SELECT id, max(at) AS last_at FROM hist GROUP BY id) x JOIN carriers c ON c.id = x.id
   UNION ALL
-  -- Unchanged since the first month's end: as it is now, since its creation.
-  SELECT c.created_at, NULL, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
-  FROM carriers c WHERE NOT EXISTS (SELECT 1 FROM hist x WHERE x.id = c.id)
+  -- Unchanged since the first month's end: as it is now, since its creation (grouped first: one
+  -- state per creation month and group, weighted by its count).
+  SELECT date_trunc('month', c.created_at), NULL, count(*)::int, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, sum(c.area_m2)
+  FROM carriers c
+  WHERE NOT EXISTS (SELECT 1 FROM hist x WHERE x.id = c.id)
+    AND ($1::boolean OR c.review_state = 'published')
+    AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR c.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR c.status = ANY ($5))
+  GROUP BY 1, 5, 6, 7, 8, 9
 ), deltas AS (
   -- A span (s, e] holds at the ends of months i with idx(s) <= i < idx(e), idx(t) = months from the first month to t's month.
-  SELECT st.kind, st.park_id, st.status, v.i, sum(v.sign)::int AS n, sum(v.sign * st.area) AS area
+  SELECT st.kind, st.park_id, st.status, v.i, sum(v.sign * st.w)::int AS n, sum(v.sign * st.area) AS area
   FROM states st CROSS JOIN bounds b
   CROSS JOIN LATERAL (VALUES
     (1, CASE WHEN st.s IS NULL THEN 0 ELSE greatest(0, ((extract(year FROM st.s) - extract(year FROM b.m0)) * 12 + extract(month FROM st.s) - extract(month FROM b.m0))::int) END),
@@ -224,7 +232,7 @@ WITH c AS NOT MATERIALIZED (
   GROUP BY 1
 ), last_survey AS (
   SELECT c.id, c.county_adcode, c.kind,
-         (SELECT max(d) FROM (VALUES (lp.day), (le.day), (c.status_date)) v(d) WHERE d <= $6::date) AS day
+         greatest(CASE WHEN lp.day <= $6::date THEN lp.day END, le.day, CASE WHEN c.status_date <= $6::date THEN c.status_date END) AS day
   FROM c LEFT JOIN last_photo lp ON lp.id = c.id LEFT JOIN last_edit le ON le.id = c.id
 )
 SELECT county_adcode AS county, kind, count(*)::int AS count,

@@ -41,7 +41,7 @@ export interface StatsData {
     series: { type: string; points: { month: string; count: number; availableCount: number; availableAreaM2: number; momAreaPct: number | null; yoyAreaPct: number | null; momCountPct: number | null; yoyCountPct: number | null }[] }[];
   };
   freshness: { asOf: string; rows: { county: string; type: string; count: number; within6: number; within12: number }[]; total: { count: number; within6: number; within12: number } };
-  counties: { type: 'FeatureCollection'; features: { id: string; geometry: unknown; properties: { adcode: string; name: I18nText; count: number; availableCount: number; availableAreaM2: number; occupiedAreaM2: number; fresh12Pct: number | null } }[] };
+  counties: { type: 'FeatureCollection'; features: { id: string; geometry: unknown; properties: { adcode: string; name: I18nText; count: number; availableCount: number; availableAreaM2: number; occupiedAreaM2: number } }[] };
   /** Absent for the public. */
   enquiries?: { months: string[]; rows: { park: number | null; month: string; count: number; visited: number; signed: number }[]; funnel: { new: number; visit: number; signed: number } };
 }
@@ -233,15 +233,21 @@ export function freshnessChart(d: StatsData): Built {
 export const MAP_FIGURES = ['availableAreaM2', 'availableCount', 'count', 'occupiedAreaM2', 'fresh12Pct'] as const;
 export type MapFigure = (typeof MAP_FIGURES)[number];
 export const mapFigureLabel = (f: MapFigure) => ({ availableAreaM2: st('availableMu'), availableCount: st('availableCount'), count: st('carriers'), occupiedAreaM2: st('occupiedMu'), fresh12Pct: st('fresh12') })[f];
-const figureValue = (p: StatsData['counties']['features'][number]['properties'], f: MapFigure) =>
-  (f === 'availableAreaM2' || f === 'occupiedAreaM2' ? mu(p[f]) : p[f] ?? 0);
+/** Share (%) of a county's carriers surveyed within 12 months, from the freshness figures. */
+function fresh12(d: StatsData, adcode: string): number {
+  const rs = d.freshness.rows.filter((r) => r.county === adcode);
+  const n = rs.reduce((a, r) => a + r.count, 0);
+  return n ? Math.round((rs.reduce((a, r) => a + r.within12, 0) / n) * 1000) / 10 : 0;
+}
+const figureValue = (d: StatsData, p: StatsData['counties']['features'][number]['properties'], f: MapFigure) =>
+  (f === 'fresh12Pct' ? fresh12(d, p.adcode) : f === 'availableAreaM2' || f === 'occupiedAreaM2' ? mu(p[f]) : p[f]);
 
 /** The registered map's name (the GeoJSON is registered by the page). */
 export const MAP_NAME = 'dazhou-counties';
 
 /** Counties shaded by `figure`. */
 export function mapChart(d: StatsData, figure: MapFigure): Built {
-  const data = d.counties.features.map((f) => ({ name: f.properties.adcode, value: figureValue(f.properties, figure) }));
+  const data = d.counties.features.map((f) => ({ name: f.properties.adcode, value: figureValue(d, f.properties, figure) }));
   const max = Math.max(1, ...data.map((x) => x.value));
   const names = Object.fromEntries(d.counties.features.map((f) => [f.properties.adcode, tr(f.properties.name)]));
   return {
@@ -253,7 +259,7 @@ export function mapChart(d: StatsData, figure: MapFigure): Built {
         label: { show: true, fontSize: 10, formatter: (p: { name: string }) => names[p.name] ?? p.name }, emphasis: { label: { show: true } },
       }],
     },
-    table: { columns: [st('county'), mapFigureLabel(figure)], rows: d.counties.features.map((f) => [tr(f.properties.name), figureValue(f.properties, figure)]) },
+    table: { columns: [st('county'), mapFigureLabel(figure)], rows: d.counties.features.map((f) => [tr(f.properties.name), figureValue(d, f.properties, figure)]) },
   };
 }
 
