@@ -217,12 +217,15 @@ WITH c AS NOT MATERIALIZED (
   FROM photos p
   WHERE p.taken_at ~ '^\d{4}[:-]\d{2}[:-]\d{2}' AND ($1::boolean OR p.review_state = 'published')
 ), last_photo AS (
+  -- Driven from the photos (few) through the carriers' indexes; the filters apply in last_survey.
   SELECT id, max(day) AS day FROM (
-    SELECT c.id, ph.day FROM c JOIN ph ON ph.carrier_id = c.id
+    SELECT ph.carrier_id AS id, ph.day FROM ph WHERE ph.carrier_id IS NOT NULL
     UNION ALL
-    SELECT c.id, ph.day FROM c JOIN ph ON ph.footprint IS NOT NULL AND ST_Intersects(ph.footprint, c.geom)
+    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(ph.footprint, k.geom)) k
+    WHERE ph.footprint IS NOT NULL
     UNION ALL
-    SELECT c.id, ph.day FROM c JOIN ph ON ph.is_panorama AND ph.geom IS NOT NULL AND ST_DWithin(ST_Transform(ph.geom, 4545), c.geom_m, 150)
+    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(ph.geom, 4545), k.geom_m, 150)) k
+    WHERE ph.is_panorama AND ph.geom IS NOT NULL
   ) x
   GROUP BY id
 ), last_edit AS (
