@@ -157,6 +157,14 @@ describe.runIf(enabled)('oblique models and the demo 3D as a visitor sees them',
     await panel.locator('details.bim-details summary').click();
     expect(await panel.locator('details.bim-details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'oblique-demo-bim-details.png') });
+    // On a phone, in English: the open panel re-renders in the new language.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => panel.locator('.bim-summary').textContent()).toContain('Element');
+    expect(await panel.locator('details.bim-details summary').textContent()).toBe('Details (IFC property sets)');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'oblique-demo-bim-phone-en.png') });
+    await page.locator('#lang-toggle').click();
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(errors).toEqual([]);
   });
 
