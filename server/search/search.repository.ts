@@ -1,8 +1,9 @@
 /**
  * Data access of the site finder: published parks and counties with their search documents, and
  * one page of matching published carriers with the total, extent and facet counts. The WHERE
- * condition is compiled here from a typed filter, every value a parameter (`SqlParams`); the
- * words use the GIN index of migration 013 (`search_keys @> grams`, then LIKE).
+ * condition on the narrow table `carrier_search` (alias `s`, migration 013) is compiled here from a
+ * typed filter, every value a parameter (`SqlParams`); the words use its GIN expression index
+ * (`s.keys @> grams`, then LIKE).
  */
 import type pg from 'pg';
 import type { Geometry } from 'geojson';
@@ -63,15 +64,14 @@ export interface CarrierFilter {
 export const SORTS = ['relevance', 'area', '-area', 'price', '-price', 'code'] as const;
 export type Sort = (typeof SORTS)[number];
 
-const USABLE_AREA = `(CASE WHEN c.kind = 'land' THEN c.area_m2 ELSE coalesce(c.floor_area_m2, c.area_m2) END)`;
-
+/** Orders on `s` (carrier_search; `usable_m2` is the usable area) and `own`. */
 const ORDER: Record<Sort, string> = {
-  relevance: 'own DESC, c.kind, c.code',
-  area: `${USABLE_AREA}, c.id`,
-  '-area': `${USABLE_AREA} DESC, c.id`,
-  price: 'c.price NULLS LAST, c.id',
-  '-price': 'c.price DESC NULLS LAST, c.id',
-  code: 'c.code, c.id',
+  relevance: 'own DESC, s.kind, s.code',
+  area: 's.usable_m2, s.id',
+  '-area': 's.usable_m2 DESC, s.id',
+  price: 's.price NULLS LAST, s.id',
+  '-price': 's.price DESC NULLS LAST, s.id',
+  code: 's.code, s.id',
 };
 
 /** A matching carrier. */
@@ -107,25 +107,25 @@ export interface Summary {
   parks: Record<string, number>;
 }
 
-/** The WHERE condition of `filter` on alias `c`, with its values in `params`. */
+/** The WHERE condition of `filter` on alias `s` (carrier_search: published carriers only), with its values in `params`. */
 export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
-  const parts = [`c.review_state = 'published'`];
-  if (filter.statuses?.length) parts.push(`c.status = ANY(${params.add(filter.statuses)}::text[])`);
-  if (filter.kinds?.length) parts.push(`c.kind = ANY(${params.add(filter.kinds)}::text[])`);
-  if (filter.counties?.length) parts.push(`c.county_adcode = ANY(${params.add(filter.counties)}::text[])`);
-  if (filter.parks?.length) parts.push(`c.park_id = ANY(${params.add(filter.parks)}::bigint[])`);
-  if (filter.areaMinM2 !== undefined) parts.push(`${USABLE_AREA} >= ${params.add(filter.areaMinM2)}::float8`);
-  if (filter.areaMaxM2 !== undefined) parts.push(`${USABLE_AREA} <= ${params.add(filter.areaMaxM2)}::float8`);
-  if (filter.priceUnit !== undefined) parts.push(`c.price_unit = ${params.add(filter.priceUnit)}`);
-  if (filter.priceMin !== undefined) parts.push(`c.price >= ${params.add(filter.priceMin)}::numeric`);
-  if (filter.priceMax !== undefined) parts.push(`c.price <= ${params.add(filter.priceMax)}::numeric`);
-  if (filter.industries?.length) parts.push(`c.allowed_industries && ${params.add(filter.industries)}::text[]`);
+  const parts = ['true'];
+  if (filter.statuses?.length) parts.push(`s.status = ANY(${params.add(filter.statuses)}::text[])`);
+  if (filter.kinds?.length) parts.push(`s.kind = ANY(${params.add(filter.kinds)}::text[])`);
+  if (filter.counties?.length) parts.push(`s.county_adcode = ANY(${params.add(filter.counties)}::text[])`);
+  if (filter.parks?.length) parts.push(`s.park_id = ANY(${params.add(filter.parks)}::bigint[])`);
+  if (filter.areaMinM2 !== undefined) parts.push(`s.usable_m2 >= ${params.add(filter.areaMinM2)}::float8`);
+  if (filter.areaMaxM2 !== undefined) parts.push(`s.usable_m2 <= ${params.add(filter.areaMaxM2)}::float8`);
+  if (filter.priceUnit !== undefined) parts.push(`s.price_unit = ${params.add(filter.priceUnit)}`);
+  if (filter.priceMin !== undefined) parts.push(`s.price >= ${params.add(filter.priceMin)}::numeric`);
+  if (filter.priceMax !== undefined) parts.push(`s.price <= ${params.add(filter.priceMax)}::numeric`);
+  if (filter.industries?.length) parts.push(`s.industries && ${params.add(filter.industries)}::text[]`);
   for (const w of filter.words) {
-    const like = `c.search_doc LIKE ${params.add(`%${w.word}%`)}`;
-    const own = w.grams.length ? `(c.search_keys @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
+    const like = `s.doc LIKE ${params.add(`%${w.word}%`)}`;
+    const own = w.grams.length ? `(s.keys @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
     const arms = [own];
-    if (w.parkIds.length) arms.push(`c.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
-    if (w.counties.length) arms.push(`c.county_adcode = ANY(${params.add(w.counties)}::text[])`);
+    if (w.parkIds.length) arms.push(`s.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
+    if (w.counties.length) arms.push(`s.county_adcode = ANY(${params.add(w.counties)}::text[])`);
     parts.push(arms.length === 1 ? arms[0] : `(${arms.join(' OR ')})`);
   }
   return parts.join('\n  AND ');
@@ -134,7 +134,7 @@ export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
 /** How many words the carrier's own document matched (0 when there are none). */
 function ownMatches(words: readonly WordCondition[], params: SqlParams): string {
   if (!words.length) return '0';
-  return words.map((w) => `(c.search_doc LIKE ${params.add(`%${w.word}%`)})::int`).join(' + ');
+  return words.map((w) => `(s.doc LIKE ${params.add(`%${w.word}%`)})::int`).join(' + ');
 }
 
 function parseBox(text: string | null): [number, number, number, number] | null {

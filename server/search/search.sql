@@ -1,11 +1,14 @@
 -- The public site finder (issue 12 item 3). Published rows only; only what an investor sees is
--- selected — never review state, batch, importer or data source. `search_doc`, `search_keys` and
--- the GIN index on `search_keys` come from migration 013.
+-- selected — never review state, batch, importer or data source. The narrow table
+-- `carrier_search` (one row per published carrier: document and finder columns), the parks' and
+-- counties' `search_doc` and the GIN index on `search_grams(doc)` come from migration 013.
 --
--- `page` and `summary` take {{where}}: the conditions compiled by search.repository.ts from the
--- validated query (words, kind, status, county, park, area, price, industry), every value a
--- parameter; `page` also takes {{own}} (how many words the carrier's own name/code matched, for
--- relevance) and {{order}} (one of the fixed orders in search.repository.ts).
+-- `page` and `summary` take {{where}}: the conditions on `s` (carrier_search) compiled by
+-- search.repository.ts from the validated query (words, kind, status, county, park, area, price,
+-- industry), every value a parameter; `page` also takes {{own}} (how many words the carrier's own
+-- name/code matched, for relevance) and {{order}} (one of the fixed orders in
+-- search.repository.ts, on `s` and `own`). Counting, grouping and ordering read only the narrow
+-- table; `carriers` is read for the page's rows.
 
 -- name: places
 -- Every published park and county with its search document, centre and extent: the words are
@@ -28,17 +31,23 @@ SELECT c.id, c.kind, c.code, c.name, c.name_en, c.status, c.area_m2, c.floor_are
        c.allowed_industries, c.park_id, c.county_adcode, c.available_from::text AS available_from,
        ST_AsGeoJSON(c.geom, 6)::json AS geometry,
        ST_X(ST_PointOnSurface(c.geom)) AS lon, ST_Y(ST_PointOnSurface(c.geom)) AS lat,
-       {{own}} AS own
-FROM carriers c
-WHERE {{where}}
-ORDER BY {{order}}
-LIMIT :limit OFFSET :offset;
+       s.own
+FROM (
+  SELECT s.id, s.kind, s.code, s.usable_m2, s.price, {{own}} AS own
+  FROM carrier_search s
+  WHERE {{where}}
+  ORDER BY {{order}}
+  LIMIT :limit OFFSET :offset
+) s
+JOIN carriers c ON c.id = s.id
+ORDER BY {{order}};
 
 -- name: summary
 -- The total, the extent of every match (to fit the map) and the count per kind, county and park.
-SELECT GROUPING(c.kind) AS g_kind, GROUPING(c.county_adcode) AS g_county, GROUPING(c.park_id) AS g_park,
-       c.kind, c.county_adcode, c.park_id, count(*)::int AS n,
-       CASE WHEN GROUPING(c.kind, c.county_adcode, c.park_id) = 7 THEN ST_Extent(c.geom)::box2d::text END AS extent
-FROM carriers c
+SELECT GROUPING(s.kind) AS g_kind, GROUPING(s.county_adcode) AS g_county, GROUPING(s.park_id) AS g_park,
+       s.kind, s.county_adcode, s.park_id, count(*)::int AS n,
+       CASE WHEN GROUPING(s.kind, s.county_adcode, s.park_id) = 7 AND count(*) > 0
+            THEN ST_MakeBox2D(ST_Point(min(s.min_x), min(s.min_y)), ST_Point(max(s.max_x), max(s.max_y)))::text END AS extent
+FROM carrier_search s
 WHERE {{where}}
-GROUP BY GROUPING SETS ((), (c.kind), (c.county_adcode), (c.park_id));
+GROUP BY GROUPING SETS ((), (s.kind), (s.county_adcode), (s.park_id));

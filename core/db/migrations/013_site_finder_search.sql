@@ -1,22 +1,29 @@
 -- 013: the public site finder's search keys (issue 12 item 3).
 --
--- Carriers, parks and counties carry a normalised search document `search_doc`: segments joined by
--- '|', each segment lower-case ASCII letters, digits and CJK characters only (everything else is
--- dropped, so "DZ-GX-L-001", "dz gx l 001" and "ＤＺＧＸ" normalise alike). A carrier's document
--- holds its name, code and English name, and the full pinyin and the pinyin initials of its name
--- (高新区A-3地块 → gaoxinqua3dikuai, gxqa3dk); a park's its Chinese and English names, short names
--- and aliases (达州高新技术产业开发区 ↔ 高新区, Hi-tech Zone) with their pinyin, and its code; a
--- county's its names and their pinyin. A word matches a document when it is a substring of one
--- segment.
+-- Carriers, parks and counties have a normalised search document: segments joined by '|', each
+-- segment lower-case ASCII letters, digits and CJK characters only (everything else is dropped, so
+-- "DZ-GX-L-001", "dz gx l 001" and "ＤＺＧＸ" normalise alike). A carrier's document holds its name,
+-- code and English name, and the full pinyin and the pinyin initials of its name (高新区A-3地块 →
+-- gaoxinqua3dikuai, gxqa3dk); a park's its Chinese and English names, short names and aliases
+-- (达州高新技术产业开发区 ↔ 高新区, Hi-tech Zone) with their pinyin, and its code; a county's its
+-- names and their pinyin. A word matches a document when it is a substring of one segment.
 --
--- Maintained in the database, so every write path keeps it — imports, undo, reviewed edits, the
--- demo seed, psql: a BEFORE row trigger computes it when the named columns change. Pinyin comes from
--- `search_pinyin_chars` (every CJK Unified Ideograph with its most common reading, generated from
--- pinyin-pro by scripts/gen-search-pinyin.ts); a character is read alone, so a polyphonic character
--- takes its most common reading whatever its neighbours (长 → chang).
+-- Parks and counties (a few dozen rows) keep theirs in `search_doc`, set by a BEFORE row trigger.
+-- Published carriers have a row in the narrow table `carrier_search`: the document and exactly the
+-- columns the finder filters, counts, groups and orders by (kind, status, county, park, usable
+-- area, price and unit, industries, code, bounding box) — ~250 bytes a row against ~1.3 kB for a
+-- `carriers` row with its geometries, so counting 45,000 broad matches reads a few thousand blocks
+-- instead of one block per match; `carriers` is read only for the rows of a page. It is kept by
+-- AFTER … FOR EACH STATEMENT triggers with transition tables on `carriers` (insert, update,
+-- delete, truncate), so every write path keeps it exact — imports, undo, reviewed edits, the demo
+-- seed, psql — and a 5,000-row import statement computes its 5,000 documents in one set-based
+-- query (`carrier_search_refresh`), not 5,000 PL/pgSQL calls. A backup copies the table like any
+-- other. Pinyin comes from `search_pinyin_chars` (every CJK Unified Ideograph with its most common
+-- reading, generated from pinyin-pro by scripts/gen-search-pinyin.ts); a character is read alone,
+-- so a polyphonic character takes its most common reading whatever its neighbours (长 → chang).
 --
--- Index: GIN over the document's unigrams (CJK characters only) and bigrams (`search_grams`, stored
--- in `carriers.search_keys`), so a
+-- Index: GIN over the document's unigrams (CJK characters only) and bigrams (`carrier_search.keys`,
+-- stored out of line so the rows a count reads stay narrow), so a
 -- one-character Chinese word (渠) and a two-character one (渠县) are found by the index as well as
 -- longer ones; the candidate rows are then checked with LIKE. pg_trgm was measured and not used:
 -- its LIKE '%渠县%' extracts no trigram from a two-character infix and scans everything.
@@ -446,10 +453,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- Full pinyin and pinyin initials of `t`, as two segments ("gaoxinqu|gxq"); characters without a
--- reading (letters, digits) stay as they are in both.
+-- reading (letters, digits) stay as they are in both. Used for the few park and county rows; the
+-- carriers' documents are computed set-based by carrier_search_refresh with the same rules.
 -- These are PL/pgSQL functions of one statement each so that statement's plan is cached for the
--- session: a SQL function that cannot be inlined is planned again on every call, which made a bulk
--- insert several times slower.
+-- session: a SQL function that cannot be inlined is planned again on every call.
 CREATE FUNCTION search_pinyin(t text) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 BEGIN
@@ -482,21 +489,6 @@ BEGIN
 END
 $$;
 
--- The index keys of a document: every CJK character and every two-character sequence inside a
--- segment (GIN removes repeated keys). A word of one CJK character is looked up by itself, a
--- longer word by its bigrams.
-CREATE FUNCTION search_grams(doc text) RETURNS text[]
-LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
-BEGIN
-  RETURN ARRAY(
-    SELECT substr(seg, i, 2 - (i = length(seg))::int)
-    FROM unnest(string_to_array(coalesce(doc, ''), '|')) AS seg, generate_series(1, length(seg)) AS i
-    WHERE i < length(seg)
-    UNION ALL
-    SELECT c FROM regexp_split_to_table(coalesce(doc, ''), '') AS c WHERE c ~ '[一-鿿㐀-䶿]');
-END
-$$;
-
 -- English name of carriers (also added by 014; whichever runs first adds it).
 ALTER TABLE carriers ADD COLUMN IF NOT EXISTS name_en text;
 
@@ -506,17 +498,9 @@ ALTER TABLE parks
   ADD COLUMN short_name_en text CHECK (length(short_name_en) <= 100),
   ADD COLUMN aliases text[] NOT NULL DEFAULT '{}';
 
--- Carriers also store their index keys (search_grams of the document): the GIN index is on the
--- column, so a recheck (a lossy bitmap over many rows) compares stored arrays instead of computing
--- the keys again for every row.
-ALTER TABLE carriers ADD COLUMN search_doc text, ADD COLUMN search_keys text[];
 ALTER TABLE parks ADD COLUMN search_doc text;
 ALTER TABLE admin_areas ADD COLUMN search_doc text;
 
-CREATE FUNCTION carrier_search_doc(name text, code text, name_en text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT search_doc_of(ARRAY[name, code, name_en], ARRAY[name])
-$$;
 CREATE FUNCTION park_search_doc(name_zh text, short_zh text, aliases text[], name_en text, short_en text, code text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT search_doc_of(ARRAY[name_zh, short_zh, name_en, short_en, code] || aliases, ARRAY[name_zh, short_zh] || aliases)
@@ -529,10 +513,7 @@ $$;
 CREATE FUNCTION set_search_doc() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_TABLE_NAME = 'carriers' THEN
-    NEW.search_doc := carrier_search_doc(NEW.name, NEW.code, NEW.name_en);
-    NEW.search_keys := search_grams(NEW.search_doc);
-  ELSIF TG_TABLE_NAME = 'parks' THEN
+  IF TG_TABLE_NAME = 'parks' THEN
     NEW.search_doc := park_search_doc(NEW.name_zh, NEW.short_name_zh, NEW.aliases, NEW.name_en, NEW.short_name_en, NEW.code);
   ELSE
     NEW.search_doc := county_search_doc(NEW.name_zh, NEW.name_en);
@@ -541,12 +522,140 @@ BEGIN
 END
 $$;
 
--- Existing rows (a database from before this migration): filled with the tables' own triggers
--- off, so the fill is not a feature change — no version bump, history entry or tile purge.
-ALTER TABLE carriers DISABLE TRIGGER USER;
-UPDATE carriers SET search_doc = carrier_search_doc(name, code, name_en);
-UPDATE carriers SET search_keys = search_grams(search_doc);
-ALTER TABLE carriers ENABLE TRIGGER USER;
+-- The finder's narrow table: one row per published carrier (no review state: a row here is
+-- published). `usable_m2` is the area the finder filters and orders by (land: the parcel;
+-- factories and offices: the floor area, else the footprint); min_x…max_y is box2d(geom), for the
+-- extent of all matches; `keys` are the document's index keys: every CJK character and every
+-- two-character sequence inside a segment (a word of one CJK character is looked up by itself, a
+-- longer word by its bigrams).
+CREATE TABLE carrier_search (
+  id bigint PRIMARY KEY,
+  kind text NOT NULL,
+  status text NOT NULL,
+  county_adcode text,
+  park_id bigint,
+  usable_m2 float8,
+  price numeric,
+  price_unit text,
+  industries text[] NOT NULL,
+  code text NOT NULL,
+  min_x float8 NOT NULL,
+  min_y float8 NOT NULL,
+  max_x float8 NOT NULL,
+  max_y float8 NOT NULL,
+  doc text NOT NULL,
+  keys text[] NOT NULL
+) WITH (toast_tuple_target = 128);
+-- The keys (~700 bytes a row) are only read through their GIN index (`@>` on an exact bitmap is
+-- not rechecked), so they are kept out of line: the rows a count reads stay ~250 bytes.
+ALTER TABLE carrier_search ALTER COLUMN keys SET STORAGE EXTERNAL;
+
+-- (Re)compute the rows of these carriers from `carriers`: published ones are written, the others
+-- removed. One statement for all of them: the pinyin of every name by one join with the
+-- dictionary, the documents by one grouping — the same segments, in the same order, as
+-- search_doc_of(ARRAY[name, code, name_en], ARRAY[name]).
+CREATE FUNCTION carrier_search_refresh(ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM carrier_search s
+  WHERE s.id = ANY(ids)
+    AND NOT EXISTS (SELECT 1 FROM carriers c WHERE c.id = s.id AND c.review_state = 'published');
+  INSERT INTO carrier_search AS s (id, kind, status, county_adcode, park_id, usable_m2, price, price_unit, industries, code, min_x, min_y, max_x, max_y, doc, keys)
+  WITH c AS MATERIALIZED (
+    SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id,
+           CASE WHEN c.kind = 'land' THEN c.area_m2 ELSE coalesce(c.floor_area_m2, c.area_m2) END AS usable_m2,
+           c.price, c.price_unit, c.allowed_industries, c.code, box2d(c.geom) AS box, c.name, c.name_en
+    FROM carriers c
+    WHERE c.id = ANY(ids) AND c.review_state = 'published'
+  ), py AS (
+    SELECT c.id,
+           string_agg(coalesce(d.py, x.ch), '' ORDER BY x.i) AS full_py,
+           string_agg(coalesce(left(d.py, 1), x.ch), '' ORDER BY x.i) AS initials
+    FROM c
+    CROSS JOIN LATERAL unnest(regexp_split_to_array(search_norm(c.name), '')) WITH ORDINALITY AS x(ch, i)
+    LEFT JOIN search_pinyin_chars d ON d.ch = x.ch
+    WHERE c.name ~ '[一-鿿㐀-䶿]'
+    GROUP BY c.id
+  ), segs AS (
+    SELECT id, seg, min(ord) AS ord
+    FROM (
+      SELECT c.id, u.seg, u.ord
+      FROM c LEFT JOIN py ON py.id = c.id
+      CROSS JOIN LATERAL unnest(ARRAY[search_norm(c.name), search_norm(c.code), search_norm(c.name_en), py.full_py, py.initials]) WITH ORDINALITY AS u(seg, ord)
+    ) s
+    WHERE seg <> ''
+    GROUP BY id, seg
+  ), docs AS (
+    SELECT id, string_agg(seg, '|' ORDER BY ord) AS doc FROM segs GROUP BY id
+  ), grams AS (
+    SELECT g.id, array_agg(DISTINCT g.k) AS keys
+    FROM (
+      SELECT segs.id, substr(segs.seg, i, 2) AS k FROM segs CROSS JOIN LATERAL generate_series(1, length(segs.seg) - 1) AS i
+      UNION ALL
+      SELECT segs.id, ch FROM segs CROSS JOIN LATERAL regexp_split_to_table(segs.seg, '') AS ch WHERE ch ~ '[一-鿿㐀-䶿]'
+    ) g
+    GROUP BY g.id
+  )
+  SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id, c.usable_m2, c.price, c.price_unit, c.allowed_industries, c.code,
+         ST_XMin(c.box), ST_YMin(c.box), ST_XMax(c.box), ST_YMax(c.box),
+         coalesce(docs.doc, ''), coalesce(grams.keys, '{}')
+  FROM c LEFT JOIN docs ON docs.id = c.id LEFT JOIN grams ON grams.id = c.id
+  ON CONFLICT (id) DO UPDATE SET
+    kind = EXCLUDED.kind, status = EXCLUDED.status, county_adcode = EXCLUDED.county_adcode, park_id = EXCLUDED.park_id,
+    usable_m2 = EXCLUDED.usable_m2, price = EXCLUDED.price, price_unit = EXCLUDED.price_unit, industries = EXCLUDED.industries,
+    code = EXCLUDED.code, min_x = EXCLUDED.min_x, min_y = EXCLUDED.min_y, max_x = EXCLUDED.max_x, max_y = EXCLUDED.max_y,
+    doc = EXCLUDED.doc, keys = EXCLUDED.keys
+  WHERE (s.kind, s.status, s.county_adcode, s.park_id, s.usable_m2, s.price, s.price_unit, s.industries, s.code, s.min_x, s.min_y, s.max_x, s.max_y, s.doc)
+        IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.status, EXCLUDED.county_adcode, EXCLUDED.park_id, EXCLUDED.usable_m2, EXCLUDED.price,
+                          EXCLUDED.price_unit, EXCLUDED.industries, EXCLUDED.code, EXCLUDED.min_x, EXCLUDED.min_y, EXCLUDED.max_x, EXCLUDED.max_y, EXCLUDED.doc);
+END
+$$;
+
+-- Statement triggers: each sees the statement's rows in a transition table.
+CREATE FUNCTION carrier_search_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM carrier_search_refresh(ARRAY(SELECT n.id FROM new_rows n WHERE n.review_state = 'published'));
+  RETURN NULL;
+END
+$$;
+-- Updated: only the rows whose finder columns (or review state) changed — a status-date or
+-- contact edit, or a bulk update of other columns, writes nothing here.
+CREATE FUNCTION carrier_search_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM carrier_search_refresh(ARRAY(
+    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+    WHERE (n.review_state = 'published' OR o.review_state = 'published')
+      AND (o.review_state, o.kind, o.status, o.county_adcode, o.park_id, o.area_m2, o.floor_area_m2, o.price, o.price_unit,
+           o.allowed_industries, o.code, o.name, o.name_en, box2d(o.geom)::text)
+          IS DISTINCT FROM
+          (n.review_state, n.kind, n.status, n.county_adcode, n.park_id, n.area_m2, n.floor_area_m2, n.price, n.price_unit,
+           n.allowed_industries, n.code, n.name, n.name_en, box2d(n.geom)::text)
+    UNION ALL
+    SELECT o.id FROM old_rows o WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n.id = o.id)));
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION carrier_search_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM carrier_search s USING old_rows o WHERE s.id = o.id;
+  RETURN NULL;
+END
+$$;
+CREATE FUNCTION carrier_search_truncated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE carrier_search;
+  RETURN NULL;
+END
+$$;
+
+-- Existing rows (a database from before this migration). Parks and counties are filled with
+-- their tables' own triggers off, so the fill is not a feature change — no version bump, history
+-- entry or tile purge.
+SELECT carrier_search_refresh(ARRAY(SELECT id FROM carriers WHERE review_state = 'published'));
 ALTER TABLE parks DISABLE TRIGGER USER;
 UPDATE parks SET search_doc = park_search_doc(name_zh, short_name_zh, aliases, name_en, short_name_en, code);
 ALTER TABLE parks ENABLE TRIGGER USER;
@@ -554,17 +663,25 @@ ALTER TABLE admin_areas DISABLE TRIGGER USER;
 UPDATE admin_areas SET search_doc = county_search_doc(name_zh, name_en);
 ALTER TABLE admin_areas ENABLE TRIGGER USER;
 
-CREATE TRIGGER carriers_search_doc BEFORE INSERT OR UPDATE OF name, code, name_en ON carriers
-  FOR EACH ROW EXECUTE FUNCTION set_search_doc();
+CREATE TRIGGER carriers_search_ins AFTER INSERT ON carriers
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION carrier_search_inserted();
+CREATE TRIGGER carriers_search_upd AFTER UPDATE ON carriers
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION carrier_search_updated();
+CREATE TRIGGER carriers_search_del AFTER DELETE ON carriers
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION carrier_search_deleted();
+CREATE TRIGGER carriers_search_trunc AFTER TRUNCATE ON carriers
+  FOR EACH STATEMENT EXECUTE FUNCTION carrier_search_truncated();
 CREATE TRIGGER parks_search_doc BEFORE INSERT OR UPDATE OF name_zh, short_name_zh, aliases, name_en, short_name_en, code ON parks
   FOR EACH ROW EXECUTE FUNCTION set_search_doc();
 CREATE TRIGGER admin_areas_search_doc BEFORE INSERT OR UPDATE OF name_zh, name_en ON admin_areas
   FOR EACH ROW EXECUTE FUNCTION set_search_doc();
 
-CREATE INDEX carriers_search_idx ON carriers USING gin (search_keys);
+CREATE INDEX carrier_search_keys_idx ON carrier_search USING gin (keys);
+CREATE INDEX carrier_search_park_idx ON carrier_search (park_id);
+CREATE INDEX carrier_search_county_idx ON carrier_search (county_adcode);
 
--- History keeps what people changed; the search document is derived, like the metric geometry.
+-- History keeps what people changed; search documents are derived, like the metric geometry.
 CREATE OR REPLACE FUNCTION history_values(j jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
-  SELECT j - 'geom' - 'geom_m' - 'area_m2' - 'label_point' - 'version' - 'updated_at' - 'created_at' - 'search_doc' - 'search_keys'
+  SELECT j - 'geom' - 'geom_m' - 'area_m2' - 'label_point' - 'version' - 'updated_at' - 'created_at' - 'search_doc'
 $$;
