@@ -86,10 +86,11 @@ describe('orthophoto pyramid', () => {
     expect(parseTiffDate(undefined)).toBeNull();
   });
 
-  it('picks the first zoom at least as fine as the source', () => {
-    // 0.5 m at 31.2°N: zoom 18 is 0.51 m (within 10 %), zoom 17 would be 1.02 m.
+  it('picks the zoom whose pixel is closest to the source\'s', () => {
+    // 0.5 m at 31.2°N: zoom 18 is 0.51 m, zoom 19 0.26 m. 0.05 m: zoom 21 is 0.064 m, 22 0.032 m.
     expect(zoomRange(0.5, 31.2, 200).maxZoom).toBe(18);
-    expect(zoomRange(0.05, 31.2, 2000).maxZoom).toBe(22);
+    expect(zoomRange(0.3, 31.2, 200).maxZoom).toBe(19);
+    expect(zoomRange(0.05, 31.2, 2000).maxZoom).toBe(21);
     expect(zoomRange(0.01, 31.2, 2000).maxZoom).toBe(22);
   });
 

@@ -73,12 +73,13 @@ export function lonLatToMerc(lon: number, lat: number): [number, number] {
 }
 
 /**
- * The finest zoom (first zoom whose ground pixel is no larger than `pixelM` at latitude `lat`,
- * within 10 %, capped at 22) and the coarsest worth cutting (the image fits in one tile, minus 3).
+ * The finest zoom (the zoom whose ground pixel at latitude `lat` is closest to `pixelM` on a log
+ * scale, capped at 22: a zoom finer than the source would store up to 4× the pixels for no detail)
+ * and the coarsest worth cutting (the image fits in one tile, minus 3).
  */
 export function zoomRange(pixelM: number, lat: number, extentMercM: number): { minZoom: number; maxZoom: number } {
   const groundAtZ0 = (WORLD * Math.cos((lat * Math.PI) / 180)) / TILE;
-  const maxZoom = Math.max(0, Math.min(22, Math.ceil(Math.log2(groundAtZ0 / pixelM) - 0.15)));
+  const maxZoom = Math.max(0, Math.min(22, Math.round(Math.log2(groundAtZ0 / pixelM))));
   const fit = Math.floor(Math.log2(WORLD / Math.max(extentMercM, 1)));
   return { minZoom: Math.max(0, Math.min(maxZoom, fit - 3)), maxZoom };
 }
@@ -202,7 +203,7 @@ export async function encodeWebp(rgba: Uint8Array): Promise<Buffer> {
   let opaque = true;
   for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) { opaque = false; break; }
   const img = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width: TILE, height: TILE, channels: 4 } });
-  return (opaque ? img.removeAlpha() : img).webp({ quality: WEBP_QUALITY, alphaQuality: 100, smartSubsample: true, effort: 2 }).toBuffer();
+  return (opaque ? img.removeAlpha() : img).webp({ quality: WEBP_QUALITY, alphaQuality: 100, effort: 1 }).toBuffer();
 }
 
 /** Path of a stored tile. */
