@@ -11,14 +11,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { loadConfig } from '../../core/config.ts';
-import { openDatabase } from '../../core/db/database.ts';
-import { socketInfoPath } from '../../core/db/embedded.ts';
-import { migrate } from '../../core/db/migrate.ts';
-import { LocalAssetStore } from '../../assets/storage.ts';
-import { ThreeDRepository } from '../../server/three-d/three-d.repository.ts';
-import { ThreeDService } from '../../server/three-d/three-d.service.ts';
-import { readZip } from '../three-d/safe-zip.ts';
+import { loadConfig } from '../core/config.ts';
+import { openDatabase } from '../core/db/database.ts';
+import { socketInfoPath } from '../core/db/embedded.ts';
+import { migrate } from '../core/db/migrate.ts';
+import { LocalAssetStore } from '../assets/storage.ts';
+import { ThreeDRepository } from '../server/three-d/three-d.repository.ts';
+import { ThreeDService } from '../server/three-d/three-d.service.ts';
+import { readZip } from '../survey-import/three-d/safe-zip.ts';
 
 const USAGE = 'usage: npm run import:oblique -- [--name NAME] [--park ID] [--carrier ID] [--publish] [--lang zh|en] <export folder or .zip>';
 
