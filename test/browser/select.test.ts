@@ -2,14 +2,17 @@
  * The site-selection page in real headless Chromium against the test server: an officer signs in
  * on the page, runs a brief, reads the ranked results and their score explanations, shortlists 3
  * sites for a named client and creates a share link; a fresh signed-out browser opens the link and
- * sees those sites; the proposal prints to an A4 PDF with a cover page and one page per site.
+ * sees those sites, drawn over a published orthophoto around the plots (a small magenta GeoTIFF made
+ * with gdal_translate, uploaded and published through the API); the proposal prints to an A4 PDF
+ * with a cover page and one page per site.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { api, baseUrl, signIn, TEST_ADMIN } from '../helpers.ts';
+import { api, baseUrl, signIn, TEST_ADMIN, userWithRole } from '../helpers.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
 const enabled = hasChromium();
@@ -35,6 +38,7 @@ describe.runIf(enabled)('site selection in Chromium', () => {
   const officerLogin = { username: `officer-ui-${Date.now().toString(36)}`, password: 'officer-ui-secret' };
   let shareUrl = '';
   let pickedNames: string[] = [];
+  let imageryId = 0;
 
   const watch = (p: Page) => {
     p.on('pageerror', (e) => errors.push(String(e)));
@@ -144,16 +148,62 @@ describe.runIf(enabled)('site selection in Chromium', () => {
     await page.screenshot({ path: shot('shared-link') });
   }, 60_000);
 
-  it('opens the link signed out: the client sees the sites, a map, indicators and nearby amenities', async () => {
+  it('publishes a small orthophoto around the shortlisted plots', async () => {
+    const token = shareUrl.split('#shared=')[1];
+    const shared = await (await api(`/api/shared/${token}`)).json() as { sites: { geometry: { coordinates: unknown } }[] };
+    const xy = (c: unknown): number[][] => (typeof (c as unknown[])[0] === 'number' ? [c as number[]] : (c as unknown[]).flatMap(xy));
+    const pts = shared.sites.flatMap((s) => xy(s.geometry.coordinates));
+    const [w, s, e, n] = [Math.min(...pts.map((p) => p[0])) - 0.003, Math.min(...pts.map((p) => p[1])) - 0.003, Math.max(...pts.map((p) => p[0])) + 0.003, Math.max(...pts.map((p) => p[1])) + 0.003];
+    // A plain magenta picture (nothing else on the map is magenta), 128×128, in WGS 84.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'select-imagery-'));
+    const ppm = path.join(dir, 'magenta.ppm');
+    fs.writeFileSync(ppm, Buffer.concat([Buffer.from('P6\n128 128\n255\n'), Buffer.alloc(128 * 128 * 3, Buffer.from([255, 0, 255]))]));
+    const tif = path.join(dir, 'plots.tif');
+    execFileSync('gdal_translate', ['-q', '-of', 'GTiff', '-a_srs', 'EPSG:4326', '-a_ullr', String(w), String(n), String(e), String(s), ppm, tif], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const staff = await userWithRole('staff');
+    const form = new FormData();
+    form.set('name', '选址影像');
+    form.append('file', new Blob([fs.readFileSync(tif)]), 'plots.tif');
+    const up = await api('/api/imagery', { method: 'POST', body: form, cookie: staff });
+    const body = await up.json();
+    expect(up.status, JSON.stringify(body)).toBe(201);
+    imageryId = body.imagery.id;
+    for (let i = 0; i < 300; i++) {
+      const r = (await (await api(`/api/imagery/${imageryId}`, { cookie: staff })).json()).imagery;
+      if (r.status !== 'processing') { expect(r.status, JSON.stringify(r.error)).toBe('ready'); break; }
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const reviewer = await userWithRole('reviewer');
+    expect((await api(`/api/imagery/${imageryId}/review`, { method: 'POST', cookie: reviewer, body: JSON.stringify({ state: 'published' }) })).status).toBe(200);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('opens the link signed out: the client sees the sites over the orthophoto, a map, indicators and nearby amenities', async () => {
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const client = await launch(viewport);
       try {
         const p = await client.newPage();
         watch(p);
         expect((await client.cookies()).length).toBe(0);
+        const tile = p.waitForResponse((r) => r.url().includes(`/tiles/imagery/${imageryId}/`) && r.status() === 200, { timeout: 60_000 });
         await p.goto(shareUrl, { waitUntil: 'load' });
         await ready(p);
+        await tile;
         await p.evaluate(() => (window as any).__select.idle());
+        // The orthophoto is drawn: magenta pixels on the map's canvas (under the plots and carriers).
+        const magenta = await p.evaluate(() => {
+          const src = document.querySelector<HTMLCanvasElement>('#proposal-map canvas')!;
+          const c = document.createElement('canvas');
+          c.width = src.width;
+          c.height = src.height;
+          const ctx = c.getContext('2d')!;
+          ctx.drawImage(src, 0, 0);
+          const d = ctx.getImageData(0, 0, c.width, c.height).data;
+          let k = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] < 80 && d[i + 2] > 200) k++;
+          return k / (c.width * c.height);
+        });
+        expect(magenta).toBeGreaterThan(0.05);
         expect(await p.textContent('.proposal-cover .client')).toContain(CLIENT);
         const names = await p.$$eval('.proposal-site h2', (hs) => hs.map((x) => x.textContent));
         expect(names).toEqual(pickedNames);

@@ -1,13 +1,15 @@
 /**
  * The map on a park card, loaded on demand and made by the shared base map
  * (web/src/shared/base-map.ts): the park's outline and its available sites coloured by kind, on a
- * plain background (no basemap, no network). Clicking a site reports its id; the
+ * plain background (no basemap), over the published orthophotos that meet the park (loaded after
+ * the map shows; a failure leaves the plain background). Clicking a site reports its id; the
  * card highlights the site hovered in the list.
  */
 import type maplibregl from 'maplibre-gl';
 type MapLibreMap = maplibregl.Map;
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { createBaseMap, whenLoaded } from '../shared/base-map.ts';
+import { ImageryLayers } from '../shared/imagery.layer.ts';
 
 const KIND_COLORS = ['match', ['get', 'kind'], 'land', '#2e7d32', 'factory', '#1565c0', 'office', '#6a1b9a', '#555'];
 
@@ -55,6 +57,7 @@ export async function showParkMap(
     new Promise<never>((_, reject) => map.once('error', (e) => reject(e.error ?? new Error('map error')))),
   ]);
   box.querySelector<HTMLElement>('.pc-map-static')?.setAttribute('hidden', '');
+  new ImageryLayers().load(map, { within: data.bbox }).catch(() => {});
   let current: number | null = null;
   const highlight = (id: number | null) => {
     if (current !== null) map.setFeatureState({ source: 'carriers', id: current }, { hover: false });

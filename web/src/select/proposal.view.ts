@@ -1,14 +1,17 @@
 /**
  * The client's read-only proposal (opened from a share link, no account): a cover with the map of
  * every site and a one-line summary of each, then one card per site with its key indicators, an
- * outline of the plot, its park and the nearest amenities with distances. Printed (select.css
+ * outline of the plot, its park and the nearest amenities with distances. The cover map draws the
+ * published orthophotos around the plots under its vector layers. Printed (select.css
  * `@media print`), the cover is page 1 and every site gets exactly one A4 page of its own.
  */
 import type { LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
 import { formatNumber, getLang, setLang, t, tr } from '../shared/i18n.service.ts';
 import { formatAttribute, type FormatContext } from '../map/feature-format.util.ts';
+import { geometryBBox } from '../map/geometry.util.ts';
 import type { KindLabels } from './brief-form.component.ts';
+import { ImageryLayers } from '../shared/imagery.layer.ts';
 import { SelectMapView, outlineSvg } from './select-map.view.ts';
 import type { SharedShortlist, SharedSite } from './selection.service.ts';
 import { formatDistance, st } from './select.i18n.ts';
@@ -133,7 +136,18 @@ export function renderProposal(data: SharedShortlist, kinds: KindLabels, layers:
     h('div', { class: 'proposal-sites' }, ...data.sites.map((s, i) => siteCard(s, i, kinds, ind))));
   const mountMap = () => {
     const map = new SelectMapView(mapEl, layers, { printable: true });
-    void map.ready.then(() => map.setSites(data.sites.map((s, i) => ({ id: s.id, rank: i + 1, name: s.name, geometry: s.geometry }))));
+    void map.ready.then(() => {
+      map.setSites(data.sites.map((s, i) => ({ id: s.id, rank: i + 1, name: s.name, geometry: s.geometry })));
+      // The published orthophotos around the plots (about 1 km beyond them), under the vector layers.
+      const boxes = data.sites.map((s) => geometryBBox(s.geometry)).filter((b): b is [number, number, number, number] => b !== null);
+      if (!boxes.length) return;
+      const PAD = 0.01;
+      const around: [number, number, number, number] = [
+        Math.min(...boxes.map((b) => b[0])) - PAD, Math.min(...boxes.map((b) => b[1])) - PAD,
+        Math.max(...boxes.map((b) => b[2])) + PAD, Math.max(...boxes.map((b) => b[3])) + PAD,
+      ];
+      new ImageryLayers().load(map.map, { within: around }).catch(() => {});
+    });
     return map;
   };
   return { element, mountMap };

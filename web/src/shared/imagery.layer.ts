@@ -37,15 +37,18 @@ export class ImageryLayers {
   }
 
   /**
-   * Fetches the orthophotos (optionally of one park) and adds them under the map's first layer
-   * that is not the background or basemap. Resolves with how many were added.
+   * Fetches the orthophotos (optionally of one park, optionally only those whose bounds meet
+   * `within` [west, south, east, north]) and adds them under the map's first layer that is not the
+   * background or basemap. Resolves with how many were added.
    */
-  async load(map: maplibregl.Map, o: { parkId?: number; signal?: AbortSignal } = {}): Promise<number> {
+  async load(map: maplibregl.Map, o: { parkId?: number; within?: [number, number, number, number]; signal?: AbortSignal } = {}): Promise<number> {
     const res = await fetch(`/api/imagery${o.parkId ? `?parkId=${o.parkId}` : ''}`, { signal: o.signal, credentials: 'same-origin' });
     if (!res.ok) throw new Error(`GET /api/imagery: ${res.status}`);
     const body = (await res.json()) as { imagery: ImageryItem[] };
     this.map = map;
-    this.items = body.imagery.filter((i) => (i.status ?? 'ready') === 'ready');
+    const w = o.within;
+    this.items = body.imagery.filter((i) => (i.status ?? 'ready') === 'ready'
+      && (!w || (i.bounds[0] <= w[2] && i.bounds[2] >= w[0] && i.bounds[1] <= w[3] && i.bounds[3] >= w[1])));
     const before = map.getStyle().layers.find((l) => l.id !== 'background' && l.id !== 'basemap')?.id;
     // Oldest first, so the newest capture is drawn on top.
     for (const item of [...this.items].reverse()) {

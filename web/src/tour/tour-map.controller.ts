@@ -8,6 +8,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { fetchConfig, fetchLayers } from '../shared/api.service.ts';
 import type { LayerInfo } from '../shared/api.types.ts';
 import { addBasemap, addCatalogLayers, createBaseMap, whenLoaded } from '../shared/base-map.ts';
+import { ImageryLayers } from '../shared/imagery.layer.ts';
 import { DeckOverlayController } from '../map/deck-overlay.controller.ts';
 import { isLabelLayer, loadLabelFeatures, TileUrlRegistry, type LayerData } from '../map/layer-data.service.ts';
 import { interactiveLayerIds, mapLayerIds } from '../map/layer-style.builder.ts';
@@ -86,8 +87,11 @@ export class TourMapController {
       paint: { 'circle-radius': 11, 'circle-color': 'rgba(255,109,0,0.3)', 'circle-stroke-color': '#ff6d00', 'circle-stroke-width': 3 },
     });
     this.updateDeck();
+    // Published orthophotos under the vector layers (a failure leaves the map without them).
+    const imagery = new ImageryLayers().load(this.map, { signal }).catch(() => 0);
     await labels;
     this.updateDeck();
+    await imagery;
   }
 
   private updateDeck(): void {
