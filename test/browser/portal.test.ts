@@ -57,7 +57,16 @@ describe.runIf(enabled)('investor portal in Chromium', () => {
         expect(requests.filter((u) => /maplibre|deckgl/.test(u))).toEqual([]);
         const figures = await page.locator('.pt-fig b').allTextContents();
         expect(figures[0]).toBe('7');
+        // The demo's policies and featured projects in force today.
+        expect(await page.locator('#policies .pt-policy').count()).toBeGreaterThanOrEqual(4);
+        expect(await page.locator('#policies .pt-policy-project').count()).toBeGreaterThanOrEqual(1);
+        // In English an entry without an English text shows its Chinese, marked as such.
+        if (run.lang === 'en') expect(await page.locator('#policies .pt-fallback').first().textContent()).toBe('(in Chinese)');
+        else expect(await page.locator('#policies .pt-fallback').count()).toBe(0);
         await shot('landing');
+        await page.locator('#policies').scrollIntoViewIfNeeded();
+        await shot('landing-policies');
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.fill('#portal-search', 'qx');
         const visible = await page.locator('#park-directory > .pt-park:visible h3').allTextContents();
         expect(visible).toEqual([run.lang === 'zh' ? '渠县经济开发区' : 'Qu County Economic Development Zone']);
@@ -69,6 +78,25 @@ describe.runIf(enabled)('investor portal in Chromium', () => {
         expect(await page.locator('meta[property="og:image"]').getAttribute('content')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
         expect(requests.filter((u) => /maplibre/.test(u))).toEqual([]);
         await shot('card');
+        // The 渠县 park's card lists the project that applies to it and the city-wide policy.
+        const policies = await page.locator('#park-policies .pt-policy h3').allTextContents();
+        expect(policies.join(' | ')).toContain(run.lang === 'zh' ? '渠县黄花精深加工产业园招商项目' : 'Qu County daylily deep-processing park');
+        expect(policies.join(' | ')).toContain(run.lang === 'zh' ? '标准地' : 'standard land');
+        await page.locator('#park-policies').scrollIntoViewIfNeeded();
+        await shot('card-policies');
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const href = (await page.locator('#park-policies .pt-policy-project h3 a').first().getAttribute('href'))!;
+        const policyPage = await context.newPage();
+        await policyPage.goto(`${baseUrl()}${href}`, { waitUntil: 'load' });
+        expect(await policyPage.locator('.pt-policy-body strong').first().textContent()).toBe(run.lang === 'zh' ? '项目概况：' : 'The project:');
+        await policyPage.screenshot({ path: path.join(SCREENSHOT_DIR, `portal-policy-${run.name}.png`), fullPage: true });
+        await policyPage.close();
+        // Site names in the reader's language, or the Chinese one marked when there is no English name.
+        if (run.lang === 'en') {
+          const names = await page.locator('.pc-carrier h3').allTextContents();
+          expect(names.some((n) => /standard factory no\. \d+|plot [A-Z]-\d+/.test(n))).toBe(true);
+          expect(await page.locator('.pc-two').textContent()).toMatch(/10k CNY\/mu[\s\S]*t\/day/);
+        }
       });
 
       it('card: factories tab → "I\'m interested" → enquiry sent with a reference', async () => {
@@ -158,5 +186,41 @@ describe.runIf(enabled)('investor portal in Chromium', () => {
     }
     const anon = await api('/api/enquiries');
     expect(anon.status).toBe(401);
+  });
+
+  it('staff write a policy on /policies.html, a reviewer publishes it, the public landing shows it (phone)', async () => {
+    const [staff, reviewer] = await Promise.all([userWithRole('staff'), userWithRole('reviewer')]);
+    const context = await launch({ width: 390, height: 844 });
+    try {
+      const page = await context.newPage();
+      const as = async (cookie: string) => {
+        await context.clearCookies();
+        const [name, value] = cookie.split('=');
+        await context.addCookies([{ name, value, url: baseUrl() }]);
+        await page.goto(`${baseUrl()}/policies.html`, { waitUntil: 'load' });
+        await page.waitForFunction(() => (window as any).__policies?.ready);
+      };
+      await as(staff);
+      await page.click('#policy-new');
+      await page.fill('#policy-form input[name="titleZh"]', '浏览器测试：人才公寓拎包入住');
+      await page.fill('#policy-form input[name="titleEn"]', 'Browser test: furnished apartments for new staff');
+      await page.fill('#policy-form textarea[name="bodyZh"]', '新落地企业员工可**免租入住** 1 年。<script>window.__xss = 1</script>');
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'portal-policies-admin-phone-zh.png'), fullPage: true });
+      await page.click('#policy-save');
+      await expect.poll(() => page.locator('#policy-state').textContent()).toContain('草稿');
+      expect(await page.locator('#policy-preview strong').textContent()).toBe('免租入住');
+      expect(await page.locator('#policy-preview script').count()).toBe(0);
+      expect(await page.locator('#policy-review').count()).toBe(0); // staff do not publish
+      await as(reviewer);
+      await page.locator('#policy-list li', { hasText: '浏览器测试：人才公寓拎包入住' }).locator('button').click();
+      await page.click('#policy-publish');
+      await expect.poll(() => page.locator('#policy-state').textContent()).toContain('已发布');
+      await context.clearCookies();
+      await page.goto(`${baseUrl()}/`, { waitUntil: 'load' });
+      expect(await page.locator('#policies .pt-policy h3', { hasText: '浏览器测试：人才公寓拎包入住' }).count()).toBe(1);
+      expect(await page.evaluate(() => (window as any).__xss)).toBeUndefined();
+    } finally {
+      await context.close();
+    }
   });
 });
