@@ -3,7 +3,7 @@
  * one page of matching published carriers with the total, extent and facet counts. The WHERE
  * condition on the narrow table `carrier_search` (alias `s`, migration 013) is compiled here from a
  * typed filter, every value a parameter (`SqlParams`); the words use its GIN expression index
- * (`s.keys @> grams`, then LIKE).
+ * (`s.keys @> search_key_codes(grams)`, then LIKE).
  */
 import type pg from 'pg';
 import type { Geometry } from 'geojson';
@@ -122,7 +122,7 @@ export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
   if (filter.industries?.length) parts.push(`s.industries && ${params.add(filter.industries)}::text[]`);
   for (const w of filter.words) {
     const like = `s.doc LIKE ${params.add(`%${w.word}%`)}`;
-    const own = w.grams.length ? `(s.keys @> ${params.add(w.grams)}::text[] AND ${like})` : `(${like})`;
+    const own = w.grams.length ? `(s.keys @> search_key_codes(${params.add(w.grams)}::text[]) AND ${like})` : `(${like})`;
     const arms = [own];
     if (w.parkIds.length) arms.push(`s.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
     if (w.counties.length) arms.push(`s.county_adcode = ANY(${params.add(w.counties)}::text[])`);
