@@ -809,7 +809,7 @@ function officeTowers(ctx: CarrierContext, block: Block, complex: string): void 
       if (u + Math.max(len, 650 / depth) > block.u1 - setback) break;
       const l = Math.max(len, 650 / depth);
       addOffice(ctx, { u0: u, u1: u + l, v0: v, v1: v + depth }, `${complex}${String.fromCharCode(65 + letter)}座`,
-        `${OFFICE_COMPLEXES_EN[OFFICE_COMPLEXES.indexOf(complex)] ?? complex} tower ${String.fromCharCode(65 + letter)}`);
+        `${OFFICE_COMPLEXES_EN[OFFICE_COMPLEXES.findIndex((c) => complex.endsWith(c))] ?? 'Office'} tower ${String.fromCharCode(65 + letter)}`);
       letter += 1;
       u += l + rng.range(32, 55);
     }
