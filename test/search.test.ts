@@ -122,6 +122,31 @@ describe('site finder API', () => {
     await pool.query(`UPDATE carriers SET name = '搜索测试厂房1号' WHERE id = $1`, [made[0]]);
   });
 
+  it('the finder table follows publishing, withdrawing, status changes and deletes (statement triggers of 013)', async () => {
+    const probe = `q=${encodeURIComponent('搜索测试')}`;
+    await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [made[1]]);
+    expect((await all(probe)).ids).toEqual([...made].sort((a, b) => a - b));
+    await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [made[1]]);
+    expect((await all(probe)).ids).toEqual([made[0]]);
+    await pool.query(`UPDATE carriers SET status = 'reserved' WHERE id = $1`, [made[0]]);
+    expect((await all(probe)).ids).toEqual([]);
+    expect((await all(`${probe}&status=reserved`)).ids).toEqual([made[0]]);
+    await pool.query(`UPDATE carriers SET status = 'available' WHERE id = $1`, [made[0]]);
+    const { rows: r } = await pool.query(`INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, geom)
+      SELECT 'SEARCH-T-3', 'land', '搜索测试删除地块', park_id, county_adcode, 'available', 'published', geom FROM carriers WHERE id = $1 RETURNING id`, [made[0]]);
+    expect((await all(probe)).ids).toEqual([made[0], Number(r[0].id)].sort((a, b) => a - b));
+    await pool.query('DELETE FROM carriers WHERE id = $1', [r[0].id]);
+    expect((await all(probe)).ids).toEqual([made[0]]);
+    // one row per published carrier, with its current columns
+    const { rows: off } = await pool.query(`SELECT
+        (SELECT count(*)::int FROM carriers WHERE review_state = 'published') AS published,
+        (SELECT count(*)::int FROM carrier_search) AS rows,
+        (SELECT count(*)::int FROM carriers c JOIN carrier_search s ON s.id = c.id
+          WHERE c.review_state = 'published' AND (s.kind, s.status, s.code, s.park_id, s.price) IS NOT DISTINCT FROM (c.kind, c.status, c.code, c.park_id, c.price)) AS same`);
+    expect(off[0].rows).toBe(off[0].published);
+    expect(off[0].same).toBe(off[0].published);
+  });
+
   it('answers carry nothing internal', async () => {
     const text = await (await api(`/api/search?q=${encodeURIComponent('搜索测试')}`)).text();
     for (const f of ['review_state', 'reviewState', 'batch', 'search_doc', 'source', 'importer', 'created_by', '草稿', 'draft']) {
