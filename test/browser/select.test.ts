@@ -66,6 +66,8 @@ describe.runIf(enabled)('site selection in Chromium', () => {
 
   afterAll(async () => {
     await officer?.close();
+    // Back to draft: the magenta test picture stays out of the public maps of the files that follow.
+    if (imageryId) await api(`/api/imagery/${imageryId}/review`, { method: 'POST', cookie: await userWithRole('reviewer'), body: JSON.stringify({ state: 'draft' }) });
   });
 
   it('asks for an officer sign-in on the page and signs in', async () => {
