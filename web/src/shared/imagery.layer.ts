@@ -6,6 +6,7 @@
  */
 import type maplibregl from 'maplibre-gl';
 import { h } from './dom.util.ts';
+import { requestJson } from './http.client.ts';
 import { tr } from './i18n.service.ts';
 
 /** An orthophoto as `/api/imagery` lists it (the fields the map uses). */
@@ -42,9 +43,7 @@ export class ImageryLayers {
    * background or basemap. Resolves with how many were added.
    */
   async load(map: maplibregl.Map, o: { parkId?: number; within?: [number, number, number, number]; signal?: AbortSignal } = {}): Promise<number> {
-    const res = await fetch(`/api/imagery${o.parkId ? `?parkId=${o.parkId}` : ''}`, { signal: o.signal, credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`GET /api/imagery: ${res.status}`);
-    const body = (await res.json()) as { imagery: ImageryItem[] };
+    const body = await requestJson<{ imagery: ImageryItem[] }>(`/api/imagery${o.parkId ? `?parkId=${o.parkId}` : ''}`, { signal: o.signal ?? new AbortController().signal });
     this.map = map;
     const w = o.within;
     this.items = body.imagery.filter((i) => (i.status ?? 'ready') === 'ready'
@@ -56,7 +55,7 @@ export class ImageryLayers {
       map.addSource(sourceId(item.id), {
         type: 'raster', tiles: [`${location.origin}/tiles/imagery/${item.id}/{z}/{x}/{y}.webp`], tileSize: 256,
         bounds: item.bounds, minzoom: item.min_zoom, maxzoom: item.max_zoom,
-        attribution: item.captured_on ? `正射影像 ${item.captured_on}` : '正射影像',
+        attribution: [tr({ zh: '正射影像', en: 'Orthophoto' }), item.captured_on].filter(Boolean).join(' '),
       });
       map.addLayer({ id: sourceId(item.id), type: 'raster', source: sourceId(item.id), paint: { 'raster-fade-duration': 0 } }, before);
     }

@@ -6,6 +6,7 @@
  * problem).
  */
 import { h } from '../shared/dom.util.ts';
+import { requestJson } from '../shared/http.client.ts';
 import { getLang, tr } from '../shared/i18n.service.ts';
 
 interface ImageryRow {
@@ -44,8 +45,11 @@ export class ImageryPanelComponent {
   }
 
   private async load(): Promise<void> {
-    const res = await fetch('/api/imagery', { credentials: 'same-origin' });
-    if (res.ok) this.rows = ((await res.json()) as { imagery: ImageryRow[] }).imagery;
+    try {
+      this.rows = (await requestJson<{ imagery: ImageryRow[] }>('/api/imagery', { signal: new AbortController().signal, lang: getLang() })).imagery;
+    } catch (err) {
+      this.message = { kind: 'error', text: err instanceof Error ? err.message : String(err) };
+    }
     this.render();
     if (this.timer === null && this.rows.some((r) => r.status === 'processing')) {
       this.timer = window.setTimeout(() => {
@@ -105,12 +109,10 @@ export class ImageryPanelComponent {
   }
 
   private async review(id: number, state: 'verified' | 'published' | 'draft'): Promise<void> {
-    const res = await fetch(`/api/imagery/${id}/review`, {
-      method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state }),
-    });
-    if (!res.ok) {
-      const body = await res.json().catch(() => ({}));
-      this.message = { kind: 'error', text: body.error?.message ?? `HTTP ${res.status}` };
+    try {
+      await requestJson(`/api/imagery/${id}/review`, { signal: new AbortController().signal, method: 'POST', body: { state }, lang: getLang() });
+    } catch (err) {
+      this.message = { kind: 'error', text: err instanceof Error ? err.message : String(err) };
     }
     await this.load();
   }
