@@ -560,7 +560,7 @@ CREATE TABLE carrier_search (
 -- dictionary, the documents by one grouping — the same segments, in the same order, as
 -- search_doc_of(ARRAY[name, code, name_en], ARRAY[name]).
 CREATE FUNCTION carrier_search_refresh(ids bigint[]) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   DELETE FROM carrier_search s
   WHERE s.id = ANY(ids)
@@ -616,9 +616,11 @@ BEGIN
 END
 $$;
 
--- Statement triggers: each sees the statement's rows in a transition table.
+-- Statement triggers: each sees the statement's rows in a transition table. They and the refresh
+-- run with the schema's search path (FROM CURRENT: the migration's), since they also fire for
+-- sessions that name the tables with their schema, such as a restore's TRUNCATE.
 CREATE FUNCTION carrier_search_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM carrier_search_refresh(ARRAY(SELECT n.id FROM new_rows n WHERE n.review_state = 'published'));
   RETURN NULL;
@@ -627,7 +629,7 @@ $$;
 -- Updated: only the rows whose finder columns (or review state) changed — a status-date or
 -- contact edit, or a bulk update of other columns, writes nothing here.
 CREATE FUNCTION carrier_search_updated() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   PERFORM carrier_search_refresh(ARRAY(
     SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
@@ -643,16 +645,17 @@ BEGIN
 END
 $$;
 CREATE FUNCTION carrier_search_deleted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   DELETE FROM carrier_search s USING old_rows o WHERE s.id = o.id;
   RETURN NULL;
 END
 $$;
 CREATE FUNCTION carrier_search_truncated() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
-  TRUNCATE carrier_search;
+  -- DELETE, not TRUNCATE: a statement truncating both tables (a restore) has the table in use.
+  DELETE FROM carrier_search;
   RETURN NULL;
 END
 $$;
