@@ -102,7 +102,12 @@ export async function freshnessBrute(pool: pg.Pool, cs: Carrier[], asOf: string,
   const edits = (await pool.query(`SELECT feature_id::int AS id, at FROM feature_history WHERE applied AND action <> 'delete' AND layer IN ('land', 'factories', 'offices')`)).rows;
   const sd = new Map((await pool.query(`SELECT id::int, status_date FROM carriers WHERE status_date IS NOT NULL`)).rows.map((r) => [r.id, r.status_date as string]));
   const day = (d: Date) => d.toISOString().slice(0, 10);
-  const minus = (months: number) => { const d = new Date(`${asOf}T00:00:00Z`); d.setUTCMonth(d.getUTCMonth() - months); return day(d); };
+  // As PostgreSQL's date - interval 'n months': the same day n months earlier, clamped to that month's last day (12-31 → 06-30).
+  const minus = (months: number) => {
+    const [y, m, d] = asOf.split('-').map(Number);
+    const lastDay = new Date(Date.UTC(y, m - 1 - months + 1, 0)).getUTCDate();
+    return day(new Date(Date.UTC(y, m - 1 - months, Math.min(d, lastDay))));
+  };
   const out = new Map<string, { count: number; within6: number; within12: number }>();
   for (const c of cs) {
     const days: string[] = [];

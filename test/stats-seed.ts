@@ -1,7 +1,7 @@
 /**
- * A little history for the statistics tests, on top of the demo data (once per database): every
- * carrier created in 2025-09; six published land parcels of 渠县 (511725) reserved until July 2026,
- * available from then, occupied now; one factory deleted now; one parcel imported in October 2026;
+ * A little history for the statistics tests, on top of the demo data and its generated 24-month past
+ * (server/demo/demo-history.ts), once per database: carriers without history created in 2025-09; six
+ * published land parcels of 渠县 (511725) reserved until July 2026, available from then, occupied now; one factory deleted now; one parcel imported in October 2026;
  * one published in September 2026 (a draft before); one reshaped in August; photos (published and
  * draft) and status dates for freshness; enquiries in October and November with their events.
  * Past entries are written into feature_history as the trigger would have written them.
@@ -14,7 +14,9 @@ export const STATS_PERIOD = { from: '2026-01-01', to: '2026-12-31' } as const;
 export async function seedStatsHistory(pool: pg.Pool): Promise<void> {
   const done = await pool.query(`SELECT 1 FROM feature_history WHERE actor_name = 'stats-seed' LIMIT 1`);
   if (done.rowCount) return;
-  await pool.query(`UPDATE carriers SET created_at = '2025-09-10T08:00:00Z'`);
+  // Carriers without a creation entry (the demo's generated past has one for every carrier it made) date from 2025-09.
+  await pool.query(`UPDATE carriers c SET created_at = '2025-09-10T08:00:00Z'
+                    WHERE NOT EXISTS (SELECT 1 FROM feature_history h WHERE h.feature_id = c.id::text AND h.layer IN ('land', 'factories', 'offices'))`);
   const land = (await pool.query(`SELECT id::int FROM carriers WHERE kind = 'land' AND county_adcode = '511725' AND review_state = 'published' ORDER BY id LIMIT 9`)).rows.map((r) => r.id);
   const six = land.slice(0, 6);
   await pool.query(`UPDATE carriers SET status = 'available' WHERE id = ANY ($1)`, [six]);

@@ -127,9 +127,15 @@ describe('time figures', () => {
       const land = inv.series.find((s: any) => s.type === 'land');
       const last = land.points.at(-1);
       const prev = land.points.at(-2);
-      expect(inv.historyFrom).toBe('2025-09');
-      expect(last.momCountPct).toBe(prev.availableCount ? Math.round(((last.availableCount - prev.availableCount) / prev.availableCount) * 1000) / 10 : null);
-      expect(land.points[0].yoyCountPct).toBeNull();
+      // The oldest creation or history entry (the demo's generated past reaches back 24 months before seeding).
+      const { rows: [oldest] } = await pool.query(`SELECT to_char(least((SELECT min(created_at) FROM carriers), (SELECT min(at) FROM feature_history WHERE layer IN ('land', 'factories', 'offices'))), 'YYYY-MM') AS m`);
+      expect(inv.historyFrom).toBe(oldest.m);
+      const pct = (cur: number, before: number) => (before ? Math.round(((cur - before) / before) * 1000) / 10 : null);
+      expect(last.momCountPct).toBe(pct(last.availableCount, prev.availableCount));
+      // 同比 of the first month: from the month a year before when the history reaches it, else none.
+      const yearAgo = `${Number(land.points[0].month.slice(0, 4)) - 1}${land.points[0].month.slice(4)}`;
+      const before = (await inventoryBrute(pool, [yearAgo], who === 'staff', f)).get(`${yearAgo}|land`)?.availableCount ?? 0;
+      expect(land.points[0].yoyCountPct).toBe(yearAgo >= oldest.m ? pct(land.points[0].availableCount, before) : null);
       expect(last.yoyCountPct).not.toBeNull();
     });
   }

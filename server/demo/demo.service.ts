@@ -24,6 +24,7 @@ import { ROOT_DIR } from '../../core/config.ts';
 import type { AssetStore } from '../../assets/storage.ts';
 import { generateDemoData } from './generate.ts';
 import { DemoRepository } from './demo.repository.ts';
+import { demoHistory } from './demo-history.ts';
 import { seedDemoTours } from './demo-tours.ts';
 import { generateDemoTileset } from './demo-3d.ts';
 import { seedDemoPolicies } from './demo-policies.ts';
@@ -40,10 +41,13 @@ export class DemoService {
     if (!(await this.repo.isEmpty())) return null;
     const counties = JSON.parse(await fs.readFile(COUNTIES_FILE, 'utf8')) as FeatureCollection;
     const data = generateDemoData(counties);
+    const now = new Date();
+    // The carriers' last 24 months (creation, status and price changes), so statistics over time have a past.
+    const history = demoHistory(data.carriers, now);
     await this.repo.insert(data, {
       parks: data.parks.length, carriers: data.carriers.length, amenities: data.amenities.length,
-      at: new Date().toISOString(),
-    });
+      history: history.entries.length, at: now.toISOString(),
+    }, history);
     return { parks: data.parks.length, carriers: data.carriers.length, amenities: data.amenities.length };
   }
 }
