@@ -153,7 +153,7 @@ export function pinyinKeys(text: string): string {
 function header(lang: Lang, pathname: string): string {
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   return `<header class="pt-header">
-  <a class="pt-brand" href="${langHref('/', lang)}"><span class="pt-logo" aria-hidden="true"></span>${esc(tx('site', lang))}</a>
+  <a class="pt-brand" href="${langHref('/', lang)}"><span class="pt-logo" aria-hidden="true"></span><span class="pt-brand-text">${esc(tx('site', lang))}</span></a>
   <nav class="pt-nav">
     <a href="${langHref('/map.html', lang)}" id="nav-map">${esc(tx('map', lang))}</a>
     <a class="pt-nav-tours" href="${langHref('/tour.html', lang)}">${esc(tx('tours', lang))}</a>

@@ -73,7 +73,7 @@ const signal = () => AbortSignal.timeout(20_000);
 
 function header(user: { username: string } | null): HTMLElement {
   return h('header', { class: 'pt-header' },
-    h('a', { class: 'pt-brand', href: lang === 'en' ? '/?lang=en' : '/' }, h('span', { class: 'pt-logo' }), t('title')),
+    h('a', { class: 'pt-brand', href: lang === 'en' ? '/?lang=en' : '/' }, h('span', { class: 'pt-logo' }), h('span', { class: 'pt-brand-text' }, t('title'))),
     h('nav', { class: 'pt-nav' },
       user ? h('a', { href: '#', id: 'sign-out', onclick: async (e: Event) => { e.preventDefault(); await requestJson('/api/auth/logout', { method: 'POST', signal: signal() }).catch(() => undefined); location.reload(); } }, `${user.username} · ${t('signOut')}`) : null,
       h('a', { class: 'pt-lang', href: lang === 'en' ? '/enquiries.html' : '/enquiries.html?lang=en' }, lang === 'en' ? '中文' : 'EN')));
