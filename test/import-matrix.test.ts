@@ -355,6 +355,30 @@ describe('unmapped attributes and the platform\'s own export', () => {
     expect(late.body.error.message).toBe(`batch ${id} is committed; only a validated batch (not yet committed) can be re-mapped`);
     await post(`/api/imports/${id}/undo`);
   });
+
+  it('amenities too: a kind column under an unknown name rejects the rows until the preview maps it, then they import', async () => {
+    const fc = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { bh: `${RUN}-AM1`, mingcheng: '映射小学', sheshi_leixing: 'school' }, geometry: point(970) },
+      { type: 'Feature', properties: { bh: `${RUN}-AM2`, mingcheng: '映射医院', sheshi_leixing: '医院' }, geometry: point(971) },
+    ] };
+    const { body } = await upload('amenities', [{ name: 'amenity-fields.geojson', bytes: enc(JSON.stringify(fc)) }]);
+    const id = body.batch.id;
+    expect(body.batch.summary).toMatchObject({ total: 2, rejected: 2 });
+    const options = await (await api(`/api/imports/${id}/mapping`, { cookie: staff })).json();
+    expect(options.fields.map((f: { field: string }) => f.field).sort()).toEqual(['mingcheng', 'sheshi_leixing']);
+    expect(options.targets.map((t: { column: string }) => t.column)).toEqual(['name', 'kind', 'code', 'address']);
+    const bad = await post(`/api/imports/${id}/mapping?lang=en`, { mapping: { sheshi_leixing: 'power_kva' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('"power_kva" is not an attribute of layer amenities');
+
+    const ok = await post(`/api/imports/${id}/mapping`, { mapping: { mingcheng: 'name', sheshi_leixing: 'kind' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.batch.summary).toMatchObject({ total: 2, rejected: 0, unmapped: [] });
+    await post(`/api/imports/${id}/commit`);
+    const { rows } = await pool.query(`SELECT code, name, kind FROM amenities WHERE code = ANY($1) ORDER BY code`, [[`${RUN}-AM1`, `${RUN}-AM2`]]);
+    expect(rows).toEqual([{ code: `${RUN}-AM1`, name: '映射小学', kind: 'school' }, { code: `${RUN}-AM2`, name: '映射医院', kind: 'hospital' }]);
+    await post(`/api/imports/${id}/undo`);
+  });
 });
 
 describe('survey photos as a layer', () => {

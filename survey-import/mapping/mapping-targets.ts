@@ -27,7 +27,10 @@ const IMPORT_ONLY: MappingTarget[] = [
 export const IGNORE_TARGETS = new Set(['', 'ignore']);
 
 /** Layers whose attributes can be mapped. */
-export const MAPPABLE_LAYERS = new Set(['land', 'factories', 'offices']);
+export const MAPPABLE_LAYERS = new Set(['land', 'factories', 'offices', 'amenities']);
+
+/** The amenity attributes an import fills (the name, and the layer's kind, code and address). */
+const AMENITY_TARGETS = new Set(['kind', 'code', 'address']);
 
 const FILLABLE = new Set<string>([...Object.keys(HEADER_ALIASES), 'plot_ratio_min', 'plot_ratio_max']);
 
@@ -35,6 +38,12 @@ const FILLABLE = new Set<string>([...Object.keys(HEADER_ALIASES), 'plot_ratio_mi
 export function mappingTargets(layer: string): MappingTarget[] {
   const def = MAPPABLE_LAYERS.has(layer) ? findLayer(layer) : undefined;
   if (!def) return [];
+  if (layer === 'amenities') {
+    return [
+      { column: 'name', label: { zh: '名称', en: 'Name' } },
+      ...def.attributes.filter((a) => AMENITY_TARGETS.has(a.column ?? a.name)).map((a) => ({ column: a.column ?? a.name, label: a.label })),
+    ];
+  }
   const targets: MappingTarget[] = [];
   for (const a of def.attributes) {
     const column = a.column ?? a.name;

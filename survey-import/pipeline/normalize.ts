@@ -46,6 +46,17 @@ const PLATFORM_FIELDS = new Set(['id', 'area_m2', 'review_state', 'park_id', 've
 const AMENITY_FIELDS = new Set(['kind', 'type', '类型', '类别', 'category', 'lx', 'name', '名称', 'mc', 'title', 'code', '编号', 'id', 'bh',
   'address', '地址', 'dz', 'county', 'review_state', 'lon', 'lng', 'lat', 'longitude', 'latitude', '经度', '纬度', 'x', 'y', 'wkt']);
 
+/**
+ * The source fields an amenity attribute is read from: those the user mapped to it
+ * (`{ sourceField: target }`, as the preview sends), the older form `{ target: sourceField }`, then
+ * the usual header names.
+ */
+function amenitySources(target: string, defaults: string[], mapping: Record<string, string> | undefined): string[] {
+  const mapped = Object.entries(mapping ?? {}).filter(([, to]) => to === target).map(([from]) => from.toLowerCase());
+  const legacy = mapping?.[target] && !mapping[target].match(/^(kind|name|code|address|ignore)?$/) ? [mapping[target].toLowerCase()] : [];
+  return [...mapped, ...legacy, ...defaults];
+}
+
 function pick(props: Record<string, unknown>, names: string[]): unknown {
   for (const [k, v] of Object.entries(props)) {
     if (names.includes(k.toLowerCase()) && v !== null && v !== undefined && v !== '') return v;
@@ -106,7 +117,7 @@ export function normalizeItems(
       if (!mapped.code) mapped.code = `IMP-${batchId}-${idx + 1}`;
       if (!mapped.name) mapped.name = String(mapped.code);
     } else if (layer === 'amenities') {
-      const rawKind = pick(item.properties, mapping?.kind ? [mapping.kind.toLowerCase()] : ['kind', 'type', '类型', '类别', 'category', 'lx']);
+      const rawKind = pick(item.properties, amenitySources('kind', ['kind', 'type', '类型', '类别', 'category', 'lx'], mapping));
       const kind = rawKind === undefined ? undefined : AMENITY_BY_LABEL.get(String(rawKind).trim().toLowerCase()) ?? AMENITY_BY_LABEL.get(String(rawKind).trim());
       if (!kind) {
         rejected = true;
@@ -120,11 +131,13 @@ export function normalizeItems(
         });
       }
       mapped = {
-        kind, name: pick(item.properties, ['name', '名称', 'mc', 'title']) ?? null,
-        code: pick(item.properties, ['code', '编号', 'id', 'bh']) ?? null,
-        address: pick(item.properties, ['address', '地址', 'dz']) ?? null,
+        kind, name: pick(item.properties, amenitySources('name', ['name', '名称', 'mc', 'title'], mapping)) ?? null,
+        code: pick(item.properties, amenitySources('code', ['code', '编号', 'id', 'bh'], mapping)) ?? null,
+        address: pick(item.properties, amenitySources('address', ['address', '地址', 'dz'], mapping)) ?? null,
       };
-      noteUnmapped(item.file, Object.keys(item.properties).filter((k) => !AMENITY_FIELDS.has(k.toLowerCase()) && k.toLowerCase() !== mapping?.kind?.toLowerCase()));
+      // A field the user mapped (to an attribute or to "ignore"), or named in the older { target: field } form, is not unmapped.
+      const handled = new Set([...Object.keys(mapping ?? {}), ...Object.values(mapping ?? {})].map((k) => k.toLowerCase()));
+      noteUnmapped(item.file, Object.keys(item.properties).filter((k) => !AMENITY_FIELDS.has(k.toLowerCase()) && !handled.has(k.toLowerCase())));
     } else {
       mapped = { name: pick(item.properties, ['name', '名称', 'title']) ?? null };
     }
