@@ -180,6 +180,8 @@ beforeAll(async () => {
   t('rgb_mask.tif', ['-b', '1', '-b', '2', '-b', '3', '-mask', '4', '-a_srs', 'EPSG:4545', ...ullr(), '-co', 'TILED=YES', '--config', 'GDAL_TIFF_INTERNAL_MASK', 'YES']);
   // CGCS2000 3-degree GK zone 36 with the zone prefix in the easting (EPSG:4524, x + 36 000 000).
   t('rgb_zone36_4524.tif', ['-b', '1', '-b', '2', '-b', '3', '-a_srs', 'EPSG:4524', ...ullr(36_000_000)]);
+  // What survey contractors deliver most: a Cloud-Optimized GeoTIFF, JPEG-compressed (YCbCr), with overviews.
+  t('rgb_cog_jpeg.tif', ['-of', 'COG', '-b', '1', '-b', '2', '-b', '3', '-a_srs', 'EPSG:4545', ...ullr(), '-co', 'COMPRESS=JPEG', '-co', 'QUALITY=90']);
   // Bad files.
   fs.copyFileSync(png, path.join(dir, 'photo_not_tiff.tif'));
   gdal('gdal_translate', ['-q', '-ot', 'UInt16', '-scale', '0', '255', '0', '65535', '-b', '1', '-b', '2', '-b', '3', '-a_srs', 'EPSG:4545', ...ullr(), png, path.join(dir, 'rgb_16bit.tif')]);
@@ -212,6 +214,7 @@ describe('orthophoto upload and tiles', () => {
   const VARIANTS: [string, string][] = [
     ['rgba_4545.tif', 'RGBA (alpha band)'], ['rgb_nodata_bigtiff.tif', 'nodata 0 in a striped BigTIFF'],
     ['rgb_mask.tif', 'an internal mask'], ['rgb_zone36_4524.tif', 'CGCS2000 GK zone 36 with the zone prefix (EPSG:4524)'],
+    ['rgb_cog_jpeg.tif', 'a JPEG-compressed (YCbCr) COG with overviews'],
   ];
   for (const [name, what] of VARIANTS) {
     it(`${what}: tiles match gdalwarp; capture date given by staff`, async () => {

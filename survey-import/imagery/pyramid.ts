@@ -107,12 +107,31 @@ interface Window {
   alpha: Uint8Array; // w*h
 }
 
+/** Converts interleaved YCbCr samples to RGB in place (JFIF / ITU-R BT.601 full range, as libjpeg and GDAL do). */
+export function ycbcrToRgb(data: Uint8Array, pixels: number, stride: number): void {
+  const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
+  for (let i = 0; i < pixels; i++) {
+    const s = i * stride;
+    const y = data[s];
+    const cb = data[s + 1] - 128;
+    const cr = data[s + 2] - 128;
+    data[s] = clamp(y + 1.402 * cr);
+    data[s + 1] = clamp(y - 0.344136 * cb - 0.714136 * cr);
+    data[s + 2] = clamp(y + 1.772 * cb);
+  }
+}
+
 async function readWindow(tiff: GeoTIFF, info: ImageryInfo, c0: number, r0: number, c1: number, r1: number): Promise<Window> {
   const img = await tiff.getImage(0);
   const w = c1 - c0;
   const h = r1 - r0;
   const data = (await img.readRasters({ window: [c0, r0, c1, r1], interleave: true })) as unknown as Uint8Array;
   const bands = info.bands;
+  // The TIFF's colour model: 6 = YCbCr (what JPEG-compressed GeoTIFFs and COGs from GDAL hold; the
+  // reader returns the decoded Y, Cb, Cr samples), 0 = WhiteIsZero greyscale; otherwise RGB / BlackIsZero.
+  const photometric = Number(img.getFileDirectory().getValue('PhotometricInterpretation') ?? 2);
+  if (photometric === 6 && bands >= 3) ycbcrToRgb(data, w * h, bands);
+  if (photometric === 0) for (let i = 0, n = w * h; i < n; i++) data[i * bands] = 255 - data[i * bands];
   const rgb = new Uint8Array(w * h * 3);
   const alpha = new Uint8Array(w * h).fill(255);
   const nd = info.nodata;
