@@ -122,7 +122,7 @@ export class TourEditorComponent {
     const titleZh = h('input', { class: 'tour-input', name: 'tour-title-zh', value: tour.title.zh, 'aria-label': t('tourTitleZh'), placeholder: t('tourTitleZh') });
     const titleEn = h('input', { class: 'tour-input', name: 'tour-title-en', value: tour.title.en, 'aria-label': t('tourTitleEn'), placeholder: t('tourTitleEn') });
     const header = h('div', { class: 'tour-editor-head' },
-      h('h2', {}, t('tourEditorTitle'), ' ', h('span', { class: `badge state-${tour.reviewState}` }, t(STATE_KEY[tour.reviewState]))),
+      h('h2', {}, t('tourEditorTitle'), ' ', h('span', { class: `badge state-${tour.reviewState}` }, t(STATE_KEY[tour.reviewState ?? 'draft']))),
       titleZh, titleEn,
       h('div', { class: 'tour-editor-row' },
         h('button', { class: 'text-button', type: 'button', onclick: () => void this.run((s) => updateTour(tour.id, { title: { zh: titleZh.value, en: titleEn.value } }, s)) }, t('tourSave')),

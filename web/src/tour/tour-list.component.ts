@@ -29,7 +29,7 @@ export class TourListComponent {
         h('strong', {}, tr(tour.title)),
         tour.parkName ? h('span', { class: 'muted' }, getLang() === 'en' ? tour.parkName.en : tour.parkName.zh) : null,
         h('span', { class: 'tour-list-meta' }, t('tourStops', { n: tour.stopCount }),
-          tour.reviewState !== 'published' ? h('span', { class: 'badge badge-draft' }, t(STATE_KEY[tour.reviewState])) : null)),
+          tour.reviewState && tour.reviewState !== 'published' ? h('span', { class: 'badge badge-draft' }, t(STATE_KEY[tour.reviewState])) : null)),
       h('p', { class: 'muted' }, tr(tour.summary))));
     const parkSelect = h('select', { class: 'tour-input', id: 'tour-generate-park' }, parks.map((p) => h('option', { value: p.id }, p.name)));
     const idsInput = h('input', { class: 'tour-input', id: 'tour-generate-ids', placeholder: t('tourCarrierIdsPlaceholder') });

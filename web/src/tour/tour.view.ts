@@ -197,7 +197,7 @@ export class TourView {
     const park = Number(this.params.get('park')) || null;
     if (!id && park) {
       const { tours } = await fetchTours(signal, park);
-      id = tours.find((x) => x.reviewState === 'published')?.id ?? tours[0]?.id ?? null;
+      id = tours.find((x) => (x.reviewState ?? 'published') === 'published')?.id ?? tours[0]?.id ?? null;
       if (id) history.replaceState(null, '', `/tour.html?id=${id}${location.hash}`);
     }
     if (!id) {

@@ -63,7 +63,8 @@ export interface Tour {
   summary: I18nText;
   parkId: number | null;
   parkName: I18nText | null;
-  reviewState: TourState;
+  /** Staff only: the public gets published tours and no review state. */
+  reviewState?: TourState;
   url: string;
   stops: TourStop[];
 }
@@ -75,7 +76,8 @@ export interface TourSummary {
   summary: I18nText;
   parkId: number | null;
   parkName: I18nText | null;
-  reviewState: TourState;
+  /** Staff only: the public gets published tours and no review state. */
+  reviewState?: TourState;
   stopCount: number;
   firstStopId: number | null;
   url: string;
