@@ -296,10 +296,16 @@ describe.runIf(enabled)('upload and review page in Chromium', () => {
     await shot('mapping-phone-zh');
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.querySelector('#field-mapping h3')?.textContent === 'Map fields');
+    // The switch also asks the server for the batch again in English and redraws the preview: wait for that redraw,
+    // or the form found now is replaced under the test's hands.
+    await page.evaluate(() => (window as any).__upload.previewReady());
+    await page.waitForFunction(() => document.querySelector('#field-mapping h3')?.textContent === 'Map fields');
     expect(await page.textContent('#field-mapping select[name="duijieren"]')).toContain('Contact');
     await page.locator('#field-mapping').scrollIntoViewIfNeeded();
     await shot('mapping-phone-en');
     await page.click('#lang-toggle');
+    await page.waitForFunction(() => document.querySelector('#field-mapping h3')?.textContent !== 'Map fields');
+    await page.evaluate(() => (window as any).__upload.previewReady());
     await page.setViewportSize({ width: 1280, height: 800 });
     await api(`/api/imports/${id}`, { method: 'DELETE', cookie: await signIn(staff.username, staff.password) });
     await page.click(`#batch-list .batch-item[data-batch-id="${mixedBatch}"]`);
