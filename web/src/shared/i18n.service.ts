@@ -28,6 +28,7 @@ const STRINGS = {
   navMap: { zh: '招商地图', en: 'Investment map' },
   navFind: { zh: '找载体', en: 'Find sites' },
   navInbox: { zh: '投资意向', en: 'Enquiries' },
+  navPolicies: { zh: '政策与项目', en: 'Policies' },
   navStats: { zh: '统计分析', en: 'Statistics' },
   navPortal: { zh: '达州投资门户首页', en: 'Dazhou investment portal' },
   navLabel: { zh: '页面导航', en: 'Pages' },

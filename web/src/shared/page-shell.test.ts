@@ -11,9 +11,9 @@ afterEach(() => setLang('zh'));
 describe('navLinksFor', () => {
   it('gives each role the pages it may use, never the page it is on', () => {
     expect(navLinksFor('map', null).map((l) => l.id)).toEqual(['nav-find', 'nav-tours']);
-    expect(navLinksFor('map', user('staff')).map((l) => l.id)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-stats']);
+    expect(navLinksFor('map', user('staff')).map((l) => l.id)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-policies', 'nav-stats']);
     expect(navLinksFor('tour', user('officer')).map((l) => l.id)).toEqual(['nav-map', 'nav-find', 'nav-select', 'nav-inbox', 'nav-stats']);
-    expect(navLinksFor('upload', user('admin')).map((l) => l.id)).toEqual(['nav-map', 'nav-find', 'nav-tours', 'nav-select', 'nav-inbox', 'nav-stats']);
+    expect(navLinksFor('upload', user('admin')).map((l) => l.id)).toEqual(['nav-map', 'nav-find', 'nav-tours', 'nav-policies', 'nav-select', 'nav-inbox', 'nav-stats']);
   });
 });
 
@@ -40,7 +40,7 @@ describe('PageShell', () => {
     expect(el.querySelector('#user-role')!.getAttribute('data-role')).toBe('reviewer');
     expect(el.querySelector('#sign-out')).not.toBeNull();
     expect(el.querySelector('#sign-in')).toBeNull();
-    expect(ids(el)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-stats']);
+    expect(ids(el)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-policies', 'nav-stats']);
   });
 
   it('leaves sign-in out of the header on pages with an inline form', () => {

@@ -14,7 +14,7 @@ import { SignInDialog } from './sign-in.component.ts';
 import './page-shell.css';
 
 /** The pages of the product. */
-export type PageId = 'portal' | 'map' | 'find' | 'tour' | 'upload' | 'select' | 'inbox' | 'stats';
+export type PageId = 'portal' | 'map' | 'find' | 'tour' | 'upload' | 'policies' | 'select' | 'inbox' | 'stats';
 
 type Child = Node | string | null | undefined | false;
 
@@ -33,6 +33,7 @@ export const NAV_LINKS: readonly NavLink[] = [
   { page: 'find', id: 'nav-find', href: '/find.html', label: 'navFind', roles: null },
   { page: 'tour', id: 'nav-tours', href: '/tour.html', label: 'navTours', roles: null },
   { page: 'upload', id: 'nav-upload', href: '/upload.html', label: 'navUpload', roles: ['staff', 'reviewer', 'admin'] },
+  { page: 'policies', id: 'nav-policies', href: '/policies.html', label: 'navPolicies', roles: ['staff', 'reviewer', 'admin'] },
   { page: 'select', id: 'nav-select', href: '/select.html', label: 'navSelect', roles: ['officer', 'admin'] },
   { page: 'inbox', id: 'nav-inbox', href: '/enquiries.html', label: 'navInbox', roles: ['officer', 'admin'] },
   { page: 'stats', id: 'nav-stats', href: '/stats.html', label: 'navStats', roles: ['staff', 'reviewer', 'officer', 'admin'] },
