@@ -43,6 +43,8 @@ import { selectionRoutes } from './selection/selection.route.ts';
 import { ThreeDRepository } from './three-d/three-d.repository.ts';
 import { ThreeDService } from './three-d/three-d.service.ts';
 import { threeDRoutes } from './three-d/three-d.route.ts';
+import { TilesetJobService } from './three-d/tileset-jobs.service.ts';
+import { DEFAULT_ZIP_LIMITS } from '../survey-import/three-d/safe-zip.ts';
 import { LocalAssetStore } from '../assets/storage.ts';
 import { PanoramasRepository } from './panoramas/panoramas.repository.ts';
 import { PanoramasService } from './panoramas/panoramas.service.ts';
@@ -86,6 +88,8 @@ export interface App {
   imports: ReturnType<typeof createImportService>;
   /** Orthophotos (their tiles are cut in the background; `resumeInterrupted` at start). */
   imagery: ImageryService;
+  /** OSGB conversions (run in the background; `recover` at start, `stop` at shutdown). */
+  tilesetJobs: TilesetJobService;
   routes: readonly RouteSpec[];
 }
 
@@ -113,6 +117,11 @@ export function createApp(db: Database, config: Config): App {
   const imageryStore = new LocalAssetStore(config.dataDir);
   const imagery = new ImageryService(new ImageryRepository(db.pool), imageryStore, config.dataDir);
 
+  const threeDRepo = new ThreeDRepository(db.pool);
+  const threeDStore = new LocalAssetStore(config.dataDir);
+  const tilesetJobs = new TilesetJobService(threeDRepo, threeDStore, path.join(config.dataDir, 'work', 'tileset-jobs'), DEFAULT_ZIP_LIMITS);
+  const threeD = new ThreeDService(threeDRepo, threeDStore, DEFAULT_ZIP_LIMITS, tilesetJobs);
+
   const policies = new PoliciesService(new PoliciesRepository(db.pool), new LocalAssetStore(config.dataDir));
   const routes: RouteSpec[] = [];
   routes.push(
@@ -126,7 +135,7 @@ export function createApp(db: Database, config: Config): App {
     ...exportRoutes(new ExportsService(featuresRepo)),
     ...importRoutes(imports, uploadLimits),
     ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),
-    ...threeDRoutes(new ThreeDService(new ThreeDRepository(db.pool), new LocalAssetStore(config.dataDir)), uploadLimits),
+    ...threeDRoutes(threeD, uploadLimits),
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...carrierPhotoRoutes(new CarrierPhotosService(new CarrierPhotosRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...tourRoutes(new ToursService(new ToursRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
@@ -177,5 +186,5 @@ export function createApp(db: Database, config: Config): App {
     securityHeaders(res);
     if (config.logRequests || !cacheHits(req, res)) app(req, res);
   };
-  return { app, listener, auth, tiles, imports, imagery, routes };
+  return { app, listener, auth, tiles, imports, imagery, tilesetJobs, routes };
 }

@@ -40,7 +40,7 @@ export async function start(config: Config, log: (msg: string) => void = console
   try {
     const applied = await migrate(db.pool);
     if (applied.length) log(`migrations applied: ${applied.join(', ')} · ${ms()}`);
-    const { listener, auth, tiles, imports, imagery } = createApp(db, config);
+    const { listener, auth, tiles, imports, imagery, tilesetJobs } = createApp(db, config);
     // No other process imports into the embedded database (it lives in this one): every batch
     // still in progress was interrupted. On PostgreSQL the CLI or another server may be importing,
     // so only batches without a heartbeat for a while count, now and every minute.
@@ -53,6 +53,8 @@ export async function start(config: Config, log: (msg: string) => void = console
       return 0;
     });
     if (collected) log(`stored originals no batch, photo or 3D asset refers to removed: ${collected}`);
+    const interrupted = await tilesetJobs.recover().catch(() => 0);
+    if (interrupted) log(`OSGB conversions a stop interrupted, marked failed: ${interrupted}`);
     const resumed = await imagery.resumeInterrupted().catch(() => 0);
     if (resumed) log(`orthophotos whose tiles a stop interrupted, cutting again: ${resumed}`);
     const admin = await auth.ensureFirstAdmin(config.adminUser, config.adminPassword);
@@ -91,6 +93,7 @@ export async function start(config: Config, log: (msg: string) => void = console
         clearInterval(sweeper);
         clearInterval(importSweeper);
         await nearest.stop();
+        await tilesetJobs.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;

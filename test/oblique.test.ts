@@ -9,12 +9,16 @@
  *   grid convergence in the root transform) and reviewed/served like an uploaded tileset;
  * - the real fixture tile (../shared/fixtures/oblique) as the root of an export: its 112 + 2
  *   triangles and its 256 × 128 JPEG texture survive;
- * - bad exports refused naming the file, in Chinese and English;
+ * - bad exports refused naming the file, in Chinese and English: at once (202 never sent) for what
+ *   needs no .osgb read, else as the failure of the background conversion job;
+ * - conversion jobs: 202 and a job polled to done, roles, a corrupt or killed conversion and a
+ *   restart leave a failed job naming the file and no tileset, rows or work files;
  * - the demo tileset's tiles are 8-byte aligned, and no tileset the server writes (demo, uploads,
  *   the `?compat=single-content` rewrites) has a child whose geometric error exceeds its parent's.
  */
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { zipSync } from 'fflate';
 import sharp from 'sharp';
 import type pg from 'pg';
@@ -23,6 +27,10 @@ import { api, testPool, userWithRole } from './helpers.ts';
 import { fixture, hasFixtures } from './fixtures.ts';
 import { buildObliqueExport, gridGeometry, hasOsgconv, osgtScene, writeOsgb } from './oblique-export.ts';
 import { parseGlb } from '../survey-import/three-d/tile-formats.ts';
+import { DEFAULT_ZIP_LIMITS } from '../survey-import/three-d/safe-zip.ts';
+import { LocalAssetStore } from '../assets/storage.ts';
+import { ThreeDRepository } from '../server/three-d/three-d.repository.ts';
+import { TilesetJobService } from '../server/three-d/tileset-jobs.service.ts';
 
 let pool: pg.Pool;
 let staff: string;
@@ -39,11 +47,38 @@ afterAll(async () => {
 
 const zip = (files: Map<string, Uint8Array>, top = '') => zipSync(Object.fromEntries([...files].map(([k, v]) => [top + k, v])));
 
+type Job = { id: number; state: string; stage: string; stage_label: { zh: string; en: string }; progress: number; error: { message: string; zh: string; en: string; reason: string | null; file: string | null } | null; tileset_id: number | null; warnings: string[] };
+
+/** Polls a conversion job until it ends; the stages and progress values seen on the way. */
+async function waitForJob(id: number, query = '', cookie = staff): Promise<{ job: Job; seen: { stage: string; progress: number }[] }> {
+  const seen: { stage: string; progress: number }[] = [];
+  for (let i = 0; i < 600; i++) {
+    const res = await api(`/api/tilesets/jobs/${id}${query}`, { cookie });
+    expect(res.status).toBe(200);
+    const job = (await res.json()).job as Job;
+    seen.push({ stage: job.stage, progress: job.progress });
+    if (job.state === 'done' || job.state === 'failed') return { job, seen };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${id} did not end`);
+}
+
+/**
+ * Uploads a zip as staff. An OSGB export answers 202 with a job: it is followed to its end, and a
+ * done job gives the same answer a synchronous upload did ({id, tileset, warnings}, status 201);
+ * a failed one gives status 'failed' and the job's error.
+ */
 async function upload(bytes: Uint8Array, name: string, query = '', headers: Record<string, string> = {}) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)]), name);
   const res = await api(`/api/tilesets${query}`, { method: 'POST', body: form, cookie: staff, headers });
-  return { status: res.status, body: await res.json() };
+  const body = await res.json();
+  if (res.status !== 202) return { status: res.status as number | 'failed', body, job: null as Job | null };
+  expect(res.headers.get('location')).toBe(`/api/tilesets/jobs/${body.job.id}`);
+  const { job } = await waitForJob(body.job.id, query);
+  if (job.state === 'failed') return { status: 'failed' as const, body: { error: job.error! }, job };
+  const tileset = (await (await api(`/api/tilesets/${job.tileset_id}`, { cookie: staff })).json()).tileset;
+  return { status: 201 as const, body: { id: job.tileset_id, tileset, warnings: job.warnings, url: tileset.url }, job };
 }
 
 async function served(id: number, path: string, cookie = staff): Promise<Uint8Array> {
@@ -155,10 +190,10 @@ describe.runIf(osgconv)('OSGB oblique export upload', () => {
     ]);
     // Without its finer level the export is incomplete: refused naming both files.
     const missing = await upload(zip(files), 'fixture.zip', '?lang=en');
-    expect(missing.status).toBe(400);
+    expect(missing.status).toBe('failed');
     expect(missing.body.error.reason).toBe('missing_level');
     expect(missing.body.error.message).toBe('Data/Tile_+000_+000/Tile_+000_+000_L16_0.osgb, the finer level Data/Tile_+000_+000/Tile_+000_+000.osgb refers to, is not in the export (incomplete export)');
-    expect(missing.body.error.message_zh).toContain('不在导出包中');
+    expect(missing.body.error.zh).toContain('不在导出包中');
     // With a generated finer level (a leaf over the same area) it converts.
     const tmp = fs.mkdtempSync('/tmp/dz-l16-');
     writeOsgb(`${tmp}/l16.osgb`, osgtScene(['osg::Geode {', 'Drawables 1 {', gridGeometry(-161, -210, -128, -177, 6, 0, [90, 90, 90], 438), '}', '}'].join('\n')));
@@ -218,20 +253,118 @@ describe.runIf(osgconv)('OSGB oblique export upload', () => {
 
     const incomplete = buildObliqueExport({ omit: 'Tile_+000_+000_L18_1.osgb' });
     r = await upload(zip(incomplete), 'incomplete.zip');
-    expect(r.status).toBe(400);
+    expect(r.status).toBe('failed');
     expect(r.body.error.message).toBe('Data/Tile_+000_+000/Tile_+000_+000_L17_0.osgb 引用的下一级文件 Data/Tile_+000_+000/Tile_+000_+000_L18_1.osgb 不在导出包中（导出不完整）');
 
     const corrupt = new Map(exportFiles);
     const good = corrupt.get('Data/Tile_+000_+000/Tile_+000_+000_L17_0.osgb')!;
     corrupt.set('Data/Tile_+000_+000/Tile_+000_+000_L17_0.osgb', good.subarray(0, 40));
     r = await upload(zip(corrupt), 'corrupt.zip', '?lang=en');
-    expect(r.status).toBe(400);
+    expect(r.status).toBe('failed');
     expect(r.body.error.reason).toBe('corrupt_osgb');
     expect(r.body.error.file).toBe('Data/Tile_+000_+000/Tile_+000_+000_L17_0.osgb');
     expect(r.body.error.message).toMatch(/^Data\/Tile_\+000_\+000\/Tile_\+000_\+000_L17_0\.osgb: osgconv cannot read it/);
     corrupt.set('Data/Tile_+000_+000/Tile_+000_+000_L17_0.osgb', new TextEncoder().encode('not an osgb at all'));
     r = await upload(zip(corrupt), 'corrupt.zip');
     expect(r.body.error.message).toMatch(/^Data\/Tile_\+000_\+000\/Tile_\+000_\+000_L17_0\.osgb：osgconv 无法读取该文件/);
+  });
+});
+
+describe.runIf(osgconv)('OSGB conversion jobs', () => {
+  const exportFiles = buildObliqueExport({ srs: 'ENU:31.75,107.2' });
+  const workDir = () => path.join(inject('dataDir'), 'work', 'tileset-jobs');
+  const counts = async () => (await pool.query(`SELECT (SELECT count(*) FROM tilesets)::int AS t, (SELECT count(*) FROM tileset_entries)::int AS e`)).rows[0];
+  /** The conversion workers of this test run's server (its children), by pid. */
+  const workers = (): number[] => fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      if (!fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('oblique-worker.mjs')) return false;
+      const ppid = Number(/PPid:\s+(\d+)/.exec(fs.readFileSync(`/proc/${d}/status`, 'utf8'))?.[1]);
+      return ppid === process.pid || ppid === process.ppid;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+
+  it('answers 202 with a queued job at once, reports stage and progress, and shows jobs to staff, reviewers and admins only', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(zip(exportFiles))]), 'job.zip');
+    const res = await api('/api/tilesets?lang=en', { method: 'POST', body: form, cookie: staff });
+    expect(res.status).toBe(202);
+    const job = (await res.json()).job as Job;
+    expect(['queued', 'running']).toContain(job.state);
+    expect(job.progress).toBeGreaterThanOrEqual(0);
+    expect(job.progress).toBeLessThan(1);
+    expect(job.stage_label.zh).toBeTruthy();
+    expect(job.tileset_id).toBeNull();
+    expect((await api(`/api/tilesets/jobs/${job.id}`)).status).toBe(401);
+    expect((await api(`/api/tilesets/jobs/${job.id}`, { cookie: await userWithRole('officer') })).status).toBe(403);
+    const list = await api('/api/tilesets/jobs', { cookie: reviewer });
+    expect(list.status).toBe(200);
+    expect((await list.json()).jobs.map((j: Job) => j.id)).toContain(job.id);
+    const { job: done, seen } = await waitForJob(job.id, '?lang=en', reviewer);
+    expect(done.state, JSON.stringify(done.error)).toBe('done');
+    expect([done.stage, done.progress, done.stage_label.en]).toEqual(['done', 1, 'Converted']);
+    // Progress never goes back.
+    for (let i = 1; i < seen.length; i++) expect(seen[i].progress).toBeGreaterThanOrEqual(seen[i - 1].progress);
+    const t = (await (await api(`/api/tilesets/${done.tileset_id}`, { cookie: staff })).json()).tileset;
+    expect([t.name, t.tile_count, t.review_state]).toEqual(['job', 6, 'draft']);
+    expect(fs.existsSync(path.join(workDir(), String(job.id)))).toBe(false);
+  });
+
+  it('a bad export is refused at once when it can be, else its job fails naming the file; nothing is left behind', async () => {
+    const before = await counts();
+    const noRoots = new Map([...exportFiles].filter(([k]) => !k.endsWith('Tile_+000_+000.osgb')));
+    let r = await upload(zip(noRoots), 'no-roots.zip', '?lang=en');
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toBe('no-roots.zip: no tile root files Data/Tile_xxx/Tile_xxx.osgb found');
+    expect((await pool.query(`SELECT count(*)::int AS n FROM tileset_jobs WHERE file_name = 'no-roots.zip'`)).rows[0].n).toBe(0);
+
+    const corrupt = new Map(exportFiles);
+    corrupt.set('Data/Tile_+000_+000/Tile_+000_+000_L18_1.osgb', new TextEncoder().encode('truncated'));
+    r = await upload(zip(corrupt), 'corrupt-leaf.zip');
+    expect(r.status).toBe('failed');
+    expect(r.job!.stage_label).toEqual({ zh: '转换失败', en: 'Conversion failed' });
+    expect(r.body.error.message).toMatch(/^Data\/Tile_\+000_\+000\/Tile_\+000_\+000_L18_1\.osgb：osgconv 无法读取该文件/);
+    expect(r.body.error.en).toMatch(/^Data\/Tile_\+000_\+000\/Tile_\+000_\+000_L18_1\.osgb: osgconv cannot read it/);
+    expect(await counts()).toEqual(before);
+    expect(fs.existsSync(path.join(workDir(), String(r.job!.id)))).toBe(false);
+  });
+
+  it('a killed conversion fails its job naming the upload, with no tileset, rows or files left', async () => {
+    const before = await counts();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(zip(exportFiles))]), 'killed.zip');
+    const res = await api('/api/tilesets', { method: 'POST', body: form, cookie: staff });
+    const { job } = await res.json();
+    let pids: number[] = [];
+    for (let i = 0; i < 500 && !pids.length; i++) {
+      pids = workers();
+      if (!pids.length) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(pids).toHaveLength(1);
+    process.kill(pids[0], 'SIGKILL');
+    const { job: end } = await waitForJob(job.id, '?lang=en');
+    expect(end.state).toBe('failed');
+    expect(end.error!.message).toMatch(/^killed\.zip: the conversion process stopped \(SIGKILL\)/);
+    expect(end.error!.zh).toMatch(/^killed\.zip：转换进程中止/);
+    expect(await counts()).toEqual(before);
+    expect(fs.existsSync(path.join(workDir(), String(job.id)))).toBe(false);
+  });
+
+  it('a restart marks jobs it interrupted failed, in Chinese and English, and clears their work folders', async () => {
+    const { rows } = await pool.query(
+      `INSERT INTO tileset_jobs (file_name, source_sha256, source_bytes, state, stage, progress)
+       VALUES ('stopped.zip', repeat('ab', 32), 1, 'running', 'reading', 0.3) RETURNING id`);
+    const id = Number(rows[0].id);
+    fs.mkdirSync(path.join(workDir(), String(id)), { recursive: true });
+    fs.writeFileSync(path.join(workDir(), String(id), '0.glb'), 'partial');
+    const jobs = new TilesetJobService(new ThreeDRepository(pool), new LocalAssetStore(inject('dataDir')), workDir(), DEFAULT_ZIP_LIMITS);
+    expect(await jobs.recover()).toBeGreaterThanOrEqual(1);
+    const zh = (await waitForJob(id)).job;
+    expect(zh.state).toBe('failed');
+    expect(zh.error!.message).toBe('stopped.zip：服务器重启，转换被中断，请重新上传');
+    expect((await waitForJob(id, '?lang=en')).job.error!.message).toBe('stopped.zip: the conversion was interrupted by a server restart; upload it again');
+    expect(fs.existsSync(path.join(workDir(), String(id)))).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ const Q = loadQueries(import.meta.url, 'three-d.sql', [
   'insertTileset', 'insertTilesetEntries', 'listTilesets', 'getTileset', 'getTilesetEntry', 'setTilesetPlacement',
   'setTilesetReview', 'insertModel', 'listModels', 'getModel', 'setModelReview', 'carrierAnchor', 'parkAnchor',
   'parkBuildings', 'demoPark', 'hasDemoAssets', 'crsInfo', 'projectToLonLat',
+  'insertJob', 'getJob', 'listJobs', 'claimJob', 'setJobProgress', 'failJob', 'finishJob', 'failInterrupted',
 ] as const);
 
 /** Review states every reviewed table shares. */
@@ -115,6 +116,38 @@ export interface NewModel {
   createdBy: number | null;
 }
 
+/** States of a background conversion. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A conversion's failure: both wordings, the reason and the file at fault. */
+export interface JobError {
+  zh: string;
+  en: string;
+  reason: string | null;
+  file: string | null;
+}
+
+/** A background conversion (`tileset_jobs`). */
+export interface JobRow {
+  id: number;
+  kind: 'oblique';
+  file_name: string;
+  source_sha256: string;
+  source_bytes: number;
+  /** name, parkId, carrierId, placement, lang and the checked plan (`ObliquePlan`). */
+  options: Record<string, unknown>;
+  state: JobState;
+  stage: string;
+  progress: number;
+  error: JobError | null;
+  warnings: string[];
+  tileset_id: number | null;
+  created_by: number | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
 /** A footprint to extrude for the demo tileset. */
 export interface BuildingRow {
   id: number;
@@ -135,15 +168,7 @@ export class ThreeDRepository {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const p = t.placement;
-      const { rows } = await client.query(Q.insertTileset, [
-        t.name, t.parkId, t.carrierId, t.origin, t.sourceSha256, t.version, t.georeferenced,
-        p?.lon ?? null, p?.lat ?? null, p?.height ?? null, p?.heading ?? null,
-        t.center?.[0] ?? null, t.center?.[1] ?? null, t.tileCount, t.entries.length,
-        t.entries.reduce((s, e) => s + e.size, 0), t.reviewState, t.createdBy,
-      ]);
-      const id = Number(rows[0].id);
-      await client.query(Q.insertTilesetEntries, [id, JSON.stringify([...t.entries, ...(t.derivedEntries ?? [])])]);
+      const id = await this.insertTilesetOn(client, t);
       await client.query('COMMIT');
       return id;
     } catch (err) {
@@ -152,6 +177,76 @@ export class ThreeDRepository {
     } finally {
       client.release();
     }
+  }
+
+  /** Inserts the tileset rows of `t` on `client` (inside the caller's transaction); returns its id. */
+  private async insertTilesetOn(client: pg.PoolClient, t: NewTileset): Promise<number> {
+    const p = t.placement;
+    const { rows } = await client.query(Q.insertTileset, [
+      t.name, t.parkId, t.carrierId, t.origin, t.sourceSha256, t.version, t.georeferenced,
+      p?.lon ?? null, p?.lat ?? null, p?.height ?? null, p?.heading ?? null,
+      t.center?.[0] ?? null, t.center?.[1] ?? null, t.tileCount, t.entries.length,
+      t.entries.reduce((s, e) => s + e.size, 0), t.reviewState, t.createdBy,
+    ]);
+    const id = Number(rows[0].id);
+    await client.query(Q.insertTilesetEntries, [id, JSON.stringify([...t.entries, ...(t.derivedEntries ?? [])])]);
+    return id;
+  }
+
+  // ---------------------------------------------------------------- conversion jobs
+
+  async insertJob(j: { fileName: string; sourceSha256: string; sourceBytes: number; options: Record<string, unknown>; createdBy: number | null }): Promise<number> {
+    const { rows } = await this.pool.query(Q.insertJob, [j.fileName, j.sourceSha256, j.sourceBytes, JSON.stringify(j.options), j.createdBy]);
+    return Number(rows[0].id);
+  }
+
+  async getJob(id: number): Promise<JobRow | null> {
+    const row = (await this.pool.query(Q.getJob, [id])).rows[0];
+    return row ? jobRow(row) : null;
+  }
+
+  async listJobs(limit: number): Promise<JobRow[]> {
+    return (await this.pool.query(Q.listJobs, [limit])).rows.map(jobRow);
+  }
+
+  /** queued → running; false when it was not queued (taken, failed, done). */
+  async claimJob(id: number): Promise<boolean> {
+    return (await this.pool.query(Q.claimJob, [id])).rowCount === 1;
+  }
+
+  async setJobProgress(id: number, stage: string, progress: number): Promise<void> {
+    await this.pool.query(Q.setJobProgress, [id, stage, Math.min(1, Math.max(0, progress))]);
+  }
+
+  async failJob(id: number, error: JobError): Promise<void> {
+    await this.pool.query(Q.failJob, [id, JSON.stringify(error)]);
+  }
+
+  /**
+   * Writes the converted tileset and marks its job done, in one transaction: a job is done with
+   * its tileset, or has none. Returns the tileset's id; throws (nothing written) when the job is
+   * no longer running.
+   */
+  async finishJob(jobId: number, t: NewTileset, warnings: string[]): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const id = await this.insertTilesetOn(client, t);
+      const done = await client.query(Q.finishJob, [jobId, id, JSON.stringify(warnings)]);
+      if (done.rowCount !== 1) throw new Error(`job ${jobId} is no longer running`);
+      await client.query('COMMIT');
+      return id;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Marks the jobs a stopped server left unfinished failed (`{file}` in the messages → the job's file); their ids. */
+  async failInterrupted(zh: string, en: string): Promise<number[]> {
+    return (await this.pool.query(Q.failInterrupted, [zh, en])).rows.map((r) => Number(r.id));
   }
 
   async listTilesets(seesUnpublished: boolean, parkId: number | null, carrierId: number | null): Promise<TilesetRow[]> {
@@ -245,4 +340,13 @@ function num<T extends { id: number | string; park_id?: number | string | null; 
     carrier_id: r.carrier_id === null || r.carrier_id === undefined ? null : Number(r.carrier_id),
     ...(r.total_bytes !== undefined ? { total_bytes: Number(r.total_bytes) } : {}),
   };
+}
+
+function jobRow(r: Record<string, any>): JobRow {
+  return {
+    ...r,
+    id: Number(r.id), source_bytes: Number(r.source_bytes), progress: Number(r.progress),
+    tileset_id: r.tileset_id === null ? null : Number(r.tileset_id), created_by: r.created_by === null ? null : Number(r.created_by),
+    warnings: Array.isArray(r.warnings) ? r.warnings : [],
+  } as JobRow;
 }

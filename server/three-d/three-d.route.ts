@@ -17,6 +17,14 @@ function idParam(req: Request): number {
   return Number(raw);
 }
 
+/** Language of messages: ?lang=, a multipart "lang" field, else Accept-Language. */
+const langOf = (req: Request, fields: Record<string, string | undefined> = {}) => importLang(req.query.lang ?? fields.lang, req.headers['accept-language']);
+
+function requireJobs(service: ThreeDService) {
+  if (!service.jobs) throw new AppError('internal', 'this server has no conversion queue');
+  return service.jobs;
+}
+
 /** The one uploaded file of a multipart request. */
 async function oneFile(req: Request, limits: UploadLimits) {
   const { files, fields } = await readMultipart(req, { ...limits, maxFiles: 1 });
@@ -42,12 +50,31 @@ export function threeDRoutes(service: ThreeDService, limits: UploadLimits): Rout
     {
       method: 'post', path: '/api/tilesets', access: ['staff'], tag: '3d',
       multipart: true,
-      summary: 'Upload an OGC 3D Tiles tileset (zip with tileset.json) or a ContextCapture OSGB oblique export (zip with metadata.xml and Data/Tile_*/…osgb, converted to 3D Tiles 1.1): multipart "file", optional name, parkId, carrierId, lon, lat, height, heading; errors in ?lang= / Accept-Language → {id, url}',
+      summary: 'Upload an OGC 3D Tiles tileset (zip with tileset.json) → 201 {id, url, tileset}, or a ContextCapture OSGB oblique export (zip with metadata.xml and Data/Tile_*/…osgb) → 202 {job}: checked at once (415 without osgconv; 400 for no metadata.xml, unknown SRS, no tile roots), then converted to 3D Tiles 1.1 in the background (poll GET /api/tilesets/jobs/{id}). Multipart "file", optional name, parkId, carrierId, lon, lat, height, heading; messages in ?lang= / Accept-Language',
       response: { status: 201, type: 'application/json' },
       async handler(req, res, viewer) {
         const { file, fields } = await oneFile(req, limits);
-        const out = await service.uploadTileset(file, fields, viewer.user?.id ?? null, importLang(req.query.lang, req.headers['accept-language']));
+        const out = await service.uploadTileset(file, fields, viewer.user?.id ?? null, langOf(req, fields));
+        if ('job' in out) {
+          res.status(202).setHeader('Location', `/api/tilesets/jobs/${out.job.id}`);
+          res.json({ job: out.job });
+          return;
+        }
         res.status(201).json({ id: out.tileset.id, url: out.url, tileset: out.tileset, warnings: out.warnings });
+      },
+    },
+    route({
+      method: 'get', path: '/api/tilesets/jobs', access: ['staff', 'reviewer'], tag: '3d',
+      summary: 'The newest OSGB conversion jobs (unfinished first): state queued/running/done/failed, stage with zh/en label, progress 0..1, error naming the file in ?lang= / Accept-Language',
+      async handler(req, res) {
+        res.json({ jobs: await requireJobs(service).list(langOf(req)) });
+      },
+    }),
+    {
+      method: 'get', path: '/api/tilesets/jobs/:id', access: ['staff', 'reviewer'], tag: '3d',
+      summary: 'One OSGB conversion job: state, stage, progress, error (zh/en), tileset_id once done',
+      async handler(req, res) {
+        res.json({ job: await requireJobs(service).get(idParam(req), langOf(req)) });
       },
     },
     route({

@@ -31,7 +31,8 @@ import { deriveRenderableContents, derivedTilesetPath } from '../../survey-impor
 import type { ModelRow, NewModel, ReviewState, ThreeDRepository, TilesetEntryRow, TilesetRow } from './three-d.repository.ts';
 import type { InputFile } from '../../survey-import/types.ts';
 import { packageModel, type ModelPackage } from '../../survey-import/bim/model-package.ts';
-import { convertObliqueExport } from '../../survey-import/oblique/oblique-tileset.ts';
+import { convertObliqueExport, prepareObliqueExport } from '../../survey-import/oblique/oblique-tileset.ts';
+import type { JobView, TilesetJobService } from './tileset-jobs.service.ts';
 import type { Lang } from '../../survey-import/oblique/oblique-errors.ts';
 
 /** Content types of tileset files by extension. */
@@ -127,20 +128,23 @@ export class ThreeDService {
     private readonly repo: ThreeDRepository,
     private readonly store: AssetStore,
     private readonly zipLimits: ZipLimits = DEFAULT_ZIP_LIMITS,
+    /** Background conversions of OSGB exports; without it (the CLI) they convert in the call. */
+    readonly jobs: TilesetJobService | null = null,
   ) {}
 
   // ------------------------------------------------------------------ tilesets
 
   /**
    * Validates and stores an uploaded tileset zip. Throws 400 naming the entry for an invalid
-   * tileset and 413 for one over a limit.
+   * tileset and 413 for one over a limit. An OSGB export is checked as far as it can be without
+   * reading its .osgb files and queued for conversion (`{job}`) when the service has a job runner.
    */
   async uploadTileset(
     file: InputFile,
     fields: Record<string, string | undefined>,
     createdBy: number | null,
     lang: Lang = 'zh',
-  ): Promise<{ tileset: TilesetRow; url: string; warnings: string[] }> {
+  ): Promise<{ tileset: TilesetRow; url: string; warnings: string[] } | { job: JobView }> {
     let entries;
     try {
       entries = readZip(file.bytes, this.zipLimits);
@@ -149,6 +153,7 @@ export class ThreeDService {
       throw err;
     }
     if (isObliqueExport(entries.map((e) => e.name))) {
+      if (this.jobs) return { job: await this.queueOblique(file, new Map(entries.map((e) => [e.name, e.bytes])), fields, createdBy, lang) };
       return this.importOblique(file.name, new Map(entries.map((e) => [e.name, e.bytes])), file.bytes, fields, createdBy, lang);
     }
     const files = new Map<string, Uint8Array>();
@@ -218,6 +223,29 @@ export class ThreeDService {
       tileCount: report.tiles, entries: stored, derivedEntries: [], reviewState: 'draft', createdBy,
     });
     return { tileset: (await this.repo.getTileset(id))!, url: tilesetUrl(id), warnings };
+  }
+
+  /**
+   * Checks an OSGB export as far as it can without reading its .osgb files (osgconv installed:
+   * 415; metadata.xml, SRS, origin, tile root files, attachment: 400, each naming the file), stores
+   * the zip and queues its conversion. The job's failure names the file for what only reading
+   * shows (missing levels, corrupt .osgb).
+   */
+  async queueOblique(
+    file: InputFile,
+    files: ReadonlyMap<string, Uint8Array>,
+    fields: Record<string, string | undefined>,
+    createdBy: number | null,
+    lang: Lang,
+  ): Promise<JobView> {
+    if (!this.jobs) throw new AppError('internal', 'no conversion queue');
+    const { parkId, carrierId, placement } = await this.attachment(fields);
+    const plan = await prepareObliqueExport(file.name, files, this.repo, lang);
+    const stored = await this.store.put(file.bytes, { ext: 'zip' });
+    const job = await this.jobs.create({ name: file.name, sha256: stored.sha256, size: file.bytes.length }, {
+      name: (fields.name?.trim() || file.name.replace(/\.zip$/i, '')).slice(0, 200), parkId, carrierId, placement, lang, plan,
+    }, createdBy);
+    return this.jobs.get(job.id, lang);
   }
 
   /** Stores a generated tileset (the demo park), already published. */

@@ -120,3 +120,49 @@ SELECT ST_X(g) AS lon, ST_Y(g) AS lat
 FROM (SELECT ord, ST_Transform(ST_SetSRID(ST_MakePoint((p->>0)::double precision, (p->>1)::double precision), $1), 4326) AS g
       FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS a(p, ord)) s
 ORDER BY ord;
+
+-- name: insertJob
+INSERT INTO tileset_jobs (kind, file_name, source_sha256, source_bytes, options, created_by)
+VALUES ('oblique', $1, $2, $3, $4::jsonb, $5)
+RETURNING id;
+
+-- name: getJob
+SELECT j.id, j.kind, j.file_name, j.source_sha256, j.source_bytes, j.options, j.state, j.stage, j.progress, j.error,
+       j.warnings, j.tileset_id, j.created_by, j.created_at, j.started_at, j.finished_at
+FROM tileset_jobs j WHERE j.id = $1;
+
+-- name: listJobs
+-- The newest jobs (for the upload page), unfinished first.
+SELECT j.id, j.kind, j.file_name, j.source_sha256, j.source_bytes, j.options, j.state, j.stage, j.progress, j.error,
+       j.warnings, j.tileset_id, j.created_by, j.created_at, j.started_at, j.finished_at
+FROM tileset_jobs j
+ORDER BY (j.state IN ('queued', 'running')) DESC, j.id DESC
+LIMIT $1;
+
+-- name: claimJob
+-- queued → running; no row when another runner took it or it is no longer queued.
+UPDATE tileset_jobs SET state = 'running', stage = 'reading', started_at = now()
+WHERE id = $1 AND state = 'queued'
+RETURNING id;
+
+-- name: setJobProgress
+UPDATE tileset_jobs SET stage = $2, progress = $3 WHERE id = $1 AND state = 'running';
+
+-- name: failJob
+UPDATE tileset_jobs SET state = 'failed', stage = 'failed', error = $2::jsonb, finished_at = now()
+WHERE id = $1 AND state IN ('queued', 'running');
+
+-- name: finishJob
+UPDATE tileset_jobs SET state = 'done', stage = 'done', progress = 1, tileset_id = $2, warnings = $3::jsonb, finished_at = now()
+WHERE id = $1 AND state = 'running'
+RETURNING id;
+
+-- name: failInterrupted
+-- Jobs a stopped server left queued or running: failed, with the message in both languages
+-- ({file} is replaced by each job's file name).
+UPDATE tileset_jobs
+SET state = 'failed', stage = 'failed', finished_at = now(),
+    error = jsonb_build_object('zh', replace($1, '{file}', file_name), 'en', replace($2, '{file}', file_name),
+                               'reason', 'interrupted', 'file', file_name)
+WHERE state IN ('queued', 'running')
+RETURNING id;

@@ -170,10 +170,45 @@ async function encodeImage(img: OsgImage): Promise<GlbImage | null> {
 }
 
 /**
+ * What can be checked of an export before any .osgb is read (osgconv present, metadata.xml, its SRS
+ * and origin, the tile root files), with the georeference worked out: plain data, so a worker
+ * process without a database can do the conversion ({@link buildObliqueTileset}).
+ */
+export interface ObliquePlan {
+  /** Folder of metadata.xml inside the zip ('' or 'top/'). */
+  prefix: string;
+  /** `<SRS>` as written. */
+  srs: string;
+  srsKind: 'epsg' | 'enu';
+  /** Origin's lon/lat, grid → ENU 2×2 map (column-major), translation of the local frame, origin height. */
+  lon0: number;
+  lat0: number;
+  a: number[];
+  translation: [number, number, number];
+  z0: number;
+  /** Tile root files `Data/<Tile>/<Tile>.osgb`, sorted. */
+  roots: string[];
+  /** .osgb files in the export (an upper bound of those read). */
+  osgbCount: number;
+}
+
+/** Stages of a conversion, with counts, for progress reports. */
+export type ObliqueProgress = (stage: 'reading' | 'writing', done: number, total: number) => void;
+
+/**
  * Converts the files of an export (paths as in the zip or folder) into a tileset. `name` names the
  * upload in messages. Throws `ObliqueError`s naming the file at fault, worded in `lang`.
  */
-export async function convertObliqueExport(name: string, files: ReadonlyMap<string, Uint8Array>, crs: CrsResolver, lang: Lang): Promise<ObliqueTileset> {
+export async function convertObliqueExport(name: string, files: ReadonlyMap<string, Uint8Array>, crs: CrsResolver, lang: Lang, progress?: ObliqueProgress): Promise<ObliqueTileset> {
+  return buildObliqueTileset(name, files, await prepareObliqueExport(name, files, crs, lang), lang, progress);
+}
+
+/**
+ * The checks that need no .osgb to be read, and the placement (PostGIS through `crs`). Throws
+ * `ObliqueError`s (osgconv missing: 415; no metadata.xml, no/unknown SRS, bad origin, no tile
+ * root files, too many files: 400).
+ */
+export async function prepareObliqueExport(name: string, files: ReadonlyMap<string, Uint8Array>, crs: CrsResolver, lang: Lang): Promise<ObliquePlan> {
   if (!(await osgconvAvailable())) throw new ObliqueError('osgconv_missing', { file: name }, lang, 'unsupported_media_type');
   // metadata.xml at the root or in the single top folder.
   const metaPath = [...files.keys()].filter((p) => /(^|\/)metadata\.xml$/i.test(p) && p.split('/').length <= 2).sort((a, b) => a.length - b.length)[0];
@@ -225,7 +260,17 @@ export async function convertObliqueExport(name: string, files: ReadonlyMap<stri
     return parts.length === 2 && parts[1].replace(/\.osgb$/i, '') === parts[0];
   }).sort();
   if (roots.length === 0) throw new ObliqueError('no_data', { file: name }, lang);
+  return { prefix, srs: meta.srs, srsKind: srs.kind, lon0, lat0, a, translation, z0, roots, osgbCount: osgbPaths.length };
+}
 
+/**
+ * Reads every .osgb reachable from the plan's roots (osgconv) and writes the tileset. Throws
+ * `ObliqueError`s naming the file (missing level, corrupt .osgb, unreadable scene, no triangles).
+ */
+export async function buildObliqueTileset(name: string, files: ReadonlyMap<string, Uint8Array>, plan: ObliquePlan, lang: Lang, progress?: ObliqueProgress): Promise<ObliqueTileset> {
+  const { prefix, roots, lon0, lat0, a, translation, z0 } = plan;
+  const srs = { kind: plan.srsKind };
+  const meta = { srs: plan.srs };
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'dz-osgb-'));
   const scenes = new Map<string, OsgScene>();
   const rel = (p: string) => p.slice(prefix.length);
@@ -249,6 +294,7 @@ export async function convertObliqueExport(name: string, files: ReadonlyMap<stri
       } catch (err) {
         throw new ObliqueError('bad_scene', { file: rel(p), detail: (err as Error).message }, lang);
       }
+      progress?.('reading', scenes.size, plan.osgbCount);
     };
     const childPaths = (p: string, scene: OsgScene): string[] => {
       const out: string[] = [];
@@ -284,6 +330,10 @@ export async function convertObliqueExport(name: string, files: ReadonlyMap<stri
 
   // Tiles.
   const out = new Map<string, Uint8Array>();
+  // Contents to write (for progress): meshes of every PagedLOD level and of every scene's own geometry.
+  let contentCount = 0;
+  const countLods = (l: OsgLod): void => { if (l.meshes.length) contentCount++; l.nested.forEach(countLods); };
+  for (const sc of scenes.values()) { sc.lods.forEach(countLods); if (sc.meshes.length) contentCount++; }
   const warnings: string[] = [];
   const images = new Map<OsgImage, Promise<GlbImage | null>>();
   const badImages = new Set<string>();
@@ -317,6 +367,7 @@ export async function convertObliqueExport(name: string, files: ReadonlyMap<stri
       prims.push({ positions: pos, uvs: m.uvs, indices: m.indices, image, color: m.color });
     }
     out.set(uri, writeTexturedGlb(prims, glbImages, [c[0], c[2], -c[1]], 'dazhou-carrier-gis oblique (OSGB)'));
+    progress?.('writing', out.size, contentCount);
   };
   const uriFor = (p: string, k: number, many: boolean) => `${rel(p).replace(/\.osgb$/i, '')}${many ? `_${k}` : ''}.glb`;
   const onPath = new Set<string>();

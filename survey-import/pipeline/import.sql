@@ -364,7 +364,7 @@ DELETE FROM import_batches WHERE id = $1 AND status IN ('failed', 'validated') R
 -- name: referencedOriginals
 -- Which of the hashes $1 (text[]) something still points at: an import batch (other than $2, a
 -- batch whose refused files are being dropped), a photo or panorama, a 3D tileset (its zip or any
--- file in it), a BIM model (its upload or its GLB). Every column of the schema that names a
+-- file in it), an OSGB conversion job (its zip), a BIM model (its upload or its GLB). Every column of the schema that names a
 -- stored file must be here (test/import.test.ts checks).
 SELECT DISTINCT h FROM unnest($1::text[]) AS h
 WHERE h IN (
@@ -376,6 +376,7 @@ WHERE h IN (
   UNION ALL SELECT glb_sha256 FROM bim_models
   UNION ALL SELECT sha256 FROM policy_images
   UNION ALL SELECT source_sha256 FROM imagery
+  UNION ALL SELECT source_sha256 FROM tileset_jobs
 );
 
 -- name: claimForRemap

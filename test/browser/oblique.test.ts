@@ -176,10 +176,16 @@ describe.runIf(enabled)('oblique models and the demo 3D as a visitor sees them',
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(zipSync(Object.fromEntries(files)))]), 'oblique.zip');
     const res = await api('/api/tilesets', { method: 'POST', body: form, cookie: staff });
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body)).toBe(201);
-    await api(`/api/tilesets/${body.id}/review`, { method: 'POST', cookie: reviewer, body: JSON.stringify({ state: 'published' }) });
-    const t = body.tileset as { id: number; center_lon: number; center_lat: number };
+    let job = (await res.json()).job;
+    // Converted in the background: 202 and a job to poll until done.
+    expect(res.status, JSON.stringify(job)).toBe(202);
+    for (let i = 0; i < 600 && (job.state === 'queued' || job.state === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      job = (await (await api(`/api/tilesets/jobs/${job.id}`, { cookie: staff })).json()).job;
+    }
+    expect(job.state, JSON.stringify(job.error)).toBe('done');
+    await api(`/api/tilesets/${job.tileset_id}/review`, { method: 'POST', cookie: reviewer, body: JSON.stringify({ state: 'published' }) });
+    const t = (await (await api(`/api/tilesets/${job.tileset_id}`, { cookie: staff })).json()).tileset as { id: number; center_lon: number; center_lat: number };
 
     // From afar (the 60 m model is ~60 px wide at zoom 17): its root tile loads first.
     await openAt(t.center_lon, t.center_lat, 17, { pitch: 45 });
