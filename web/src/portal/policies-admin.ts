@@ -75,7 +75,8 @@ async function draw(main: HTMLElement, user: SessionUser, signal: AbortSignal): 
   const editor = h('section', { class: 'inbox-detail', id: 'policy-editor', hidden: true });
   const addButton = canWrite ? h('button', { class: 'pt-button primary', type: 'button', id: 'policy-new', onclick: () => edit(null) }, t('add')) : null;
   main.classList.add('inbox-main');
-  main.append(...[addButton, h('div', { class: 'inbox-cols' }, list, editor)].filter((x): x is HTMLElement => x !== null));
+  if (addButton) main.append(addButton);
+  main.append(h('div', { class: 'inbox-cols' }, list, editor));
 
   let entries: Policy[] = [];
   async function load(): Promise<void> {

@@ -67,7 +67,7 @@ export class StaffPage {
   }
 
   /** Whether `user` may use the page. */
-  allows(user: SessionUser | null): user is SessionUser {
+  allows(user: SessionUser | null): boolean {
     return user !== null && this.options.roles.includes(user.role);
   }
 

@@ -55,14 +55,14 @@ describe('requestMultipart', () => {
   });
 
   it('throws the server\'s refusal as HttpError with status, code, message and fields', async () => {
-    const err = await requestMultipart('/refused', formWithFile(), { signal: new AbortController().signal }).catch((e) => e);
+    const err: HttpError = await requestMultipart<never>('/refused', formWithFile(), { signal: new AbortController().signal }).catch((e: HttpError) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect(err).toMatchObject({ status: 400, url: '/refused', code: 'bad_file', message: '图片格式不支持' });
     expect(err.fields).toEqual([{ field: 'file', message: '必须是 JPEG、PNG 或 WebP' }]);
   });
 
   it('names the request when the answer is not JSON', async () => {
-    const err = await requestMultipart('/html', formWithFile(), { signal: new AbortController().signal }).catch((e) => e);
+    const err: HttpError = await requestMultipart<never>('/html', formWithFile(), { signal: new AbortController().signal }).catch((e: HttpError) => e);
     expect(err).toBeInstanceOf(HttpError);
     expect(err.message).toBe('POST /html: response is not JSON (HTTP 502)');
   });
@@ -80,7 +80,7 @@ describe('requestMultipart', () => {
 
 describe('requestJson', () => {
   it('shares the error reading with uploads', async () => {
-    const err = await requestJson('/nowhere', { signal: new AbortController().signal }).catch((e) => e);
+    const err = await requestJson('/nowhere', { signal: new AbortController().signal }).catch((e: HttpError) => e);
     expect(err).toMatchObject({ status: 404, code: 'not_found', message: 'no such route' });
   });
 });

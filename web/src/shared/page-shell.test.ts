@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionUser } from './api.types.ts';
-import { setLang, t } from './i18n.service.ts';
-import { navLinksFor, PageShell } from './page-shell.ts';
+import { getLang, setLang, t } from './i18n.service.ts';
+import { languageToggle, navLinksFor, PageShell } from './page-shell.ts';
 
 const user = (role: SessionUser['role']): SessionUser => ({ id: 1, username: `u-${role}`, displayName: '', role } as SessionUser);
 const ids = (el: HTMLElement) => [...el.querySelectorAll('nav a')].map((a) => a.id);
@@ -17,12 +17,24 @@ describe('navLinksFor', () => {
   });
 });
 
+describe('languageToggle', () => {
+  it('shows the current language and switches to the other one', () => {
+    const zh = languageToggle();
+    expect(zh.id).toBe('lang-toggle');
+    expect(zh.querySelector('.on')!.textContent).toBe('中');
+    zh.click();
+    expect(getLang()).toBe('en');
+    expect(languageToggle().querySelector('.on')!.textContent).toBe('EN');
+  });
+});
+
 describe('PageShell', () => {
   it('draws brand, title, links, language toggle and sign-in; redraws in the other language', () => {
     let langChanges = 0;
     const shell = new PageShell({ page: 'tour', title: () => ({ long: t('navTours') }), onLangChange: () => langChanges++ });
     const el = shell.element;
     expect(el.id).toBe('top-bar');
+    expect(el.querySelector('.brand-mark')!.getAttribute('href')).toBe('/');
     expect(el.querySelector('h1')!.textContent).toContain('园区导览');
     expect(ids(el)).toEqual(['nav-map', 'nav-find']);
     expect(el.querySelector('#sign-in')).not.toBeNull();
@@ -31,6 +43,7 @@ describe('PageShell', () => {
     expect(el.querySelector('h1')!.textContent).toContain('Park tours');
     expect(el.querySelector('#nav-map')!.textContent).toBe('Investment map');
     expect(langChanges).toBe(1);
+    expect(el.querySelector('.brand-mark')!.getAttribute('href')).toBe('/?lang=en');
   });
 
   it('shows the user with role and sign-out, and the links of that role', () => {

@@ -64,6 +64,19 @@ export interface PageShellOptions {
   onLangChange?(): void;
 }
 
+/**
+ * The one language toggle (`#lang-toggle`, 中 | EN): switches with `setLang`, which tells every
+ * `onLangChange` listener. The shell puts it in the header; a page without the header (the
+ * client's printable proposal) puts it in its own tools.
+ */
+export function languageToggle(): HTMLButtonElement {
+  const en = getLang() === 'en';
+  return h('button', {
+    id: 'lang-toggle', class: 'toggle-button', type: 'button', title: t('langToggleTitle'), lang: en ? 'zh-CN' : 'en',
+    onclick: () => setLang(en ? 'zh' : 'en'),
+  }, h('span', { class: en ? '' : 'on' }, '中'), h('span', { class: en ? 'on' : '' }, 'EN'));
+}
+
 /** The header of a page; `element` goes first into the page. */
 export class PageShell {
   readonly element: HTMLElement;
@@ -118,19 +131,16 @@ export class PageShell {
     const { page, title, middle, controls, signInButton = true } = this.options;
     const { long, short, document: docTitle } = title();
     document.title = docTitle ?? (long === t('appTitle') ? long : `${long} · ${t('appTitleShort')}`);
-    const en = getLang() === 'en';
     const u = this.current;
     const brand = h('div', { class: 'brand' },
-      h('a', { class: 'brand-mark', href: '/', title: t('navPortal'), 'aria-label': t('navPortal') }, '达'),
+      // The portal is server-rendered: its language comes with the link.
+      h('a', { class: 'brand-mark', href: getLang() === 'en' ? '/?lang=en' : '/', title: t('navPortal'), 'aria-label': t('navPortal') }, '达'),
       h('h1', { title: long },
         h('span', { class: 'brand-long' }, long),
         h('span', { class: 'brand-short' }, short ?? long)));
     const nav = h('nav', { class: 'page-nav', 'aria-label': t('navLabel') },
       navLinksFor(page, u).map((l) => h('a', { id: l.id, class: 'text-button nav-link', href: l.href }, t(l.label))));
-    const lang = h('button', {
-      id: 'lang-toggle', class: 'toggle-button', type: 'button', title: t('langToggleTitle'), lang: en ? 'zh-CN' : 'en',
-      onclick: () => setLang(en ? 'zh' : 'en'),
-    }, h('span', { class: en ? '' : 'on' }, '中'), h('span', { class: en ? 'on' : '' }, 'EN'));
+    const lang = languageToggle();
     const userArea = u
       ? h('div', { class: 'user' },
         h('span', { class: 'user-name', title: u.username }, u.displayName || u.username),
