@@ -142,11 +142,8 @@ class ScanRepository extends SearchRepository {
   private static strip(f: CarrierFilter): CarrierFilter {
     return { ...f, words: f.words.map((w) => ({ ...w, grams: [] })) };
   }
-  override page(f: CarrierFilter, sort: Sort, limit: number, offset: number) {
-    return super.page(ScanRepository.strip(f), sort, limit, offset);
-  }
-  override summary(f: CarrierFilter) {
-    return super.summary(ScanRepository.strip(f));
+  override find(f: CarrierFilter, sort: Sort, limit: number, offset: number) {
+    return super.find(ScanRepository.strip(f), sort, limit, offset);
   }
 }
 
@@ -168,6 +165,9 @@ async function main() {
   const db = await openDatabase(config);
   await migrate(db.pool);
   const loadS = await load(db.pool);
+  // Statistics and visibility map of the finder's table, as autovacuum keeps them on a server (the
+  // bench server may run with autovacuum off; without statistics the planner guesses row counts).
+  await db.pool.query('VACUUM ANALYZE carrier_search');
   await db.close();
   const server = await startBenchServer({ DB_SCHEMA: SCHEMA, SEED_DEMO: 'false', PORT: '0', HOST: '127.0.0.1', ADMIN_PASSWORD: 'bench-admin-pw',
     DATABASE_URL: url!, DATA_DIR: '/tmp/bench-search-data', TILE_CACHE_MB: '0' });

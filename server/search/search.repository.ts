@@ -1,16 +1,17 @@
 /**
  * Data access of the site finder: published parks and counties with their search documents, and
- * one page of matching published carriers with the total, extent and facet counts. The WHERE
- * condition on the narrow table `carrier_search` (alias `s`, migration 013) is compiled here from a
- * typed filter, every value a parameter (`SqlParams`); the words use its GIN expression index
- * (`s.keys @> search_key_codes(grams)`, then LIKE).
+ * one page of matching published carriers with the total, extent and facet counts, in one
+ * statement that filters the matches once. The WHERE condition on the narrow table
+ * `carrier_search` (alias `s`, migrations 013 and 017) is compiled here from a typed filter, every
+ * value a parameter (`SqlParams`); a word uses the GIN index of each requested status
+ * (`s.status = … AND s.keys @> search_key_codes(grams)`, then LIKE).
  */
 import type pg from 'pg';
 import type { Geometry } from 'geojson';
 import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import { bindNamed, SqlParams } from '../../layers/query/feature-query.ts';
 
-const Q = loadQueries(import.meta.url, 'search.sql', ['places', 'page', 'summary'] as const);
+const Q = loadQueries(import.meta.url, 'search.sql', ['places', 'find'] as const);
 
 /** A published park or county, as the finder matches and labels it. */
 export interface PlaceRow {
@@ -74,6 +75,16 @@ const ORDER: Record<Sort, string> = {
   code: 's.code, s.id',
 };
 
+/** The columns of `s` each order needs besides kind and own. */
+const SORT_COLUMNS: Record<Sort, string> = {
+  relevance: 's.code',
+  area: 's.usable_m2',
+  '-area': 's.usable_m2',
+  price: 's.price',
+  '-price': 's.price',
+  code: 's.code',
+};
+
 /** A matching carrier. */
 export interface CarrierHit {
   id: number;
@@ -122,7 +133,15 @@ export function carrierWhere(filter: CarrierFilter, params: SqlParams): string {
   if (filter.industries?.length) parts.push(`s.industries && ${params.add(filter.industries)}::text[]`);
   for (const w of filter.words) {
     const like = `s.doc LIKE ${params.add(`%${w.word}%`)}`;
-    const own = w.grams.length ? `(s.keys @> search_key_codes(${params.add(w.grams)}::text[]) AND ${like})` : `(${like})`;
+    let own = `(${like})`;
+    if (w.grams.length) {
+      // One partial GIN index per status (017): the keys are looked up in those of the requested statuses.
+      const keys = `s.keys @> search_key_codes(${params.add(w.grams)}::text[])`;
+      const indexed = filter.statuses?.length
+        ? filter.statuses.map((st) => `(s.status = ${params.add(st)} AND ${keys})`).join(' OR ')
+        : keys;
+      own = `((${indexed}) AND ${like})`;
+    }
     const arms = [own];
     if (w.parkIds.length) arms.push(`s.park_id = ANY(${params.add(w.parkIds)}::bigint[])`);
     if (w.counties.length) arms.push(`s.county_adcode = ANY(${params.add(w.counties)}::text[])`);
@@ -137,10 +156,8 @@ function ownMatches(words: readonly WordCondition[], params: SqlParams): string 
   return words.map((w) => `(s.doc LIKE ${params.add(`%${w.word}%`)})::int`).join(' + ');
 }
 
-function parseBox(text: string | null): [number, number, number, number] | null {
-  const m = /^BOX\(([-\d.e]+) ([-\d.e]+),([-\d.e]+) ([-\d.e]+)\)$/.exec(text ?? '');
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] : null;
-}
+/** Count and extent of the matches of one (kind, county, park), as `find` returns them. */
+type Group = [kind: string, county: string | null, park: number | null, n: number, minX: number, minY: number, maxX: number, maxY: number];
 
 /** Site-finder queries. */
 export class SearchRepository {
@@ -151,31 +168,28 @@ export class SearchRepository {
     return (await this.pool.query<PlaceRow>(Q.places)).rows;
   }
 
-  /** One page of matching carriers. */
-  async page(filter: CarrierFilter, sort: Sort, limit: number, offset: number): Promise<CarrierHit[]> {
+  /** One page of matching carriers, with the total, extent and facet counts of every match. */
+  async find(filter: CarrierFilter, sort: Sort, limit: number, offset: number): Promise<{ rows: CarrierHit[]; summary: Summary }> {
     const params = new SqlParams();
-    const text = fillTemplate(bindNamed(Q.page, { limit, offset }, params, 'search page'), {
+    const text = fillTemplate(bindNamed(Q.find, { limit, offset }, params, 'search find'), {
       own: ownMatches(filter.words, params),
       where: carrierWhere(filter, params),
+      sortcols: SORT_COLUMNS[sort],
       order: ORDER[sort],
     });
-    return (await this.pool.query<CarrierHit>(text, params.values)).rows;
+    const { rows } = await this.pool.query<CarrierHit & { groups: Group[] }>(text, params.values);
+    const summary: Summary = { total: 0, extent: null, kinds: {}, counties: {}, parks: {} };
+    let box: [number, number, number, number] | null = null;
+    for (const [kind, county, park, n, x0, y0, x1, y1] of rows[0]?.groups ?? []) {
+      summary.total += n;
+      summary.kinds[kind] = (summary.kinds[kind] ?? 0) + n;
+      if (county !== null) summary.counties[county] = (summary.counties[county] ?? 0) + n;
+      if (park !== null) summary.parks[String(park)] = (summary.parks[String(park)] ?? 0) + n;
+      box = box ? [Math.min(box[0], x0), Math.min(box[1], y0), Math.max(box[2], x1), Math.max(box[3], y1)] : [x0, y0, x1, y1];
+    }
+    summary.extent = box;
+    const hits = rows.filter((r) => r.id !== null).map(({ groups: _groups, ...hit }) => hit as CarrierHit);
+    return { rows: hits, summary };
   }
 
-  /** Total, extent and facet counts of every match. */
-  async summary(filter: CarrierFilter): Promise<Summary> {
-    const params = new SqlParams();
-    const text = fillTemplate(Q.summary, { where: carrierWhere(filter, params) });
-    const { rows } = await this.pool.query<{ g_kind: number; g_county: number; g_park: number; kind: string; county_adcode: string | null; park_id: number | null; n: number; extent: string | null }>(text, params.values);
-    const out: Summary = { total: 0, extent: null, kinds: {}, counties: {}, parks: {} };
-    for (const r of rows) {
-      if (r.g_kind && r.g_county && r.g_park) {
-        out.total = r.n;
-        out.extent = parseBox(r.extent);
-      } else if (!r.g_kind) out.kinds[r.kind] = r.n;
-      else if (!r.g_county) { if (r.county_adcode !== null) out.counties[r.county_adcode] = r.n; }
-      else if (r.park_id !== null) out.parks[String(r.park_id)] = r.n;
-    }
-    return out;
-  }
 }

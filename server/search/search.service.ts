@@ -166,10 +166,7 @@ export class SearchService {
       areaMaxM2: query.areaMax === undefined ? undefined : query.areaMax * k,
       priceUnit: query.priceUnit, priceMin: query.priceMin, priceMax: query.priceMax, industries: query.industry,
     };
-    const [rows, summary] = await Promise.all([
-      this.repo.page(filter, query.sort, query.limit, query.offset),
-      this.repo.summary(filter),
-    ]);
+    const { rows, summary } = await this.repo.find(filter, query.sort, query.limit, query.offset);
     const parkById = new Map(parks.map((p) => [Number(p.id), p]));
     const countyById = new Map(counties.map((c) => [c.id, c]));
     const countyOf = (adcode: string | null) => {

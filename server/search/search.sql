@@ -1,14 +1,14 @@
 -- The public site finder (issue 12 item 3). Published rows only; only what an investor sees is
 -- selected — never review state, batch, importer or data source. The narrow table
 -- `carrier_search` (one row per published carrier: document and finder columns), the parks' and
--- counties' `search_doc` and the GIN index on `search_grams(doc)` come from migration 013.
+-- counties' `search_doc` and its indexes come from migrations 013 and 017.
 --
--- `page` and `summary` take {{where}}: the conditions on `s` (carrier_search) compiled by
--- search.repository.ts from the validated query (words, kind, status, county, park, area, price,
--- industry), every value a parameter; `page` also takes {{own}} (how many words the carrier's own
--- name/code matched, for relevance) and {{order}} (one of the fixed orders in
+-- `find` takes {{where}}: the conditions on `s` (carrier_search) compiled by search.repository.ts
+-- from the validated query (words, kind, status, county, park, area, price, industry), every value
+-- a parameter; {{own}} (how many words the carrier's own name/code matched, for relevance),
+-- {{sortcols}} (the columns its order needs) and {{order}} (one of the fixed orders in
 -- search.repository.ts, on `s` and `own`). Counting, grouping and ordering read only the narrow
--- table; `carriers` is read for the page's rows.
+-- table, once; `carriers` is read for the page's rows.
 
 -- name: places
 -- Every published park and county with its search document, centre and extent: the words are
@@ -26,28 +26,31 @@ FROM admin_areas a
 WHERE a.level = 'county' AND a.review_state = 'published'
 ORDER BY 1, 3;
 
--- name: page
-SELECT c.id, c.kind, c.code, c.name, c.name_en, c.status, c.area_m2, c.floor_area_m2, c.floors, c.price, c.price_unit,
+-- name: find
+-- One pass over the matches (filtered once, kept in `m`): the page in the requested order, and per
+-- (kind, county, park) the count and extent of every match — the service adds these few groups up
+-- to the total, the facets and the map extent. Every answer row carries the groups (`groups`, a
+-- JSON array); with no page row (an offset past the end) one row carries them with a null id.
+WITH m AS MATERIALIZED (
+  SELECT s.id, s.kind, s.county_adcode, s.park_id, s.min_x, s.min_y, s.max_x, s.max_y, {{sortcols}}, {{own}} AS own
+  FROM carrier_search s
+  WHERE {{where}}
+), g AS (
+  SELECT coalesce(json_agg(json_build_array(x.kind, x.county_adcode, x.park_id, x.n, x.min_x, x.min_y, x.max_x, x.max_y)), '[]') AS groups
+  FROM (
+    SELECT m.kind, m.county_adcode, m.park_id, count(*)::int AS n, min(m.min_x) AS min_x, min(m.min_y) AS min_y, max(m.max_x) AS max_x, max(m.max_y) AS max_y
+    FROM m
+    GROUP BY m.kind, m.county_adcode, m.park_id
+  ) x
+), p AS (
+  SELECT s.id, s.own, row_number() OVER (ORDER BY {{order}}) AS rank
+  FROM (SELECT * FROM m s ORDER BY {{order}} LIMIT :limit OFFSET :offset) s
+)
+SELECT g.groups, c.id, c.kind, c.code, c.name, c.name_en, c.status, c.area_m2, c.floor_area_m2, c.floors, c.price, c.price_unit,
        c.allowed_industries, c.park_id, c.county_adcode, c.available_from::text AS available_from,
        ST_AsGeoJSON(c.geom, 6)::json AS geometry,
        ST_X(ST_PointOnSurface(c.geom)) AS lon, ST_Y(ST_PointOnSurface(c.geom)) AS lat,
-       s.own
-FROM (
-  SELECT s.id, s.kind, s.code, s.usable_m2, s.price, {{own}} AS own
-  FROM carrier_search s
-  WHERE {{where}}
-  ORDER BY {{order}}
-  LIMIT :limit OFFSET :offset
-) s
-JOIN carriers c ON c.id = s.id
-ORDER BY {{order}};
-
--- name: summary
--- The total, the extent of every match (to fit the map) and the count per kind, county and park.
-SELECT GROUPING(s.kind) AS g_kind, GROUPING(s.county_adcode) AS g_county, GROUPING(s.park_id) AS g_park,
-       s.kind, s.county_adcode, s.park_id, count(*)::int AS n,
-       CASE WHEN GROUPING(s.kind, s.county_adcode, s.park_id) = 7 AND count(*) > 0
-            THEN ST_MakeBox2D(ST_Point(min(s.min_x), min(s.min_y)), ST_Point(max(s.max_x), max(s.max_y)))::text END AS extent
-FROM carrier_search s
-WHERE {{where}}
-GROUP BY GROUPING SETS ((), (s.kind), (s.county_adcode), (s.park_id));
+       p.own
+FROM g
+LEFT JOIN (p JOIN carriers c ON c.id = p.id) ON true
+ORDER BY p.rank;
