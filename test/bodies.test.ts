@@ -48,8 +48,16 @@ describe('bad bodies are refused at the route, naming field and value', () => {
     ['POST', '/api/tours/999999/stops', { dwellS: 0 }, 'field "dwellS" must be within 1..600, got 0'],
     ['PUT', '/api/tours/999999/stops/1', { camera: { zoom: 30 } }, 'field "camera.zoom" must be within 0..22, got 30'],
     ['PUT', '/api/tours/999999/order', { stopIds: ['a'] }, 'field "stopIds[0]" must be an integer, got "a"'],
-    // selection: the brief is checked at the route by parseBrief
-    ['POST', '/api/site-selection', { colour: 'red' }, 'colour is not a brief field, got "red"'],
+    // selection: the brief's schema at the route, then its rules between fields (toBrief)
+    ['POST', '/api/site-selection', { limit: 0 }, 'field "limit" must be within 1..500, got 0'],
+    ['POST', '/api/site-selection', { areaMu: { min: 'abc' } }, 'field "areaMu.min" must be a number or null, got "abc"'],
+    ['POST', '/api/site-selection', { near: { lon: 107.5, lat: 95, radiusM: 100 } }, 'field "near.lat" must be within -90..90, got 95'],
+    ['POST', '/api/site-selection', { preferences: { price: { ideal: 'low' } } }, 'field "preferences.price.ideal" must be a number, got "low"'],
+    ['POST', '/api/site-selection', { weights: { price: 90 } }, 'field "weights" must sum to 100 ± 0.01 (they sum to 90), got {"price":90}'],
+    ['POST', '/api/site-selection', { priceMin: 5, priceMax: 2 }, 'field "priceMin" must be ≤ priceMax (2), got 5'],
+    ['POST', '/api/shortlists', { clientName: 'X', brief: { layers: ['parks'] } }, 'field "brief.layers[0]" must be one of land, factories, offices, got "parks"'],
+    ['POST', '/api/shortlists', { clientName: 'X', brief: { areaM2: { min: 5, max: 1 } } }, 'field "brief.areaM2" must have min ≤ max, got {"min":5,"max":1}'],
+    ['POST', '/api/shortlists', { clientName: '  ' }, 'field "clientName" must not be blank, got "  "'],
   ])('%s %s %j', async (method, path, body, message) => {
     const error = await refused(method, path, body);
     expect(error.message).toBe(message);
@@ -77,6 +85,19 @@ describe('in the caller\'s language', () => {
     expect((await res.json()).error.message).toBe('参数 "limit" 必须在 1..200 之间，收到 "0"');
     const tours = await refused('POST', '/api/tours?lang=zh', { title: { zh: '导览', en: 7 } }, EN);
     expect(tours.message).toBe('字段 "title.en" 必须是文字，收到 7');
+  });
+
+  it('a brief answers in the caller\'s language, for its schema and for its rules between fields', async () => {
+    const zh = await refused('POST', '/api/site-selection', { areaMu: { min: 'abc' } }, ZH);
+    expect(zh.message).toBe('字段 "areaMu.min" 必须是数字或null，收到 "abc"');
+    expect(zh.fields).toEqual([{ field: 'areaMu.min', value: 'abc', message: '必须是数字或null' }]);
+    const rule = await refused('POST', '/api/site-selection', { weights: { price: 90 } }, ZH);
+    expect(rule.message).toBe('字段 "weights" 之和必须为 100 ± 0.01（现在是 90），收到 {"price":90}');
+    expect(rule.fields).toEqual([{ field: 'weights', value: { price: 90 }, message: '之和必须为 100 ± 0.01（现在是 90）' }]);
+    const bodyLang = await refused('POST', '/api/site-selection', { lang: 'zh', within: { type: 'Polygon', coordinates: [[[107, 31], [107.1, 31], [107, 31]]] } }, EN);
+    expect(bodyLang.message).toBe('字段 "within.coordinates[0]" 必须是至少 4 个点的环，收到 [[107,31],[107.1,31],[107,31]]');
+    const en = await refused('POST', '/api/site-selection', { sort: 'beauty' }, EN);
+    expect(en.message).toBe('field "sort" must be "score", "id" or a criterion, optionally prefixed with - (descending) or + (ascending), got "beauty"');
   });
 
   it('the public enquiry form answers in Chinese by default, in English when its body says lang: en', async () => {

@@ -749,31 +749,31 @@ describe('stored nearest amenities (carrier_nearest) give the answers live measu
 
 describe('bad briefs get a 400 naming the field and the value', () => {
   it.each([
-    [{ areaM2: { min: 'abc' } }, 'areaM2.min must be a number ≥ 0, got "abc"'],
-    [{ areaMu: { min: 50, max: 10 } }, 'areaMu must have min ≤ max'],
-    [{ areaM2: { min: 1 }, areaMu: { min: 1 } }, 'areaMu cannot be given together with areaM2'],
-    [{ layers: ['parks'] }, 'layers[0] must be a carrier layer (one of land, factories, offices), got "parks"'],
-    [{ layers: [] }, 'layers must not be empty'],
-    [{ status: ['sold'] }, 'status[0] must be a carrier status'],
-    [{ counties: ['5117'] }, 'counties[0] must be a 6-digit county adcode, got "5117"'],
-    [{ landUse: ['X9'] }, 'landUse[0] must be a land-use code'],
-    [{ maxDistanceM: { airport: 500 } }, 'maxDistanceM.airport names no amenity kind'],
-    [{ maxDistanceM: { school: -5 } }, 'maxDistanceM.school must be a number within 0..1000000, got -5'],
-    [{ weights: { price: 90 } }, 'they sum to 90 ≠ 100'],
-    [{ weights: { price: 50, beauty: 50 } }, 'weights is not a criterion'],
-    [{ weights: { distance_airport: 100 } }, 'weights names no amenity kind (one of school'],
-    [{ weights: { price: 100 }, preferences: { price: 'cheap' } }, 'preferences.price must be "higher", "lower" or {"ideal": number}, got "cheap"'],
-    [{ within: { type: 'Point', coordinates: [107.5, 31.2] } }, 'within must be a GeoJSON Polygon or MultiPolygon'],
-    [{ within: { type: 'Polygon', coordinates: [[[107, 31], [107.1, 31], [107.1, 31.1], [107, 31.2]]] } }, 'within.coordinates[0] must be closed'],
-    [{ near: { lon: 500, lat: 31, radiusM: 100 } }, 'near.lon must be a number within -180..180, got 500'],
-    [{ near: { lon: 107.5, lat: 31 } }, 'near.radiusM must be a number within 0..1000000, got nothing'],
-    [{ limit: 501 }, 'limit must be an integer within 1..500, got 501'],
-    [{ offset: -1 }, 'offset must be an integer'],
-    [{ sort: 'beauty' }, 'sort must be "score", "id" or a criterion'],
-    [{ gas: 'yes' }, 'gas must be true or false, got "yes"'],
-    [{ standardLand: { investment: 300 } }, 'standardLand.investment is not a field'],
-    [{ priceUnit: '美元' }, 'priceUnit must be a price unit'],
-    [{ colour: 'red' }, 'colour is not a brief field, got "red"'],
+    [{ areaM2: { min: 'abc' } }, 'field "areaM2.min" must be a number or null, got "abc"'],
+    [{ areaMu: { min: 50, max: 10 } }, 'field "areaMu" must have min ≤ max'],
+    [{ areaM2: { min: 1 }, areaMu: { min: 1 } }, 'field "areaMu" cannot be given together with areaM2'],
+    [{ layers: ['parks'] }, 'field "layers[0]" must be one of land, factories, offices, got "parks"'],
+    [{ layers: [] }, 'field "layers" must have at least 1 items, got []'],
+    [{ status: ['sold'] }, 'field "status[0]" must be one of available, reserved, occupied, got "sold"'],
+    [{ counties: ['5117'] }, 'field "counties[0]" must match ^[0-9]{6}$ (6-digit county adcode), got "5117"'],
+    [{ landUse: ['X9'] }, 'field "landUse[0]" must be one of M1, M2'],
+    [{ maxDistanceM: { airport: 500 } }, 'field "maxDistanceM.airport" is not known (known: school, hospital'],
+    [{ maxDistanceM: { school: -5 } }, 'field "maxDistanceM.school" must be within 0..1000000, got -5'],
+    [{ weights: { price: 90 } }, 'field "weights" must sum to 100 ± 0.01 (they sum to 90), got {"price":90}'],
+    [{ weights: { price: 50, beauty: 50 } }, 'field "weights.beauty" is not known (known: area, price'],
+    [{ weights: { distance_airport: 100 } }, 'field "weights.distance_airport" is not known ('],
+    [{ weights: { price: 100 }, preferences: { price: 'cheap' } }, 'field "preferences.price" must be one of higher, lower, got "cheap"'],
+    [{ within: { type: 'Point', coordinates: [107.5, 31.2] } }, 'field "within.type" must be one of Polygon, MultiPolygon, got "Point"'],
+    [{ within: { type: 'Polygon', coordinates: [[[107, 31], [107.1, 31], [107.1, 31.1], [107, 31.2]]] } }, 'field "within.coordinates[0]" must be closed'],
+    [{ near: { lon: 500, lat: 31, radiusM: 100 } }, 'field "near.lon" must be within -180..180, got 500'],
+    [{ near: { lon: 107.5, lat: 31 } }, 'field "near.radiusM" is required, got null'],
+    [{ limit: 501 }, 'field "limit" must be within 1..500, got 501'],
+    [{ offset: -1 }, 'field "offset" must be within 0..1000000000, got -1'],
+    [{ sort: 'beauty' }, 'field "sort" must be "score", "id" or a criterion'],
+    [{ gas: 'yes' }, 'field "gas" must be true or false or null, got "yes"'],
+    [{ standardLand: { investment: 300 } }, 'field "standardLand.investment" is not known (known: investmentIntensity, outputPerMu)'],
+    [{ priceUnit: '美元' }, 'field "priceUnit" must be one of 万元/亩'],
+    [{ colour: 'red' }, 'field "colour" is not known (known: layers, status'],
     [[1, 2], 'brief must be a JSON object, got [1,2]'],
   ])('%j', async (brief, message) => {
     const res = await select(brief as Brief);
@@ -847,8 +847,8 @@ describe('shortlists shared with a client', () => {
     const draft = (await pool.query(`SELECT id FROM carriers WHERE review_state = 'draft' ORDER BY id LIMIT 1`)).rows[0].id;
     const [ok] = await pick(1);
     for (const [items, message] of [
-      [[{ carrierId: Number(draft) }], `items[0].carrierId must be a published carrier, got ${Number(draft)}`],
-      [[ok.id, ok.id], `items[1].carrierId is listed twice, got ${ok.id}`],
+      [[{ carrierId: Number(draft) }], `field "items[0].carrierId" must be a published carrier, got ${Number(draft)}`],
+      [[ok.id, ok.id], `field "items[1].carrierId" is listed twice, got ${ok.id}`],
       [[{ carrierId: 'x' }], 'field "items[0].carrierId" must be an integer, got "x"'],
     ] as const) {
       const res = await api('/api/shortlists', { method: 'POST', cookie: officer, body: JSON.stringify({ clientName: 'X', items }) });
@@ -952,7 +952,7 @@ describe('shortlists shared with a client', () => {
     const s = await createShortlist('客户丁', [a.id]);
     const res = await api(`/api/shortlists/${s.id}/share`, { method: 'POST', cookie: officer, body: JSON.stringify({ expiresInDays: 1000 }) });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toContain('expiresInDays must be a number of days within');
+    expect((await res.json()).error.message).toContain('field "expiresInDays" must be a number of days within 0.0417..365, got 1000');
     expect((await api('/api/shortlists/999999/share', { method: 'POST', cookie: officer, body: '{}' })).status).toBe(404);
   });
 });

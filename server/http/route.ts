@@ -67,6 +67,8 @@ export interface QueryParam {
 export interface RouteInput<Q, B> {
   query: Q;
   body: B;
+  /** The caller's language for messages (`?lang=`, a body's `lang`, Accept-Language, else the route's). */
+  lang: Lang;
 }
 
 /** One HTTP route. Handlers parse and serialize only; rules live in services. */
@@ -135,6 +137,7 @@ export function mount(app: Express, routes: readonly RouteSpec[]): void {
       const input = {
         query: query ? validate(query, queryIn, 'query', lang) : (req.query as Record<string, unknown>),
         body: r.body && isBuilt(r.body) ? validate(r.body, req.body, 'body', lang) : req.body,
+        lang,
       };
       await r.handler(req, res, viewer, input);
     });

@@ -132,6 +132,14 @@ function invalid(ctx: Ctx, path: string, value: unknown, reason: Reason): AppErr
     ctx.source === 'query' ? { parameter: path, value } : { field: path, value, fields: [{ field: path, value, message: because }] });
 }
 
+/**
+ * A 400 naming a body field and its value in `lang`, worded like the schema's own refusals: for the
+ * rules a schema cannot say (a brief's weights summing to 100), checked by services after `validate`.
+ */
+export function fieldError(path: string, value: unknown, reason: Record<Lang, string>, lang: Lang = 'en'): AppError {
+  return invalid({ source: 'body', lang }, path, value, reason);
+}
+
 function typesOf(schema: Schema): string[] | null {
   const t = schema.type;
   if (t === undefined) return null;

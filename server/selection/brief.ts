@@ -34,7 +34,7 @@
  * height, plot ratio, price, land use, industry, gas) excludes carriers that do not record it.
  */
 import { AMENITY_KINDS, CARRIER_STATUS, LAND_USE } from '../../layers/catalog.ts';
-import { AppError } from '../../core/errors.ts';
+import { fieldError, s, validate, type Infer, type Lang, type Schema } from '../http/schema.ts';
 
 /** 1 亩 in square metres (10000/15 ≈ 666.67). */
 export const MU_M2 = 10000 / 15;
@@ -140,229 +140,197 @@ export interface Brief {
   sort: { key: string; descending: boolean };
 }
 
-/** 400 naming a brief field and the value it got. */
-export class BriefError extends AppError {
-  constructor(field: string, value: unknown, expectation: string) {
-    super('bad_request', `${field} ${expectation}, got ${show(value)}`, { parameter: field, value: value ?? null });
-  }
-}
+/** A reason in both languages. */
+type Reason = Record<Lang, string>;
 
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const s = JSON.stringify(value);
-  return s.length > 120 ? `${s.slice(0, 117)}...` : s;
-}
+const NUMBER = s.nullable(s.number({ minimum: 0 }));
+const RANGE = (description: string) => s.nullable(s.object({ min: NUMBER, max: NUMBER }, { description }));
+const LIST = <T>(items: Schema<T>, description: string) => s.nullable(s.array(items, { minItems: 1, description: `${description}; leave it out to allow any` }));
+const DIRECTION = s.oneOf(
+  s.enum(['higher', 'lower'] as const),
+  s.object({ ideal: s.number({ description: 'the best value; closer is better' }) }, { required: ['ideal'] }),
+);
 
-export const BRIEF_FIELDS = new Set([
-  'layers', 'status', 'counties', 'parks', 'areaM2', 'areaMu', 'priceMin', 'priceMax', 'priceUnit', 'landUse', 'industry',
-  'powerKvaMin', 'waterTPerDayMin', 'gas', 'floorsMin', 'floorsMax', 'floorLoadMin', 'clearHeightMin', 'plotRatio',
-  'standardLand', 'maxDistanceM', 'within', 'near', 'weights', 'preferences', 'limit', 'offset', 'sort',
-]);
+/**
+ * The brief as the route declares it (and the OpenAPI document shows it): the type and range of
+ * every field. `toBrief` then applies the rules between fields and fills in the defaults. Every
+ * field may be null, which means the same as leaving it out.
+ */
+export const BRIEF_SCHEMA = s.object({
+  layers: LIST(s.enum(Object.keys(CARRIER_LAYER_KINDS) as CarrierLayer[]), 'carrier layers (default all three)'),
+  status: LIST(s.enum(Object.keys(CARRIER_STATUS)), 'carrier statuses (default ["available"])'),
+  counties: LIST(s.string({ pattern: '^[0-9]{6}$', description: '6-digit county adcode' }), 'county adcodes'),
+  parks: LIST(s.integer({ minimum: 1, description: 'park id' }), 'park ids'),
+  areaM2: RANGE('{min, max} of the carrier\'s area in m² (not with areaMu)'),
+  areaMu: RANGE('{min, max} of the carrier\'s area in 亩, 1 亩 = 10000/15 m² (not with areaM2)'),
+  priceMin: s.nullable(s.number({ minimum: 0, description: 'in the carrier\'s own price_unit' })),
+  priceMax: s.nullable(s.number({ minimum: 0, description: 'in the carrier\'s own price_unit' })),
+  priceUnit: s.nullable(s.enum(PRICE_UNITS, { description: 'only carriers priced in this unit' })),
+  landUse: LIST(s.enum(Object.keys(LAND_USE)), 'zoning codes'),
+  industry: s.nullable(s.string({ minLength: 1, maxLength: 100, description: 'an industry that must be among the carrier\'s allowed_industries, e.g. 电子信息' })),
+  powerKvaMin: s.nullable(s.number({ minimum: 0, description: 'kVA' })),
+  waterTPerDayMin: s.nullable(s.number({ minimum: 0, description: 't/day' })),
+  gas: s.nullable(s.boolean({ description: 'true: natural gas must be connected (false imposes nothing)' })),
+  floorsMin: s.nullable(s.number({ minimum: 1, maximum: 200 })),
+  floorsMax: s.nullable(s.number({ minimum: 1, maximum: 200 })),
+  floorLoadMin: s.nullable(s.number({ minimum: 0, description: 'kN/m²' })),
+  clearHeightMin: s.nullable(s.number({ minimum: 0, description: 'm' })),
+  plotRatio: RANGE('{min, max}: the parcel\'s permitted plot-ratio range must overlap it'),
+  standardLand: s.nullable(s.object({ investmentIntensity: NUMBER, outputPerMu: NUMBER }, {
+    description: '标准地: what the client plans (万元/亩); passes when the plan meets the parcel\'s thresholds',
+  })),
+  maxDistanceM: s.nullable(s.object(
+    Object.fromEntries(Object.keys(AMENITY_KINDS).map((k) => [k, s.number({ minimum: 0, maximum: 1e6 })])),
+    { description: '{amenity kind: metres}: the nearest published amenity of that kind, from the site\'s boundary, must be within' },
+  )),
+  within: s.nullable(s.object({
+    type: s.enum(['Polygon', 'MultiPolygon'] as const),
+    coordinates: s.array(s.array(s.any()), { minItems: 1 }),
+  }, { required: ['type', 'coordinates'], additionalProperties: true, description: 'GeoJSON Polygon or MultiPolygon (EPSG:4326) the site must intersect' })),
+  near: s.nullable(s.object({
+    lon: s.number({ minimum: -180, maximum: 180 }),
+    lat: s.number({ minimum: -90, maximum: 90 }),
+    radiusM: s.number({ minimum: 0, maximum: 1e6 }),
+  }, { required: ['lon', 'lat', 'radiusM'], additionalProperties: true, description: 'the site\'s boundary must come within radiusM of the point' })),
+  weights: s.nullable(s.object(
+    Object.fromEntries(CRITERIA.map((c) => [c, s.nullable(s.number({ minimum: 0, maximum: 100 }))])),
+    { description: '{criterion: percent} summing to 100 (± 0.01)' },
+  )),
+  preferences: s.nullable(s.object(
+    Object.fromEntries(CRITERIA.map((c) => [c, DIRECTION])),
+    { description: '{criterion: "higher" | "lower" | {ideal: n}} overriding the default direction' },
+  )),
+  limit: s.nullable(s.integer({ minimum: 1, maximum: SELECTION_LIMIT.max, description: `page size (default ${SELECTION_LIMIT.default})` })),
+  offset: s.nullable(s.integer({ minimum: 0, maximum: 1e9, description: 'results to skip (default 0)' })),
+  sort: s.nullable(s.string({ maxLength: 64, description: '"score" (default, descending), "id" or a criterion; prefix - for descending, + for ascending' })),
+  lang: s.enum(['zh', 'en'] as const, { description: 'language of error messages (default: Accept-Language, else English)' }),
+}, { title: 'brief', description: 'the brief; see server/selection/brief.ts for every field' });
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A brief as sent, after `BRIEF_SCHEMA` checked every field's type and range. */
+export type BriefBody = Infer<typeof BRIEF_SCHEMA>;
 
-function number(field: string, v: unknown, min = 0, max = Infinity): number | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    const bound = max === Infinity ? `≥ ${min}` : `within ${min}..${max}`;
-    throw new BriefError(field, v, `must be a number ${bound}`);
-  }
-  return v;
-}
+/** The brief's fields. */
+export const BRIEF_FIELDS: ReadonlySet<string> = new Set(Object.keys(BRIEF_SCHEMA.properties as object));
 
-function integer(field: string, v: unknown, def: number, min: number, max: number): number {
-  if (v === undefined || v === null) return def;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new BriefError(field, v, `must be an integer within ${min}..${max}`);
-  return v;
-}
+/**
+ * The rules between a brief's fields that its schema cannot say, then the defaults: areaM2 or
+ * areaMu, min ≤ max, criteria naming amenity kinds, weights summing to 100, a polygon's rings, the
+ * sort key. Each refusal is a 400 naming the field and the value in `lang`; `prefix` names where
+ * the brief sits in the body (`brief` in a shortlist).
+ */
+export function toBrief(b: BriefBody, lang: Lang = 'en', prefix = ''): Brief {
+  const at = (field: string) => (prefix ? `${prefix}.${field}` : field);
+  const fail = (field: string, value: unknown, reason: Reason) => fieldError(at(field), value, reason, lang);
+  const unique = <T>(v: T[] | null | undefined): T[] | null => (v ? [...new Set(v)] : null);
+  const orNull = <T>(v: T | null | undefined): T | null => v ?? null;
 
-function range(field: string, v: unknown, scale = 1): Range {
-  if (v === undefined || v === null) return { min: null, max: null };
-  if (!isObject(v)) throw new BriefError(field, v, 'must be an object {min, max}');
-  for (const k of Object.keys(v)) if (k !== 'min' && k !== 'max') throw new BriefError(`${field}.${k}`, v[k], 'is not a field (use min and max)');
-  const min = number(`${field}.min`, v.min);
-  const max = number(`${field}.max`, v.max);
-  if (min !== null && max !== null && min > max) throw new BriefError(field, v, 'must have min ≤ max');
-  return { min: min === null ? null : min * scale, max: max === null ? null : max * scale };
-}
-
-function list<T>(field: string, v: unknown, check: (item: unknown, itemField: string) => T): T[] | null {
-  if (v === undefined || v === null) return null;
-  if (!Array.isArray(v)) throw new BriefError(field, v, 'must be an array');
-  if (v.length === 0) throw new BriefError(field, v, 'must not be empty (leave it out to allow any)');
-  return [...new Set(v.map((item, i) => check(item, `${field}[${i}]`)))];
-}
-
-function oneOf(allowed: readonly string[], what: string) {
-  return (item: unknown, field: string): string => {
-    if (typeof item !== 'string' || !allowed.includes(item)) throw new BriefError(field, item, `must be ${what} (one of ${allowed.join(', ')})`);
-    return item;
+  const range = (field: string, v: { min?: number | null; max?: number | null } | null | undefined, scale = 1): Range => {
+    const min = v?.min ?? null;
+    const max = v?.max ?? null;
+    if (min !== null && max !== null && min > max) throw fail(field, v, { en: 'must have min ≤ max', zh: '的 min 不能大于 max' });
+    return { min: min === null ? null : min * scale, max: max === null ? null : max * scale };
   };
-}
+  const ordered = (field: string, low: number | null, other: string, high: number | null) => {
+    if (low !== null && high !== null && low > high) throw fail(field, low, { en: `must be ≤ ${other} (${high})`, zh: `不能大于 ${other}（${high}）` });
+  };
 
-/** A polygon ring: ≥ 4 positions, closed, lon/lat in range. */
-function checkRing(field: string, ring: unknown): void {
-  if (!Array.isArray(ring) || ring.length < 4) throw new BriefError(field, ring, 'must be a ring of at least 4 positions');
-  ring.forEach((p, i) => {
-    if (!Array.isArray(p) || p.length < 2 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) {
-      throw new BriefError(`${field}[${i}]`, p, 'must be a position [lon, lat]');
-    }
-    if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) throw new BriefError(`${field}[${i}]`, p, 'must have lon within -180..180 and lat within -90..90');
-  });
-  const [a, b] = [ring[0] as number[], ring[ring.length - 1] as number[]];
-  if (a[0] !== b[0] || a[1] !== b[1]) throw new BriefError(field, ring, 'must be closed (first position equal to the last)');
-}
-
-function polygonArea(field: string, v: unknown): Brief['within'] {
-  if (v === undefined || v === null) return null;
-  if (!isObject(v) || (v.type !== 'Polygon' && v.type !== 'MultiPolygon')) throw new BriefError(field, v, 'must be a GeoJSON Polygon or MultiPolygon');
-  const polys = v.type === 'Polygon' ? [v.coordinates] : v.coordinates;
-  if (!Array.isArray(polys) || polys.length === 0) throw new BriefError(`${field}.coordinates`, v.coordinates, 'must be a non-empty array');
-  polys.forEach((rings, i) => {
-    const pf = v.type === 'Polygon' ? `${field}.coordinates` : `${field}.coordinates[${i}]`;
-    if (!Array.isArray(rings) || rings.length === 0) throw new BriefError(pf, rings, 'must be an array of rings');
-    rings.forEach((ring, j) => checkRing(`${pf}[${j}]`, ring));
-  });
-  return { type: v.type, coordinates: v.coordinates };
-}
-
-function direction(field: string, v: unknown): Direction {
-  if (v === 'higher' || v === 'lower') return v;
-  if (isObject(v) && Object.keys(v).length === 1 && typeof v.ideal === 'number' && Number.isFinite(v.ideal)) return { ideal: v.ideal };
-  throw new BriefError(field, v, 'must be "higher", "lower" or {"ideal": number}');
-}
-
-function criterionName(field: string, name: string): string {
-  if (CRITERIA.includes(name)) return name;
-  const kind = distanceKind(name);
-  if (kind !== null) throw new BriefError(field, kind, `names no amenity kind (one of ${Object.keys(AMENITY_KINDS).join(', ')})`);
-  throw new BriefError(field, name, `is not a criterion (one of ${Object.keys(ATTRIBUTE_CRITERIA).join(', ')}, distance_<amenity kind>)`);
-}
-
-/** Parse and validate a brief; throws `BriefError` (400) naming the first bad field. */
-export function parseBrief(body: unknown): Brief {
-  if (body === undefined || body === null) body = {};
-  if (!isObject(body)) throw new BriefError('brief', body, 'must be a JSON object');
-  const b = body;
-  for (const k of Object.keys(b)) if (!BRIEF_FIELDS.has(k)) throw new BriefError(k, b[k], 'is not a brief field');
-
-  const layers = list('layers', b.layers, oneOf(Object.keys(CARRIER_LAYER_KINDS), 'a carrier layer')) as CarrierLayer[] | null;
-  const status = list('status', b.status, oneOf(Object.keys(CARRIER_STATUS), 'a carrier status'));
-  const counties = list('counties', b.counties, (c, f) => {
-    if (typeof c !== 'string' || !/^[0-9]{6}$/.test(c)) throw new BriefError(f, c, 'must be a 6-digit county adcode');
-    return c;
-  });
-  const parks = list('parks', b.parks, (p, f) => {
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw new BriefError(f, p, 'must be a park id (a positive integer)');
-    return p;
-  });
-  if (b.areaM2 !== undefined && b.areaMu !== undefined) throw new BriefError('areaMu', b.areaMu, 'cannot be given together with areaM2');
-  const area = b.areaMu !== undefined ? range('areaMu', b.areaMu, MU_M2) : range('areaM2', b.areaM2);
-  const priceMin = number('priceMin', b.priceMin);
-  const priceMax = number('priceMax', b.priceMax);
-  if (priceMin !== null && priceMax !== null && priceMin > priceMax) throw new BriefError('priceMin', priceMin, `must be ≤ priceMax (${priceMax})`);
-  const priceUnit = b.priceUnit === undefined || b.priceUnit === null ? null : oneOf(PRICE_UNITS, 'a price unit')(b.priceUnit, 'priceUnit');
-  const landUse = list('landUse', b.landUse, oneOf(Object.keys(LAND_USE), 'a land-use code'));
-  if (b.industry !== undefined && b.industry !== null && (typeof b.industry !== 'string' || !b.industry.trim() || b.industry.length > 100)) {
-    throw new BriefError('industry', b.industry, 'must be a non-empty string (an industry such as "电子信息")');
-  }
-  if (b.gas !== undefined && b.gas !== null && typeof b.gas !== 'boolean') throw new BriefError('gas', b.gas, 'must be true or false');
-  const floorsMin = number('floorsMin', b.floorsMin, 1, 200);
-  const floorsMax = number('floorsMax', b.floorsMax, 1, 200);
-  if (floorsMin !== null && floorsMax !== null && floorsMin > floorsMax) throw new BriefError('floorsMin', floorsMin, `must be ≤ floorsMax (${floorsMax})`);
-
-  let standardLand: Brief['standardLand'] = { investmentIntensity: null, outputPerMu: null };
-  if (b.standardLand !== undefined && b.standardLand !== null) {
-    const s = b.standardLand;
-    if (!isObject(s)) throw new BriefError('standardLand', s, 'must be an object {investmentIntensity, outputPerMu}');
-    for (const k of Object.keys(s)) {
-      if (k !== 'investmentIntensity' && k !== 'outputPerMu') throw new BriefError(`standardLand.${k}`, s[k], 'is not a field (use investmentIntensity and outputPerMu, 万元/亩)');
-    }
-    standardLand = {
-      investmentIntensity: number('standardLand.investmentIntensity', s.investmentIntensity),
-      outputPerMu: number('standardLand.outputPerMu', s.outputPerMu),
-    };
-  }
-
-  const maxDistanceM: Record<string, number> = {};
-  if (b.maxDistanceM !== undefined && b.maxDistanceM !== null) {
-    if (!isObject(b.maxDistanceM)) throw new BriefError('maxDistanceM', b.maxDistanceM, 'must be an object {amenity kind: metres}');
-    for (const [kind, m] of Object.entries(b.maxDistanceM)) {
-      if (!AMENITY_KINDS[kind]) throw new BriefError(`maxDistanceM.${kind}`, kind, `names no amenity kind (one of ${Object.keys(AMENITY_KINDS).join(', ')})`);
-      maxDistanceM[kind] = number(`maxDistanceM.${kind}`, m, 0, 1e6) ?? (() => { throw new BriefError(`maxDistanceM.${kind}`, m, 'must be a number within 0..1000000'); })();
-    }
-  }
-
-  let near: Brief['near'] = null;
-  if (b.near !== undefined && b.near !== null) {
-    const n = b.near;
-    if (!isObject(n)) throw new BriefError('near', n, 'must be an object {lon, lat, radiusM}');
-    const lon = number('near.lon', n.lon, -180, 180);
-    const lat = number('near.lat', n.lat, -90, 90);
-    const radiusM = number('near.radiusM', n.radiusM, 0, 1e6);
-    if (lon === null) throw new BriefError('near.lon', n.lon, 'must be a number within -180..180');
-    if (lat === null) throw new BriefError('near.lat', n.lat, 'must be a number within -90..90');
-    if (radiusM === null) throw new BriefError('near.radiusM', n.radiusM, 'must be a number within 0..1000000');
-    near = { lon, lat, radiusM };
-  }
+  if (b.areaM2 != null && b.areaMu != null) throw fail('areaMu', b.areaMu, { en: 'cannot be given together with areaM2', zh: '不能与 areaM2 同时给出' });
+  const area = b.areaMu != null ? range('areaMu', b.areaMu, MU_M2) : range('areaM2', b.areaM2);
+  const priceMin = orNull(b.priceMin);
+  const priceMax = orNull(b.priceMax);
+  ordered('priceMin', priceMin, 'priceMax', priceMax);
+  const floorsMin = orNull(b.floorsMin);
+  const floorsMax = orNull(b.floorsMax);
+  ordered('floorsMin', floorsMin, 'floorsMax', floorsMax);
+  if (b.industry != null && !b.industry.trim()) throw fail('industry', b.industry, { en: 'must not be blank (an industry such as "电子信息")', zh: '不能为空白（行业，例如"电子信息"）' });
 
   const weights: Record<string, number> = {};
-  if (b.weights !== undefined && b.weights !== null) {
-    if (!isObject(b.weights)) throw new BriefError('weights', b.weights, 'must be an object {criterion: percent}');
-    for (const [name, w] of Object.entries(b.weights)) {
-      criterionName('weights', name);
-      const v = number(`weights.${name}`, w, 0, 100);
-      if (v !== null && v > 0) weights[name] = v;
-    }
-    const sum = Object.values(b.weights).reduce((s: number, w) => s + (typeof w === 'number' ? w : 0), 0);
-    if (Object.keys(b.weights).length > 0 && Math.abs(sum - 100) > 0.01) {
-      throw new BriefError('weights', b.weights, `must sum to 100 ± 0.01 (they sum to ${Number(sum.toFixed(4))} ≠ 100)`);
+  for (const [name, w] of Object.entries(b.weights ?? {})) if (w != null && w > 0) weights[name] = w;
+  if (b.weights && Object.keys(b.weights).length > 0) {
+    const sum = Object.values(b.weights).reduce((total: number, w) => total + (w ?? 0), 0);
+    const shown = Number(sum.toFixed(4));
+    if (Math.abs(sum - 100) > 0.01) {
+      throw fail('weights', b.weights, { en: `must sum to 100 ± 0.01 (they sum to ${shown})`, zh: `之和必须为 100 ± 0.01（现在是 ${shown}）` });
     }
   }
   const directions: Record<string, Direction> = {};
-  const prefs = b.preferences;
-  if (prefs !== undefined && prefs !== null && !isObject(prefs)) throw new BriefError('preferences', prefs, 'must be an object {criterion: "higher"|"lower"|{ideal}}');
-  for (const [name, d] of Object.entries(prefs ?? {})) directions[criterionName('preferences', name)] = direction(`preferences.${name}`, d);
+  for (const [name, d] of Object.entries(b.preferences ?? {})) if (d !== undefined) directions[name] = typeof d === 'string' ? d : { ideal: d.ideal };
   for (const name of Object.keys(weights)) directions[name] ??= defaultDirection(name);
 
   let sort: Brief['sort'] = { key: 'score', descending: true };
-  if (b.sort !== undefined && b.sort !== null) {
-    const m = typeof b.sort === 'string' ? /^([+-]?)([a-z_]+)$/.exec(b.sort) : null;
+  if (b.sort != null) {
+    const m = /^([+-]?)([a-z_]+)$/.exec(b.sort);
     if (!m || !(m[2] === 'score' || m[2] === 'id' || CRITERIA.includes(m[2]))) {
-      throw new BriefError('sort', b.sort, 'must be "score", "id" or a criterion, optionally prefixed with - (descending) or + (ascending)');
+      throw fail('sort', b.sort, {
+        en: 'must be "score", "id" or a criterion, optionally prefixed with - (descending) or + (ascending)',
+        zh: '必须是 "score"、"id" 或一项指标，可加前缀 -（降序）或 +（升序）',
+      });
     }
     sort = { key: m[2], descending: m[1] === '-' || (m[1] === '' && m[2] === 'score') };
   }
 
   return {
-    layers: layers ?? ['land', 'factories', 'offices'],
-    status: status ?? ['available'],
-    counties,
-    parks,
+    layers: unique(b.layers) ?? ['land', 'factories', 'offices'],
+    status: unique(b.status) ?? ['available'],
+    counties: unique(b.counties),
+    parks: unique(b.parks),
     area,
     priceMin,
     priceMax,
-    priceUnit,
-    landUse,
-    industry: typeof b.industry === 'string' ? b.industry.trim() : null,
-    powerKvaMin: number('powerKvaMin', b.powerKvaMin),
-    waterTPerDayMin: number('waterTPerDayMin', b.waterTPerDayMin),
+    priceUnit: orNull(b.priceUnit),
+    landUse: unique(b.landUse),
+    industry: b.industry != null ? b.industry.trim() : null,
+    powerKvaMin: orNull(b.powerKvaMin),
+    waterTPerDayMin: orNull(b.waterTPerDayMin),
     gas: b.gas === true,
     floorsMin,
     floorsMax,
-    floorLoadMin: number('floorLoadMin', b.floorLoadMin),
-    clearHeightMin: number('clearHeightMin', b.clearHeightMin),
+    floorLoadMin: orNull(b.floorLoadMin),
+    clearHeightMin: orNull(b.clearHeightMin),
     plotRatio: range('plotRatio', b.plotRatio),
-    standardLand,
-    maxDistanceM,
-    within: polygonArea('within', b.within),
-    near,
+    standardLand: { investmentIntensity: b.standardLand?.investmentIntensity ?? null, outputPerMu: b.standardLand?.outputPerMu ?? null },
+    maxDistanceM: { ...(b.maxDistanceM ?? {}) } as Record<string, number>,
+    within: b.within != null ? polygon(b.within, at('within'), lang) : null,
+    near: b.near != null ? { lon: b.near.lon, lat: b.near.lat, radiusM: b.near.radiusM } : null,
     weights,
     directions,
-    limit: integer('limit', b.limit, SELECTION_LIMIT.default, 1, SELECTION_LIMIT.max),
-    offset: integer('offset', b.offset, 0, 0, 1e9),
+    limit: b.limit ?? SELECTION_LIMIT.default,
+    offset: b.offset ?? 0,
     sort,
   };
+}
+
+/** The rings of a Polygon or MultiPolygon: ≥ 4 positions each, closed, lon/lat in range. */
+function polygon(v: { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown[][] }, field: string, lang: Lang): Brief['within'] {
+  const fail = (path: string, value: unknown, reason: Reason) => fieldError(path, value, reason, lang);
+  const rings = (list: unknown, path: string) => {
+    if (!Array.isArray(list) || list.length === 0) throw fail(path, list, { en: 'must be a non-empty list of rings', zh: '必须是非空的环列表' });
+    list.forEach((ring, j) => checkRing(ring, `${path}[${j}]`));
+  };
+  const checkRing = (ring: unknown, path: string) => {
+    if (!Array.isArray(ring) || ring.length < 4) throw fail(path, ring, { en: 'must be a ring of at least 4 positions', zh: '必须是至少 4 个点的环' });
+    ring.forEach((p, i) => {
+      if (!Array.isArray(p) || p.length < 2 || !p.every((n) => typeof n === 'number' && Number.isFinite(n))) {
+        throw fail(`${path}[${i}]`, p, { en: 'must be a position [lon, lat]', zh: '必须是坐标 [经度, 纬度]' });
+      }
+      if (Math.abs(p[0]) > 180 || Math.abs(p[1]) > 90) {
+        throw fail(`${path}[${i}]`, p, { en: 'must have lon within -180..180 and lat within -90..90', zh: '的经度必须在 -180..180 之间、纬度在 -90..90 之间' });
+      }
+    });
+    const [a, z] = [ring[0] as number[], ring[ring.length - 1] as number[]];
+    if (a[0] !== z[0] || a[1] !== z[1]) throw fail(path, ring, { en: 'must be closed (first position equal to the last)', zh: '必须闭合（首点与末点相同）' });
+  };
+  if (v.type === 'Polygon') rings(v.coordinates, `${field}.coordinates`);
+  else v.coordinates.forEach((rs, i) => rings(rs, `${field}.coordinates[${i}]`));
+  return { type: v.type, coordinates: v.coordinates };
+}
+
+/**
+ * Check and complete a brief given as plain JSON (scripts, benches, stored shortlists): the
+ * route's schema, then `toBrief`. Throws the same 400s the route gives.
+ */
+export function parseBrief(body: unknown, lang: Lang = 'en'): Brief {
+  return toBrief(validate(BRIEF_SCHEMA, body ?? {}, 'body', lang), lang);
 }
 
 /**

@@ -14,14 +14,14 @@ import type { Geometry } from 'geojson';
 import { AMENITY_KINDS } from '../../layers/catalog.ts';
 import type { SessionUser, Viewer } from '../auth/roles.ts';
 import { AppError, NotFoundError } from '../../core/errors.ts';
-import { BriefError, LAYER_OF_KIND, MU_M2, parseBrief } from './brief.ts';
+import { fieldError, s, type Infer, type Lang } from '../http/schema.ts';
+import { BRIEF_SCHEMA, LAYER_OF_KIND, MU_M2, toBrief, type BriefBody } from './brief.ts';
 import type { ItemInput, ShortlistsRepository } from './shortlists.repository.ts';
 
 /** Limits of shortlists and share links. */
 export const SHORTLIST_LIMITS = { items: 100, clientName: 200, notes: 5000, itemNote: 1000, shareDays: { default: 30, min: 1 / 24, max: 365 } } as const;
 
 const sha256 = (token: string): string => createHash('sha256').update(token).digest('hex');
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Indicators shown for a shared site (null ones are left out). */
 const INDICATORS = [
@@ -41,56 +41,76 @@ export function parseId(raw: string): number {
   return Number(raw);
 }
 
-function text(field: string, v: unknown, max: number, required: boolean): string | null {
-  if (v === undefined || v === null) {
-    if (required) throw new BriefError(field, v, `is required (1..${max} characters)`);
-    return null;
-  }
-  if (typeof v !== 'string' || v.length > max || (required && !v.trim())) {
-    throw new BriefError(field, v, `must be ${required ? 'a non-empty' : 'a'} string of at most ${max} characters`);
-  }
+/** The client's name, trimmed: not blank. */
+function nonBlank(v: string, lang: Lang): string {
+  if (!v.trim()) throw fieldError('clientName', v, { en: 'must not be blank', zh: '不能为空白' }, lang);
   return v.trim();
 }
+
+/** A shortlisted site: a carrier id, or `{carrierId, note}` (the service checks it is published and listed once). */
+const SHORTLIST_ITEM = s.oneOf(
+  s.integer({ minimum: 1, description: 'carrier id' }),
+  s.object({ carrierId: s.integer({ minimum: 1 }), note: s.nullable(s.string({ maxLength: SHORTLIST_LIMITS.itemNote })) }, { required: ['carrierId'] }),
+);
+const SHORTLIST_FIELDS = {
+  clientName: s.string({ minLength: 1, maxLength: SHORTLIST_LIMITS.clientName, description: 'the client the sites are for' }),
+  notes: s.nullable(s.string({ maxLength: SHORTLIST_LIMITS.notes, description: 'internal notes (never shown on the share link)' })),
+  brief: s.nullable(BRIEF_SCHEMA),
+  items: s.array(SHORTLIST_ITEM, { maxItems: SHORTLIST_LIMITS.items }),
+  lang: s.enum(['zh', 'en'] as const, { description: 'language of error messages' }),
+};
+
+/** Body of `POST /api/shortlists`. */
+export const SHORTLIST_BODY = s.object(SHORTLIST_FIELDS, { required: ['clientName'] });
+export type ShortlistBody = Infer<typeof SHORTLIST_BODY>;
+/** Body of `PATCH /api/shortlists/:id`: the fields to change. */
+export const SHORTLIST_PATCH_BODY = s.object(SHORTLIST_FIELDS);
+export type ShortlistPatchBody = Infer<typeof SHORTLIST_PATCH_BODY>;
+/** Body of `POST /api/shortlists/:id/share`. */
+export const SHARE_BODY = s.object({
+  expiresInDays: s.number({ description: `days the link stays valid, ${Number(SHORTLIST_LIMITS.shareDays.min.toFixed(4))}..${SHORTLIST_LIMITS.shareDays.max} (default ${SHORTLIST_LIMITS.shareDays.default})` }),
+  lang: s.enum(['zh', 'en'] as const, { description: 'language of error messages' }),
+});
+export type ShareBody = Infer<typeof SHARE_BODY>;
+/** Body of `POST /api/shortlists/:id/share/revoke`. */
+export const REVOKE_BODY = s.object({
+  token: s.string({ description: 'the link to revoke; every live link when absent' }),
+  lang: s.enum(['zh', 'en'] as const, { description: 'language of error messages' }),
+});
+export type RevokeBody = Infer<typeof REVOKE_BODY>;
 
 /** Shortlists and share links. */
 export class ShortlistsService {
   constructor(private readonly repo: ShortlistsRepository) {}
 
-  private async items(raw: unknown): Promise<ItemInput[]> {
-    if (!Array.isArray(raw)) throw new BriefError('items', raw, 'must be an array of {carrierId, note}');
-    if (raw.length > SHORTLIST_LIMITS.items) throw new BriefError('items', `${raw.length} items`, `must hold at most ${SHORTLIST_LIMITS.items} sites`);
-    const items = raw.map((it, i): ItemInput => {
-      const obj = typeof it === 'number' ? { carrierId: it } : it;
-      if (!isObject(obj)) throw new BriefError(`items[${i}]`, it, 'must be {carrierId, note}');
-      const id = obj.carrierId;
-      if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) throw new BriefError(`items[${i}].carrierId`, id, 'must be a carrier id');
-      return { carrierId: id, note: text(`items[${i}].note`, obj.note, SHORTLIST_LIMITS.itemNote, false) ?? '' };
-    });
+  /** The sites as a list of {carrierId, note}: each listed once and published. */
+  private async items(raw: NonNullable<ShortlistBody['items']>, lang: Lang): Promise<ItemInput[]> {
+    const items = raw.map((it): ItemInput => (typeof it === 'number' ? { carrierId: it, note: '' } : { carrierId: it.carrierId, note: it.note?.trim() ?? '' }));
     const seen = new Set<number>();
     items.forEach((it, i) => {
-      if (seen.has(it.carrierId)) throw new BriefError(`items[${i}].carrierId`, it.carrierId, 'is listed twice');
+      if (seen.has(it.carrierId)) throw fieldError(`items[${i}].carrierId`, it.carrierId, { en: 'is listed twice', zh: '重复列出' }, lang);
       seen.add(it.carrierId);
     });
     const published = await this.repo.publishedCarrierIds([...seen]);
     items.forEach((it, i) => {
-      if (!published.has(it.carrierId)) throw new BriefError(`items[${i}].carrierId`, it.carrierId, 'must be a published carrier');
+      if (!published.has(it.carrierId)) throw fieldError(`items[${i}].carrierId`, it.carrierId, { en: 'must be a published carrier', zh: '必须是已发布的载体' }, lang);
     });
     return items;
   }
 
-  private brief(raw: unknown): Record<string, unknown> | null {
+  /** A stored brief must be one the officer can run again: the brief's rules between fields hold. */
+  private brief(raw: BriefBody | null | undefined, lang: Lang): BriefBody | null {
     if (raw === undefined || raw === null) return null;
-    parseBrief(raw); // a stored brief must be one the officer can run again
-    return raw as Record<string, unknown>;
+    toBrief(raw, lang, 'brief');
+    return raw;
   }
 
   /** Create a shortlist from `{clientName, notes?, brief?, items: [{carrierId, note?}]}`. */
-  async create(body: unknown, user: SessionUser | null) {
-    if (!isObject(body)) throw new BriefError('shortlist', body, 'must be a JSON object {clientName, items}');
-    const clientName = text('clientName', body.clientName, SHORTLIST_LIMITS.clientName, true)!;
-    const notes = text('notes', body.notes, SHORTLIST_LIMITS.notes, false) ?? '';
-    const brief = this.brief(body.brief) ?? {};
-    const items = await this.items(body.items ?? []);
+  async create(body: ShortlistBody, user: SessionUser | null, lang: Lang = 'en') {
+    const clientName = nonBlank(body.clientName, lang);
+    const notes = body.notes?.trim() ?? '';
+    const brief = this.brief(body.brief, lang) ?? {};
+    const items = await this.items(body.items ?? [], lang);
     const id = await this.repo.create(clientName, brief, notes, user?.id ?? null, items);
     return this.get(id, user ? { user, role: user.role } : { user: null, role: 'public' });
   }
@@ -107,14 +127,12 @@ export class ShortlistsService {
   }
 
   /** Update any of clientName, notes, brief, items (items replace the list); owner or admin only. */
-  async update(id: number, body: unknown, viewer: Viewer) {
-    if (!isObject(body)) throw new BriefError('shortlist', body, 'must be a JSON object');
+  async update(id: number, body: ShortlistPatchBody, viewer: Viewer, lang: Lang = 'en') {
     await this.editable(id, viewer, 'change');
-    const clientName = text('clientName', body.clientName, SHORTLIST_LIMITS.clientName, false);
-    if (clientName === '') throw new BriefError('clientName', body.clientName, 'must not be empty');
-    const notes = text('notes', body.notes, SHORTLIST_LIMITS.notes, false);
-    const brief = this.brief(body.brief);
-    const items = body.items === undefined ? null : await this.items(body.items);
+    const clientName = body.clientName === undefined ? null : nonBlank(body.clientName, lang);
+    const notes = body.notes?.trim() ?? null;
+    const brief = this.brief(body.brief, lang);
+    const items = body.items === undefined ? null : await this.items(body.items, lang);
     if (!(await this.repo.update(id, clientName, brief, notes, items))) throw new NotFoundError('shortlist', id);
     return this.get(id, viewer);
   }
@@ -154,13 +172,12 @@ export class ShortlistsService {
   }
 
   /** Make a share link valid for `expiresInDays` (default 30); owner or admin only. `baseUrl` (the configured public one) builds the URL. */
-  async share(id: number, body: unknown, viewer: Viewer, baseUrl: string) {
-    const b = body ?? {};
-    if (!isObject(b)) throw new BriefError('share', b, 'must be a JSON object {expiresInDays}');
+  async share(id: number, body: ShareBody, viewer: Viewer, baseUrl: string, lang: Lang = 'en') {
     const { min, max } = SHORTLIST_LIMITS.shareDays;
-    const days = b.expiresInDays ?? SHORTLIST_LIMITS.shareDays.default;
-    if (typeof days !== 'number' || !Number.isFinite(days) || days < min || days > max) {
-      throw new BriefError('expiresInDays', days, `must be a number of days within ${Number(min.toFixed(4))}..${max}`);
+    const days = body.expiresInDays ?? SHORTLIST_LIMITS.shareDays.default;
+    if (days < min || days > max) {
+      const range = `${Number(min.toFixed(4))}..${max}`;
+      throw fieldError('expiresInDays', days, { en: `must be a number of days within ${range}`, zh: `必须是 ${range} 之间的天数` }, lang);
     }
     await this.editable(id, viewer, 'share');
     const token = randomBytes(32).toString('base64url');
@@ -169,13 +186,10 @@ export class ShortlistsService {
   }
 
   /** Revoke the link with `token`, or every live link of the shortlist when no token is given; owner or admin only. */
-  async revoke(id: number, body: unknown, viewer: Viewer) {
-    const b = body ?? {};
-    if (!isObject(b)) throw new BriefError('revoke', b, 'must be a JSON object {token?}');
-    if (b.token !== undefined && typeof b.token !== 'string') throw new BriefError('token', b.token, 'must be a share token string');
+  async revoke(id: number, body: RevokeBody, viewer: Viewer) {
     await this.editable(id, viewer, 'revoke links of');
-    const revoked = await this.repo.revoke(id, typeof b.token === 'string' ? sha256(b.token) : null);
-    if (typeof b.token === 'string' && !revoked.length) throw new NotFoundError('live share link of shortlist', id);
+    const revoked = await this.repo.revoke(id, body.token !== undefined ? sha256(body.token) : null);
+    if (body.token !== undefined && !revoked.length) throw new NotFoundError('live share link of shortlist', id);
     return { revoked };
   }
 
