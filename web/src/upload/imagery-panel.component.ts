@@ -6,7 +6,7 @@
  * problem).
  */
 import { h } from '../shared/dom.util.ts';
-import { requestJson } from '../shared/http.client.ts';
+import { HttpError, isAbortError, requestJson, requestMultipart, type UploadProgress } from '../shared/http.client.ts';
 import { getLang, tr } from '../shared/i18n.service.ts';
 
 interface ImageryRow {
@@ -38,6 +38,8 @@ export class ImageryPanelComponent {
   private message: { kind: 'error' | 'info'; text: string } | null = null;
   private uploading: { name: string; sent: number; total: number } | null = null;
   private timer: number | null = null;
+  /** Cancels an upload still on its way. */
+  private readonly controller = new AbortController();
 
   constructor(private readonly o: { canEdit: boolean; canReview: boolean }) {
     this.element = h('section', { class: 'card imagery-panel', id: 'imagery-panel' });
@@ -75,37 +77,29 @@ export class ImageryPanelComponent {
     }
     body.set('lang', getLang());
     body.append('file', file, file.name);
-    const xhr = new XMLHttpRequest();
     this.uploading = { name: file.name, sent: 0, total: file.size };
     this.message = null;
-    xhr.upload.onprogress = (e) => {
-      if (this.uploading) this.uploading.sent = e.loaded;
+    this.render();
+    const onProgress = ({ loaded, total }: UploadProgress) => {
+      if (!this.uploading) return;
+      this.uploading.sent = loaded;
+      this.uploading.total = total;
       this.render();
     };
-    xhr.onload = () => {
-      this.uploading = null;
-      let payload: { imagery?: ImageryRow; error?: { message: string } } = {};
-      try {
-        payload = JSON.parse(xhr.responseText);
-      } catch {
-        /* not JSON */
-      }
-      if (xhr.status === 201) {
+    requestMultipart<{ imagery: ImageryRow }>('/api/imagery', body, { signal: this.controller.signal, lang: getLang(), onProgress })
+      .then(() => {
         this.message = { kind: 'info', text: tr({ zh: `${file.name} 已上传，正在切片…`, en: `${file.name} uploaded; cutting tiles…` }) };
         form.reset();
-      } else {
-        this.message = { kind: 'error', text: payload.error?.message ?? `HTTP ${xhr.status}` };
-      }
-      void this.load();
-    };
-    xhr.onerror = () => {
-      this.uploading = null;
-      this.message = { kind: 'error', text: tr({ zh: '上传中断，请重试', en: 'The upload was interrupted; try again' }) };
-      this.render();
-    };
-    xhr.open('POST', '/api/imagery');
-    xhr.send(body);
-    this.render();
+      }, (err: unknown) => {
+        if (isAbortError(err)) return;
+        this.message = err instanceof HttpError && err.status === 0
+          ? { kind: 'error', text: tr({ zh: '上传中断，请重试', en: 'The upload was interrupted; try again' }) }
+          : { kind: 'error', text: err instanceof Error ? err.message : String(err) };
+      })
+      .finally(() => {
+        this.uploading = null;
+        void this.load();
+      });
   }
 
   private async review(id: number, state: 'verified' | 'published' | 'draft'): Promise<void> {

@@ -1,10 +1,9 @@
 /**
  * Typed calls to `/api/imports`: list, preview (items and issues), commit, undo, review, and the
- * upload itself. The upload uses XMLHttpRequest because fetch reports no upload progress; it
- * still takes an `AbortSignal` and fails with the shared `HttpError`, like `requestJson`.
+ * upload itself (through the shared client's `requestMultipart`, which reports upload progress).
  */
 import type { FeatureCollection, Geometry } from 'geojson';
-import { HttpError, requestJson } from '../shared/http.client.ts';
+import { HttpError, requestJson, requestMultipart, type UploadProgress } from '../shared/http.client.ts';
 import { getLang } from '../shared/i18n.service.ts';
 
 /** `lang=` for the page's language: the server words issues and reasons in it (codes stay). */
@@ -101,12 +100,6 @@ export interface UploadFile {
   name: string;
 }
 
-/** Upload progress in bytes of the request body. */
-export interface UploadProgress {
-  loaded: number;
-  total: number;
-}
-
 /** `GET /api/imports?limit=`: recent batches, newest first. */
 export async function listBatches(signal: AbortSignal, limit = 50): Promise<ImportBatch[]> {
   return (await requestJson<{ batches: ImportBatch[] }>(`/api/imports?limit=${limit}&${langParam()}`, { signal })).batches;
@@ -176,7 +169,7 @@ export function reviewBatch(id: number, state: ReviewState, signal: AbortSignal)
  * imported); rejects with `HttpError` (the server's message for 400/401/403/413) or an
  * `AbortError` when `signal` fires.
  */
-export function uploadBatch(
+export async function uploadBatch(
   files: UploadFile[],
   opts: UploadOptions,
   signal: AbortSignal,
@@ -191,48 +184,7 @@ export function uploadBatch(
   if (opts.mapping && Object.keys(opts.mapping).length) form.append('mapping', JSON.stringify(opts.mapping));
   for (const f of files) form.append('file', f.file, f.name);
 
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new DOMException('Upload aborted', 'AbortError'));
-    const xhr = new XMLHttpRequest();
-    const onAbort = () => xhr.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal.removeEventListener('abort', onAbort);
-    xhr.open('POST', url);
-    xhr.withCredentials = true;
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.responseType = 'text';
-    let total = files.reduce((s, f) => s + f.file.size, 0);
-    xhr.upload.addEventListener('progress', (e) => {
-      if (!e.lengthComputable) return;
-      total = e.total;
-      onProgress({ loaded: e.loaded, total });
-    });
-    // The last progress event may come before the final bytes; 'load' means the body is sent.
-    xhr.upload.addEventListener('load', () => onProgress({ loaded: total, total }));
-    xhr.addEventListener('abort', () => {
-      done();
-      reject(new DOMException('Upload aborted', 'AbortError'));
-    });
-    xhr.addEventListener('error', () => {
-      done();
-      reject(new HttpError(0, url, `POST ${url}: network error`));
-    });
-    xhr.addEventListener('load', () => {
-      done();
-      let json: unknown;
-      try {
-        json = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        return reject(new HttpError(xhr.status, url, `POST ${url}: response is not JSON (HTTP ${xhr.status})`));
-      }
-      if (xhr.status < 200 || xhr.status >= 300) {
-        const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-        return reject(new HttpError(xhr.status, url, error?.message ?? `POST ${url} failed with HTTP ${xhr.status}`, error?.code));
-      }
-      const batch = (json as { batch?: ImportBatch } | undefined)?.batch;
-      if (!batch) return reject(new HttpError(xhr.status, url, `POST ${url}: answer has no batch`));
-      resolve(batch);
-    });
-    xhr.send(form);
-  });
+  const { batch } = await requestMultipart<{ batch?: ImportBatch }>(url, form, { signal, onProgress });
+  if (!batch) throw new HttpError(200, url, `POST ${url}: answer has no batch`);
+  return batch;
 }

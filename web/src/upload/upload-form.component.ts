@@ -2,7 +2,7 @@
  * The upload form (`#upload-form`): target layer (`#layer-select`), coordinate system
  * (`#crs-select`), attribute encoding (`#encoding-select`), optional field mapping, the drop zone,
  * and the upload button with a real progress bar (`#upload-progress`, bytes sent as reported by
- * XMLHttpRequest). Resolves each upload to the view through `onUploaded`.
+ * the shared client's requestMultipart). Resolves each upload to the view through `onUploaded`.
  */
 import { h } from '../shared/dom.util.ts';
 import { HttpError, isAbortError } from '../shared/http.client.ts';
