@@ -78,7 +78,12 @@ export async function start(config: Config, log: (msg: string) => void = console
     const nearestBatch = db.engine === 'postgres' ? config.nearestBatch : Math.min(config.nearestBatch, 20);
     const nearest = new NearestWorker(new NearestRepository(db.pool), { intervalMs: config.nearestRefreshMs, batch: nearestBatch, log });
     nearest.start();
-    const server = http.createServer(listener).listen(config.port, config.host);
+    const server = http.createServer(listener);
+    // A multi-GB orthophoto upload over an ordinary link takes longer than Node's default 5-minute
+    // limit on a whole request (requestTimeout: the upload would get 408 part-way); the request head
+    // stays bounded by headersTimeout (60 s) and the body by IMAGERY_MAX_FILE_MB and the other limits.
+    server.requestTimeout = 0;
+    server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

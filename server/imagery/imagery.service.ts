@@ -27,7 +27,10 @@ import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import type { Lang } from '../../survey-import/pipeline/messages.ts';
 import { applyAffine, invertAffine, readImageryInfo, type ImageryInfo } from '../../survey-import/imagery/geotiff-info.ts';
 import { ImageryFileError, imageryMessage } from '../../survey-import/imagery/messages.ts';
-import { lonLatToMerc, mercToTile, renderPyramid, tileCorner, tilePath, TILE, zoomRange, type TileRange } from '../../survey-import/imagery/pyramid.ts';
+import {
+  gridSize, gridStride, levelRange, lonLatToMerc, mercToTile, planLevels, renderPyramid, tileCorner, tilePath, TILE, WORLD, zoomRange,
+  type LevelGrid, type TileRange,
+} from '../../survey-import/imagery/pyramid.ts';
 import { renderPyramidIsolated } from '../../survey-import/imagery/pyramid-runner.ts';
 import type { ImageryDetail, ImageryRepository, ImageryRow, ReviewState } from './imagery.repository.ts';
 
@@ -206,24 +209,39 @@ export class ImageryService {
       const [tx0, ty0] = mercToTile(Math.min(...merc.map((p) => p[0])), Math.max(...merc.map((p) => p[1])), z);
       const [tx1, ty1] = mercToTile(Math.max(...merc.map((p) => p[0])), Math.min(...merc.map((p) => p[1])), z);
       const range: TileRange = { z, x0: Math.floor(tx0), y0: Math.floor(ty0), x1: Math.min(2 ** z - 1, Math.floor(tx1)), y1: Math.min(2 ** z - 1, Math.floor(ty1)) };
+      // Which levels are resampled from which image (full resolution, or a COG overview), and for
+      // each a control grid of tile corners: all of them reprojected by PostGIS in one query.
+      const lat = (row.bounds[1] + row.bounds[3]) / 2;
+      const tilePxM = (WORLD * Math.cos((lat * Math.PI) / 180)) / TILE / 2 ** z;
+      const plan = planLevels(info, z, row.min_zoom, tilePxM / row.pixel_size_m);
       const xs: number[] = [];
       const ys: number[] = [];
-      for (let y = range.y0; y <= range.y1 + 1; y++) {
-        for (let x = range.x0; x <= range.x1 + 1; x++) {
-          const [mx, my] = tileCorner(x, y, z);
-          xs.push(mx);
-          ys.push(my);
+      const levels = plan.map(({ z: lz, image }) => {
+        const lr = levelRange(range, lz);
+        const stride = gridStride(lr);
+        const { nx, ny } = gridSize(lr, stride);
+        const first = xs.length;
+        for (let j = 0; j < ny; j++) {
+          for (let i = 0; i < nx; i++) {
+            const [mx, my] = tileCorner(lr.x0 + i * stride, lr.y0 + j * stride, lz);
+            xs.push(mx);
+            ys.push(my);
+          }
         }
-      }
+        return { z: lz, image, range: lr, stride, first, count: nx * ny };
+      });
       const src = await this.repo.transform(xs, ys, 3857, row.source_epsg);
       const inv = invertAffine(info.affine);
-      const grid = new Float64Array(xs.length * 2);
-      for (let i = 0; i < xs.length; i++) {
-        const [c, r] = applyAffine(inv, src.xs[i], src.ys[i]);
-        // A corner PROJ cannot place lies far outside the image: nothing there is drawn.
-        grid[i * 2] = Number.isFinite(c) ? c : -1e9;
-        grid[i * 2 + 1] = Number.isFinite(r) ? r : -1e9;
-      }
+      const grids: LevelGrid[] = levels.map(({ first, count, ...g }) => {
+        const nodes = new Float64Array(count * 2);
+        for (let k = 0; k < count; k++) {
+          const [c, r] = applyAffine(inv, src.xs[first + k], src.ys[first + k]);
+          // A corner PROJ cannot place lies far outside the image: nothing there is drawn.
+          nodes[k * 2] = Number.isFinite(c) ? c : -1e9;
+          nodes[k * 2 + 1] = Number.isFinite(r) ? r : -1e9;
+        }
+        return { ...g, nodes };
+      });
       await rm(outDir, { recursive: true, force: true });
       let lastWrite = 0;
       const progress = (done: number, total: number) => {
@@ -232,7 +250,7 @@ export class ImageryService {
         lastWrite = now;
         void this.repo.setProgress(id, done / total).catch(() => undefined);
       };
-      const job = { sourcePath: source, info, outDir, range, minZoom: row.min_zoom, grid };
+      const job = { sourcePath: source, info, outDir, range, minZoom: row.min_zoom, grids };
       const finest = (range.x1 - range.x0 + 1) * (range.y1 - range.y0 + 1);
       const out = finest <= IN_PROCESS_MAX_TILES ? await renderPyramid(job, progress) : await renderPyramidIsolated(job, progress);
       await this.repo.setReady(id, out.tiles, out.bytes);

@@ -32,8 +32,8 @@ export interface ImageryInfo {
   affine: Affine;
   /** TIFF DateTime (tag 306) as YYYY-MM-DD, when present and plausible. */
   captureDate: string | null;
-  /** Overview images (COG): index and size, largest first. */
-  overviews: { index: number; width: number; height: number }[];
+  /** Overview images (COG): index, size and the index of the mask of the same size (-1: none), largest first. */
+  overviews: { index: number; width: number; height: number; mask: number }[];
   compression: number;
   tiled: boolean;
   bigTiff: boolean;
@@ -157,16 +157,16 @@ export async function readImageryInfo(path: string, name: string, lang: Lang): P
     const affine = affineOf(img);
     if (!affine) throw new ImageryFileError(name, 'no_georef', {}, lang);
     const overviews: ImageryInfo['overviews'] = [];
-    let maskImage = -1;
+    const masks: { index: number; width: number; height: number }[] = [];
     for (let i = 1; i < count; i++) {
       const sub = await tiff.getImage(i);
       const type = Number(sub.getFileDirectory().getValue('NewSubfileType') ?? 0);
-      if (type & 4) {
-        if (maskImage < 0 && sub.getWidth() === width && sub.getHeight() === height) maskImage = i;
-      } else if (type & 1) {
-        overviews.push({ index: i, width: sub.getWidth(), height: sub.getHeight() });
-      }
+      if (type & 4) masks.push({ index: i, width: sub.getWidth(), height: sub.getHeight() });
+      else if (type & 1) overviews.push({ index: i, width: sub.getWidth(), height: sub.getHeight(), mask: -1 });
     }
+    const maskOf = (w: number, h: number) => masks.find((m) => m.width === w && m.height === h)?.index ?? -1;
+    const maskImage = maskOf(width, height);
+    for (const o of overviews) o.mask = maskOf(o.width, o.height);
     return {
       width, height, bands, alphaBand, nodata: img.getGDALNoData(), maskImage, epsg: epsgOf(img), affine,
       captureDate: parseTiffDate(await fd.loadValue('DateTime').catch(() => undefined)),
