@@ -63,20 +63,23 @@ async function allFeatures(layer: string) {
   return fc.features as Feature[];
 }
 
+/** A site as the oracle sees it, from its public GeoJSON feature. */
+function siteOf(f: Feature, layer: string): Site {
+  const g = f.geometry as MultiPolygon;
+  const rings = g.coordinates.flat();
+  const pts = rings.flat();
+  return {
+    id: Number(f.id), layer, props: f.properties as Props, feature: f as Feature<MultiPolygon>, rings,
+    bbox: [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))],
+  };
+}
+
 beforeAll(async () => {
   pool = testPool();
   sqlOnly = new SelectionService(new SelectionRepository(pool), { ...CANDIDATE_CACHE_DEFAULTS, ttlMs: 0 }, { ...CANDIDATE_TABLE_DEFAULTS, maxCarriers: 0 });
   officer = await userWithRole('officer');
   for (const layer of ['land', 'factories', 'offices']) {
-    for (const f of await allFeatures(layer)) {
-      const g = f.geometry as MultiPolygon;
-      const rings = g.coordinates.flat();
-      const pts = rings.flat();
-      sites.push({
-        id: Number(f.id), layer, props: f.properties as Props, feature: f as Feature<MultiPolygon>, rings,
-        bbox: [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))],
-      });
-    }
+    for (const f of await allFeatures(layer)) sites.push(siteOf(f, layer));
   }
   amenities = (await allFeatures('amenities')).map((f) => ({
     id: Number(f.id), kind: String(f.properties!.kind), coord: (f.geometry as Point).coordinates,
@@ -537,21 +540,97 @@ describe('the candidate table answers as the SQL ranking does, and only while it
     }
   });
 
-  it('is not used from the moment a carrier changes, until it is read again', async () => {
+  it('decides drawn areas that touch, share or just miss a site\'s boundary as PostGIS does', async () => {
+    const site = sites.find((x) => x.layer === 'land' && x.props.status === 'available' && x.rings[0].length >= 5)!;
+    const outer = site.rings[0];
+    const [x0, y0, x1, y1] = site.bbox;
+    const west = outer.reduce((a, p) => (p[0] < a[0] ? p : a));
+    const [px, py] = pointOnFeature(site.feature).geometry.coordinates;
+    const d = 1e-7;
+    const areas: Polygon[] = [
+      { type: 'Polygon', coordinates: [outer] }, // the site's own boundary
+      { type: 'Polygon', coordinates: [[west, [west[0] - 0.002, west[1] - 0.001], [west[0] - 0.002, west[1] + 0.001], west]] }, // one shared vertex
+      { type: 'Polygon', coordinates: [[[x0 - 0.003, y0], [x0 - Number.EPSILON * 64, y0], [x0 - Number.EPSILON * 64, y1], [x0 - 0.003, y1], [x0 - 0.003, y0]]] }, // a hair west of it
+      { type: 'Polygon', coordinates: [[[px - d, py - d], [px + d, py - d], [px, py + d], [px - d, py - d]]] }, // a speck inside
+      { type: 'Polygon', coordinates: [ // a frame whose hole holds the site
+        [[x0 - 0.01, y0 - 0.01], [x1 + 0.01, y0 - 0.01], [x1 + 0.01, y1 + 0.01], [x0 - 0.01, y1 + 0.01], [x0 - 0.01, y0 - 0.01]],
+        [[x0 - 1e-6, y0 - 1e-6], [x0 - 1e-6, y1 + 1e-6], [x1 + 1e-6, y1 + 1e-6], [x1 + 1e-6, y0 - 1e-6], [x0 - 1e-6, y0 - 1e-6]],
+      ] },
+      { type: 'Polygon', coordinates: [[outer[0], outer[1], [(outer[0][0] + outer[1][0]) / 2 + 0.001, (outer[0][1] + outer[1][1]) / 2 - 0.001], outer[0]]] }, // along one edge
+    ];
+    for (const within of areas) {
+      const b = { within, status: ['available', 'reserved', 'occupied'], weights: { area: 100 }, limit: 500 };
+      const answer = await fromTable(b);
+      expect(answer, JSON.stringify(within).slice(0, 160)).toEqual(await sqlAnswer(b));
+    }
+  });
+
+  it('follows edits at once: the next answer comes from the patched table and equals SQL and the oracle', async () => {
     const before = await fromTable(brief);
     const top = before.results[0] as Result;
-    await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [top.id]);
+    const cheap = before.results[3] as Result;
+    // A draft that the brief would match once published.
+    const { rows: [draft] } = await pool.query(
+      `SELECT id, CASE kind WHEN 'land' THEN 'land' ELSE 'factories' END AS layer FROM carriers
+       WHERE review_state = 'draft' AND kind IN ('land', 'factory') AND status IN ('available', 'reserved') AND area_m2 >= 2000
+       ORDER BY id LIMIT 1`);
+    expect(draft, 'a draft land or factory site').toBeTruthy();
+    const saved = sites;
+    const { rows: [old] } = await pool.query(`SELECT price FROM carriers WHERE id = $1`, [cheap.id]);
+    const oracleRanking = async (b: Brief) => {
+      // The oracle's world after the edits, through the public API as before.
+      const changed = new Map<number, Site>();
+      for (const [id, layer] of [[top.id, top.layer], [cheap.id, cheap.layer], [Number(draft.id), draft.layer]] as const) {
+        const res = await api(`/api/layers/${layer}/features/${id}`);
+        if (res.status === 200) changed.set(Number(id), siteOf(await res.json(), layer));
+      }
+      sites = [...saved.filter((x) => !changed.has(x.id) && x.id !== top.id), ...changed.values()];
+      // (The oracle reads an area range with both ends; 3 亩 = 2000 m².)
+      const ids = new Set(matches({ ...b, areaMu: undefined, areaM2: { min: 2000 } }).ids);
+      return rank(b, sites.filter((x) => ids.has(x.id)), () => null).order;
+    };
     try {
-      const res = await select(brief, officer, true);
-      expect(res.headers.get('x-selection-source')).toBe('sql');
+      await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [top.id]);
+      await pool.query(`UPDATE carriers SET price = price / 3 WHERE id = $1`, [cheap.id]);
+      await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [draft.id]);
+      const started = performance.now();
+      const res = await select({ ...brief, limit: 500 }, officer, true);
+      const took = performance.now() - started;
+      expect(res.headers.get('x-selection-source'), `answered in ${took.toFixed(0)} ms`).toBe('table');
       const after = await res.json();
-      expect(after.numberMatched).toBe(before.numberMatched - 1);
+      expect(after.numberMatched).toBe(before.numberMatched);
       expect(after.results.map((r: Result) => r.id)).not.toContain(top.id);
-      expect(await fromTable(brief)).toEqual(after);
+      expect(after).toEqual(await sqlAnswer({ ...brief, limit: 500 }));
+      const oracle = await oracleRanking(brief);
+      expect(oracle).toContain(Number(draft.id));
+      expect((await selectAll(brief, true)).results.map((r) => r.id)).toEqual(oracle);
     } finally {
+      sites = saved;
       await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [top.id]);
+      await pool.query(`UPDATE carriers SET price = $2 WHERE id = $1`, [cheap.id, old.price]);
+      await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [draft.id]);
     }
-    expect(await fromTable(brief)).toEqual(before);
+    const res = await select(brief, officer, true);
+    expect(res.headers.get('x-selection-source')).toBe('table');
+    expect(await res.json()).toEqual(before);
+  });
+
+  it('follows a moved site at once, its distances measured live until the worker stores them', async () => {
+    const b = { layers: ['land'], within: parkPolygon('DZJK', 0.9), weights: { distance_school: 50, distance_bus_stop: 50 }, limit: 500 };
+    const before = await fromTable(b);
+    const site = before.results[2] as Result;
+    const { rows: [{ geom }] } = await pool.query(`SELECT ST_AsText(geom) AS geom FROM carriers WHERE id = $1`, [site.id]);
+    try {
+      await pool.query(`UPDATE carriers SET geom = ST_Translate(geom, 0.0004, 0.0002) WHERE id = $1`, [site.id]);
+      const res = await select(b, officer, true);
+      expect(res.headers.get('x-selection-source')).toBe('table');
+      expect(await res.json()).toEqual(await sqlAnswer(b));
+    } finally {
+      await pool.query(`UPDATE carriers SET geom = ST_GeomFromText($2, 4326) WHERE id = $1`, [site.id, geom]);
+    }
+    const res = await select(b, officer, true);
+    expect(res.headers.get('x-selection-source')).toBe('table');
+    expect(await res.json()).toEqual(before);
   });
 });
 

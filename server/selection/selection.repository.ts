@@ -10,8 +10,13 @@ import { compileBrief, compileRanking } from './selection.query.ts';
 
 const Q = loadQueries(import.meta.url, 'selection.sql', [
   'candidates', 'rankPage', 'rankSlotGoodness', 'rankSlotBounds', 'rankSlotScore', 'rankSlotTerm', 'rankSlotPage',
-  'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion', 'tableRows', 'tableState', 'tableSettled', 'tableSpatial',
+  'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion', 'tableColumns', 'tableRows', 'tableState', 'tableSettled',
+  'tableSpatial', 'tableDeltaState', 'tableRowsById', 'tableKindDistances',
 ] as const);
+
+const withColumns = (sql: string) => fillTemplate(sql, { columns: Q.tableColumns });
+const TABLE_ROWS_SQL = withColumns(Q.tableRows);
+const TABLE_ROWS_BY_ID_SQL = withColumns(Q.tableRowsById);
 
 const withCandidates = (sql: string) => fillTemplate(sql, { candidates: Q.candidates });
 const COUNT_SQL = withCandidates(Q.candidateCount);
@@ -83,7 +88,7 @@ const TABLE_CHUNK = 10_000;
 
 /** Every published carrier's selection columns (`tableRows`, array row mode) and what they were read at. */
 export interface TableSnapshot {
-  /** Rows in `tableRows`' column order. */
+  /** Rows in `tableColumns`' order. */
   rows: unknown[][];
   version: number;
   /** Amenity kinds whose stored distances are not current. */
@@ -94,6 +99,22 @@ export interface TableSnapshot {
   entries: number;
   /** Transactions in progress when it was read (xid8 as text). */
   inProgress: string[];
+}
+
+/** What changed since a table was read (`tableDelta`), read in one snapshot. */
+export interface TableDelta {
+  version: number;
+  /** Change-log entries in (countFrom, version]. */
+  entries: number;
+  /** Carriers named by change-log entries after `after` (more than `maxChanged`: `tooMany`, no rows read). */
+  changed: number[];
+  tooMany: boolean;
+  /** `tableColumns` rows of the changed and the asked carriers that are published. */
+  rows: unknown[][];
+  pending: string[];
+  inProgress: string[];
+  /** Stored distances of the kinds asked for, `[carrier id, distance | null]`. */
+  kinds: { kind: string; rows: unknown[][] }[];
 }
 
 /** Site-selection queries. */
@@ -174,13 +195,56 @@ export class SelectionRepository {
       const state = (await client.query(Q.tableState)).rows[0];
       const rows: unknown[][] = [];
       for (let after = 0; rows.length <= max;) {
-        const chunk = (await client.query({ text: Q.tableRows, values: [after, TABLE_CHUNK], rowMode: 'array' })).rows;
+        const chunk = (await client.query({ text: TABLE_ROWS_SQL, values: [after, TABLE_CHUNK], rowMode: 'array' })).rows;
         for (const r of chunk) rows.push(r);
         if (chunk.length < TABLE_CHUNK) break;
         after = Number(chunk[chunk.length - 1][0]);
       }
       await client.query('COMMIT');
       return { rows, version: Number(state.version), entries: Number(state.entries), pending: state.pending, slots: state.slots, inProgress: state.in_progress };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * What changed since a table was read, in one REPEATABLE READ snapshot: the carriers named by
+   * change-log entries after `after` (re-read with the carriers `reread`; of those without a
+   * stored row, up to `maxLive` are measured live, the changed ones first, then those of `live`), the entries counted from `countFrom`, the pending kinds,
+   * the transactions in progress, and the stored distances of those of `kinds` no longer pending,
+   * in full.
+   */
+  async tableDelta(
+    after: number, countFrom: number, maxChanged: number, reread: number[], live: number[], maxLive: number, kinds: string[],
+  ): Promise<TableDelta> {
+    const client = await this.pool.connect();
+    try {
+      // (JIT off: compiling the kind re-read costs more than running it, as for the rankings.)
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off');
+      const state = (await client.query(Q.tableDeltaState, [after, countFrom, maxChanged])).rows[0];
+      const changed: number[] = state.changed.map(Number);
+      const base = {
+        version: Number(state.version), entries: Number(state.entries), changed, pending: state.pending as string[],
+        inProgress: state.in_progress as string[],
+      };
+      if (changed.length > maxChanged) {
+        await client.query('COMMIT');
+        return { ...base, tooMany: true, rows: [], kinds: [] };
+      }
+      const ids = [...new Set([...changed, ...reread])];
+      // The changed carriers first: an edited site without a stored row (moved) is measured live.
+      const measure = [...new Set([...changed, ...live])].slice(0, maxLive);
+      const rows = ids.length ? (await client.query({ text: TABLE_ROWS_BY_ID_SQL, values: [ids, measure], rowMode: 'array' })).rows : [];
+      const distances: TableDelta['kinds'] = [];
+      // Only the kinds whose changes have all been applied in this snapshot.
+      for (const kind of kinds.filter((k) => !base.pending.includes(k))) {
+        distances.push({ kind, rows: (await client.query({ text: Q.tableKindDistances, values: [kind], rowMode: 'array' })).rows });
+      }
+      await client.query('COMMIT');
+      return { ...base, tooMany: false, rows, kinds: distances };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
@@ -201,9 +265,12 @@ export class SelectionRepository {
     return { version: Number(rows[0].version), ids: rows[0].ids.map(Number) };
   }
 
-  /** Whether a table read while `inProgress` ran is exact now (see `tableSettled`); null while one still runs. */
-  async tableSettled(inProgress: string[], version: number, entries: number): Promise<boolean | null> {
-    const { rows } = await this.pool.query(Q.tableSettled, [inProgress, version, entries]);
+  /**
+   * Whether a table read while `inProgress` ran is exact now (see `tableSettled`: `entries` is the
+   * number of change-log entries in (`countFrom`, `version`] it saw); null while one still runs.
+   */
+  async tableSettled(inProgress: string[], version: number, entries: number, countFrom = 0): Promise<boolean | null> {
+    const { rows } = await this.pool.query(Q.tableSettled, [inProgress, version, entries, countFrom]);
     return rows[0].ended ? rows[0].same === true : null;
   }
 

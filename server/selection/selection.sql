@@ -240,28 +240,78 @@ WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
 -- version may be stale.
 SELECT coalesce(max(id), 0) AS version FROM feature_changes;
 
--- name: tableRows
--- The in-memory candidate table (selection.table.ts): every published carrier's filtered and ranked
--- columns, pre-joined with its stored nearest distances (slots in amenity_kinds() order; NULLs
--- when the carrier has no `carrier_nearest` row: `has_row` false). Values exactly as `candidates`
--- reads them: the area both raw (for the sargable bound) and rounded as compared and ranked, the
--- price as float8. Run in one REPEATABLE READ transaction with `tableState`, in chunks of $2 rows
--- in id order after id $1 (each statement short, well under the statement timeout on a loaded
--- machine, and the server's event loop free between chunks).
-SELECT c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_industries,
+-- name: tableColumns
+-- Fragment: the columns of the in-memory candidate table (selection.table.ts), in the order it
+-- reads them (array row mode), from carrier `c` and its distance array `x.dm` (stored, or measured
+-- live: `x.has_row` 0 none, 1 stored row, 2 measured live). Values exactly as `candidates` reads
+-- them: the area both raw (for the sargable bound) and rounded as compared and ranked, the price
+-- as float8; distance slots in amenity_kinds() order; the geometry as WKB (exact float8
+-- coordinates, for drawn areas).
+c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_industries,
        c.area_m2, round(c.area_m2::numeric, 2)::float8 AS area_r, c.price::float8 AS price, c.price_unit,
        c.power_kva, c.water_t_per_day, c.gas, c.floors::float8 AS floors, c.floor_load_kn_m2, c.clear_height_m,
        c.plot_ratio_min, c.plot_ratio_max, c.investment_intensity_wan_per_mu, c.output_per_mu_wan,
-       n.carrier_id IS NOT NULL AS has_row,
-       n.distance_m[1] AS d1, n.distance_m[2] AS d2, n.distance_m[3] AS d3, n.distance_m[4] AS d4,
-       n.distance_m[5] AS d5, n.distance_m[6] AS d6, n.distance_m[7] AS d7, n.distance_m[8] AS d8,
-       n.distance_m[9] AS d9, n.distance_m[10] AS d10, n.distance_m[11] AS d11, n.distance_m[12] AS d12,
-       n.distance_m[13] AS d13, n.distance_m[14] AS d14, n.distance_m[15] AS d15, n.distance_m[16] AS d16
+       x.has_row,
+       x.dm[1] AS d1, x.dm[2] AS d2, x.dm[3] AS d3, x.dm[4] AS d4, x.dm[5] AS d5, x.dm[6] AS d6, x.dm[7] AS d7,
+       x.dm[8] AS d8, x.dm[9] AS d9, x.dm[10] AS d10, x.dm[11] AS d11, x.dm[12] AS d12, x.dm[13] AS d13,
+       x.dm[14] AS d14, x.dm[15] AS d15, x.dm[16] AS d16,
+       ST_AsBinary(c.geom) AS wkb
+
+-- name: tableRows
+-- The candidate table read in full: every published carrier, pre-joined with its stored nearest
+-- distances (NULLs and has_row 0 when it has no `carrier_nearest` row). Run in one REPEATABLE READ
+-- transaction with `tableState`, in chunks of $2 rows in id order after id $1 (each statement
+-- short, well under the statement timeout on a loaded machine, and the server's event loop free
+-- between chunks).
+SELECT {{columns}}
 FROM carriers c
 LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
+CROSS JOIN LATERAL (SELECT n.distance_m AS dm, CASE WHEN n.carrier_id IS NULL THEN 0 ELSE 1 END AS has_row) x
 WHERE c.review_state = 'published' AND c.id > $1::bigint
 ORDER BY c.id
 LIMIT $2::int;
+
+-- name: tableDeltaState
+-- What changed since the table was read (selection.table.ts patches it in place): the change-log
+-- version, the entries in ($1, version] (for `tableSettled`, counted from $2), the carriers they
+-- name (at most $3 + 1), and, as in `tableState`, the pending amenity kinds and the transactions
+-- in progress. Run first in the delta's REPEATABLE READ transaction.
+WITH v AS (SELECT coalesce((SELECT max(id) FROM feature_changes), 0) AS version)
+SELECT v.version,
+       (SELECT count(*) FROM feature_changes f WHERE f.id > $2::bigint AND f.id <= v.version) AS entries,
+       ARRAY(SELECT DISTINCT f.feature_id::bigint
+             FROM feature_changes f
+             WHERE f.id > $1::bigint AND f.id <= v.version AND f.layer IN ('land', 'factories', 'offices')
+             LIMIT $3::int + 1) AS changed,
+       ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes) AS pending,
+       ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x) AS in_progress
+FROM v;
+
+-- name: tableRowsById
+-- The table's columns of the carriers $1 that are published (the others leave the table). A
+-- carrier without a stored row is measured live, every kind, when it is one of $2 (a few edited
+-- sites: the numbers `candidates` measures live for it, so the table can answer at once).
+SELECT {{columns}}
+FROM carriers c
+LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
+CROSS JOIN LATERAL (
+  SELECT CASE WHEN n.carrier_id IS NOT NULL THEN n.distance_m
+              WHEN c.id = ANY ($2::bigint[]) THEN ARRAY(
+                SELECT m.distance_m
+                FROM unnest(amenity_kinds()) WITH ORDINALITY AS k(kind, i)
+                LEFT JOIN LATERAL nearest_amenity(c.geom_m, k.kind) m ON true
+                ORDER BY k.i)
+         END AS dm,
+         CASE WHEN n.carrier_id IS NOT NULL THEN 1 WHEN c.id = ANY ($2::bigint[]) THEN 2 ELSE 0 END AS has_row
+) x
+WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
+
+-- name: tableKindDistances
+-- Every stored distance of amenity kind $1 (once its pending changes are applied: the refresh
+-- worker rewrote some of them without a change-log entry).
+SELECT n.carrier_id, n.distance_m[amenity_kind_ordinal($1)]
+FROM carrier_nearest n
+JOIN carriers c ON c.id = n.carrier_id AND c.review_state = 'published';
 
 -- name: tableState
 -- What the table was read at: the change-log version and its number of entries up to it, the
@@ -282,7 +332,7 @@ FROM v;
 -- Whether a table read while the transactions $1 (xid8 text[]) were in progress is exact: none of
 -- them is still writing this change log (holds a lock on `feature_changes`: a transaction that has
 -- not inserted into it yet can only take ids above the version, as the sequence only grows), and
--- the log holds as many entries up to the version read ($2) as it did then ($3), so none of them
+-- the log holds as many entries in ($4, version read $2] as it did then ($3), so none of them
 -- committed a change the version did not show. Transactions of other schemas and databases never
 -- hold this table's lock, so they do not keep a table provisional.
 SELECT NOT EXISTS (
@@ -293,7 +343,7 @@ SELECT NOT EXISTS (
            AND x.transactionid = ANY (ARRAY(SELECT u::xid8::xid FROM unnest($1::text[]) u))
            AND r.locktype = 'relation' AND r.relation = 'feature_changes'::regclass
        ) AS ended,
-       (SELECT count(*) FROM feature_changes f WHERE f.id <= $2::bigint) = $3::bigint AS same;
+       (SELECT count(*) FROM feature_changes f WHERE f.id > $4::bigint AND f.id <= $2::bigint) = $3::bigint AS same;
 
 -- name: tableSpatial
 -- The published carriers meeting a brief's drawn area ($1 GeoJSON | NULL) and point + radius

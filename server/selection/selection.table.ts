@@ -1,37 +1,44 @@
 /**
  * The in-memory candidate table: every published carrier's filtered and ranked columns, pre-joined
- * with its stored nearest-amenity distances (`carrier_nearest`), held in columns (typed arrays) so
- * that a brief is filtered in one pass over them and ranked with scoring.ts, the contract the SQL
- * ranking reproduces. A brief then costs one change-log probe (plus one GiST query for a drawn
- * area or a point + radius) and one query for the page's details, however many sites match:
- * measured, this is what brings the first answer to a brief under the 100 ms of issue 15 at
- * 200,000 parcels, where the SQL ranking has to read every candidate's row from the wide
- * `carriers` table.
+ * with its stored nearest-amenity distances (`carrier_nearest`) and its geometry, held in columns
+ * (typed arrays) so that a brief is filtered in one pass over them and ranked with scoring.ts's
+ * arithmetic, the contract the SQL ranking reproduces. A brief then costs one change-log probe
+ * (plus one GiST query for a point + radius) and one query for the page's details, however many
+ * sites match: at 200,000 parcels the SQL ranking has to read every candidate's row from the
+ * wide `carriers` table.
  *
  * Exactness (the answer is the SQL ranking's, bit for bit; test/selection.test.ts compares them):
  * - the constraints are `candidates`' in selection.sql, operation for operation on the same float8
- *   values (the area's sargable bound and rounded comparison included); drawn areas and points +
- *   radius run `candidates`' own predicates in PostgreSQL (`tableSpatial`);
- * - it is read in one snapshot with the change-log version (`feature_changes`, which every insert,
- *   update and delete of a carrier or an amenity moves on) and used only while the version is
- *   unchanged; a change makes the next request load it again in the background and answer in
- *   SQL meanwhile. One hole of a max-id version: a transaction in progress while the table was
- *   read could commit a change-log id below the version read. Such a table is checked (at most
- *   once a second, `tableSettled`) until those transactions have ended: read again if one of them
- *   changed the log, and in any case after `provisionalMs` if one still runs;
+ *   values (the area's sargable bound and rounded comparison included); a drawn area is decided
+ *   here on the geometry's exact coordinates (area.ts: `ST_Intersects`, exactly); a point +
+ *   radius runs `candidates`' own predicate in PostgreSQL (`tableSpatial`: a projected distance);
+ * - it is current at a change-log version (`feature_changes`, which every insert, update and
+ *   delete of a carrier or an amenity moves on). Read in full once; after that, a change is
+ *   patched in (`refresh`: one snapshot reads the carriers the new log entries name, and they are
+ *   replaced, added or dropped), and a request that sees a newer version waits for that delta
+ *   (`deltaWaitMs`) rather than falling back to SQL. One hole of a max-id version: a transaction
+ *   in progress while a read was made could commit a change-log id below the version read. Such
+ *   a read is checked (at most once a second, `tableSettled`) until those transactions have
+ *   ended: the entries above `lo` (every entry up to `lo` is known to be in) are read again if
+ *   one of them changed the log, and the table is read in full after `provisionalMs` if one still
+ *   runs;
  * - a brief that needs a distance the table does not hold as current (a carrier without a stored
- *   row, a kind with a pending amenity change) is answered in SQL, which measures it live. Such a
- *   table is read again `incompleteMs` after it was read, as the refresh worker catches up.
+ *   row, a kind with a pending amenity change) is answered in SQL, which measures it live. A
+ *   changed carrier without a stored row (moved) is measured live by the delta, with the same
+ *   function; a kind whose pending changes the refresh worker has applied is read again in full
+ *   (the worker writes no change-log entry), and rows the worker stored meanwhile are picked up:
+ *   an incomplete table reads its delta `incompleteMs` after the last one.
  *
- * Memory: about 300 bytes per published carrier (200,000 → ~60 MB); above `maxCarriers` published
- * carriers there is no table and every brief is ranked in SQL.
+ * Memory: about 300 bytes per published carrier plus its coordinates (200,000 → ~100 MB); above
+ * `maxCarriers` published carriers there is no table and every brief is ranked in SQL.
  */
 import type { Brief } from './brief.ts';
 import { CARRIER_LAYER_KINDS, DISTANCE_PREFIX, distanceKind } from './brief.ts';
 import { round6, type Rankable, type Ranked } from './scoring.ts';
 import type { CachedCandidates } from './selection.cache.ts';
 import { VALUE_SLOTS } from './selection.query.ts';
-import type { SelectionRepository, TableSnapshot } from './selection.repository.ts';
+import type { SelectionRepository, TableDelta, TableSnapshot } from './selection.repository.ts';
+import { intersectsArea, packWkb, prepareArea, type PreparedArea } from './area.ts';
 
 /** Options of the candidate table. */
 export interface CandidateTableOptions {
@@ -39,17 +46,28 @@ export interface CandidateTableOptions {
   maxCarriers: number;
   /** How long (ms) a table read while other transactions were in progress is used. */
   provisionalMs: number;
-  /** After how long (ms) a table with missing or pending distances is read again. */
+  /** After how long (ms) a table with missing or pending distances reads its delta again. */
   incompleteMs: number;
+  /** How long (ms) a request whose change-log version is newer than the table's waits for the delta. */
+  deltaWaitMs: number;
 }
 
-/** Defaults: up to 500,000 carriers (~150 MB); provisional 30 s; incomplete re-read after 5 s. */
-export const CANDIDATE_TABLE_DEFAULTS: CandidateTableOptions = { maxCarriers: 500_000, provisionalMs: 30_000, incompleteMs: 5_000 };
+/** Defaults: up to 500,000 carriers (~150 MB); provisional 30 s; incomplete re-read after 1 s; a delta waited for up to 1 s. */
+export const CANDIDATE_TABLE_DEFAULTS: CandidateTableOptions = {
+  maxCarriers: 500_000, provisionalMs: 30_000, incompleteMs: 1_000, deltaWaitMs: 1_000,
+};
+
+/** Most changed carriers a delta patches in (more: the table is read again in full). */
+const MAX_DELTA = 20_000;
+/** Most carriers without stored distances a delta reads again (to pick up rows the worker stored). */
+const MAX_REREAD = 20_000;
+/** Most carriers without a stored row measured live by a delta (16 KNN probes each): changed ones, then those measured live before. */
+const MAX_LIVE = 200;
 
 // Column positions of `tableRows` (array row mode).
 const ID = 0, KIND = 1, STATUS = 2, COUNTY = 3, PARK = 4, LAND_USE = 5, INDUSTRIES = 6, AREA_RAW = 7, AREA = 8, PRICE = 9,
   PRICE_UNIT = 10, POWER = 11, WATER = 12, GAS = 13, FLOORS = 14, FLOOR_LOAD = 15, CLEAR_HEIGHT = 16, PLOT_MIN = 17,
-  PLOT_MAX = 18, INTENSITY = 19, OUTPUT = 20, HAS_ROW = 21, D1 = 22;
+  PLOT_MAX = 18, INTENSITY = 19, OUTPUT = 20, HAS_ROW = 21, D1 = 22, WKB = 38;
 
 /** The numeric columns held, by name (NaN = NULL). */
 const NUMERIC = {
@@ -64,9 +82,9 @@ const SLOT_COLUMN: Record<string, NumericColumn> = {
   clear_height: 'clearHeight', investment_intensity: 'intensity', output_per_mu: 'output',
 };
 
-/** A text column as dictionary codes (0 = NULL). */
+/** A text column as dictionary codes (0 = NULL), growable. */
 class Codes {
-  readonly codes: Int32Array;
+  codes: Int32Array;
   readonly dictionary = new Map<string, number>();
   readonly words: (string | null)[] = [null];
 
@@ -74,8 +92,17 @@ class Codes {
     this.codes = new Int32Array(n);
   }
 
+  grow(cap: number): void {
+    const c = new Int32Array(cap);
+    c.set(this.codes);
+    this.codes = c;
+  }
+
   set(i: number, value: string | null): void {
-    if (value === null) return;
+    if (value === null) {
+      this.codes[i] = 0;
+      return;
+    }
     let code = this.dictionary.get(value);
     if (code === undefined) {
       code = this.words.length;
@@ -97,103 +124,230 @@ class Codes {
   }
 }
 
-/** One loaded table. */
+/** What a table read (in full or as a delta) saw, for the settle check (see `tableSettled`). */
+interface ReadRecord {
+  version: number;
+  /** Change-log entries in (countFrom, version] when it was read. */
+  countFrom: number;
+  entries: number;
+  inProgress: string[];
+  at: number;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/**
+ * One table: columns with spare capacity, patched in place by deltas. A carrier that leaves it
+ * keeps its row with kind code 0 (matches no brief) until the row is reused.
+ */
 class Table {
-  readonly n: number;
-  readonly ids: Float64Array;
+  /** Rows in use (including free ones). */
+  n = 0;
+  private cap: number;
+  ids: Float64Array;
   readonly kind: Codes;
   readonly status: Codes;
   readonly county: Codes;
   readonly landUse: Codes;
   readonly priceUnit: Codes;
-  readonly industries: (readonly string[])[];
+  readonly industries: (readonly string[])[] = [];
   /** 0 NULL, 1 false, 2 true. */
-  readonly gas: Uint8Array;
+  gas: Uint8Array;
   readonly num = {} as Record<NumericColumn, Float64Array>;
-  readonly hasRow: Uint8Array;
-  /** n × slots stored distances (NaN = NULL). */
-  readonly dist: Float64Array;
+  /** 0 no distances, 1 the stored row, 2 measured live (kept current by every delta). */
+  hasRow: Uint8Array;
+  /** n × slots distances (NaN = NULL). */
+  dist: Float64Array;
+  /** Packed geometry (area.ts) and its box; null when it could not be read. */
+  readonly geom: (Float64Array | null)[] = [];
+  box: Float64Array;
+  /** Live rows without a readable geometry. */
+  noGeom = 0;
+  readonly slots: string[];
   readonly slotOf: Map<string, number>;
-  readonly pending: Set<string>;
-  /** Carriers without a stored row. */
-  readonly missing: number;
+  /** Amenity kinds whose distances the table does not hold as current (pending, or pending since they were read). */
+  readonly stale: Set<string>;
+  /** Rows whose distances are not stored (none, or measured live). */
+  readonly missing = new Set<number>();
   /** Row of each carrier id. */
   readonly rowOf = new Map<number, number>();
-  /** No transaction that was in progress when it was read can have changed what it holds. */
-  settled: boolean;
+  private readonly free: number[] = [];
+  private readonly shared = new Map<string, readonly string[]>();
+  /** Change-log version it is current at. */
+  version: number;
+  /** Every change-log entry up to `lo` is in the table; the next delta reads the entries after it. */
+  lo: number;
+  /** Whether the full read's own snapshot is settled (until then settle checks count from 0). */
+  baseSettled = false;
+  /** The latest read not yet known to be settled (null: settled). */
+  unsettled: ReadRecord | null;
+  /** When the oldest read not known to be settled was made. */
+  unsettledSince = 0;
+  /** When it was last read (in full or as a delta). */
+  readAt: number;
 
-  constructor(readonly snapshot: Omit<TableSnapshot, 'rows'>, rows: unknown[][], readonly readAt: number) {
+  constructor(snapshot: Omit<TableSnapshot, 'rows'>, rows: unknown[][], readAt: number) {
     const n = rows.length;
-    this.n = n;
-    this.ids = new Float64Array(n);
-    this.kind = new Codes(n);
-    this.status = new Codes(n);
-    this.county = new Codes(n);
-    this.landUse = new Codes(n);
-    this.priceUnit = new Codes(n);
-    this.industries = new Array(n);
-    this.gas = new Uint8Array(n);
-    this.hasRow = new Uint8Array(n);
-    const slots = snapshot.slots.length;
-    this.dist = new Float64Array(n * slots);
-    this.slotOf = new Map(snapshot.slots.map((k, i) => [k, i]));
-    this.pending = new Set(snapshot.pending);
-    for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = new Float64Array(n);
-    const empty: readonly string[] = Object.freeze([]);
-    const shared = new Map<string, readonly string[]>();
-    let missing = 0;
-    for (let i = 0; i < n; i++) {
-      const r = rows[i];
-      this.ids[i] = Number(r[ID]);
-      this.kind.set(i, r[KIND] as string);
-      this.status.set(i, r[STATUS] as string);
-      this.county.set(i, r[COUNTY] as string | null);
-      this.landUse.set(i, r[LAND_USE] as string | null);
-      this.priceUnit.set(i, r[PRICE_UNIT] as string | null);
-      const ind = r[INDUSTRIES] as string[] | null;
-      if (!ind?.length) this.industries[i] = empty;
-      else {
-        const key = ind.join('\u0000');
-        let arr = shared.get(key);
-        if (!arr) shared.set(key, (arr = Object.freeze([...ind])));
-        this.industries[i] = arr;
-      }
-      this.gas[i] = r[GAS] === null ? 0 : r[GAS] ? 2 : 1;
-      for (const name of Object.keys(NUMERIC) as NumericColumn[]) {
-        const v = r[NUMERIC[name]];
-        this.num[name][i] = v === null ? NaN : Number(v);
-      }
-      if (r[HAS_ROW]) {
-        this.hasRow[i] = 1;
-        for (let k = 0; k < slots; k++) {
-          const v = r[D1 + k];
-          this.dist[i * slots + k] = v === null ? NaN : (v as number);
-        }
-      } else {
-        missing++;
-        this.dist.fill(NaN, i * slots, (i + 1) * slots);
-      }
-    }
-    this.missing = missing;
-    for (let i = 0; i < n; i++) this.rowOf.set(this.ids[i], i);
-    this.settled = snapshot.inProgress.length === 0;
+    this.cap = Math.max(16, Math.ceil(n * 1.05));
+    const cap = this.cap;
+    this.ids = new Float64Array(cap);
+    this.kind = new Codes(cap);
+    this.status = new Codes(cap);
+    this.county = new Codes(cap);
+    this.landUse = new Codes(cap);
+    this.priceUnit = new Codes(cap);
+    this.gas = new Uint8Array(cap);
+    this.hasRow = new Uint8Array(cap);
+    this.slots = snapshot.slots;
+    this.dist = new Float64Array(cap * this.slots.length);
+    this.box = new Float64Array(cap * 4);
+    this.slotOf = new Map(this.slots.map((k, i) => [k, i]));
+    this.stale = new Set(snapshot.pending);
+    for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = new Float64Array(cap);
+    for (const r of rows) this.upsert(r);
+    this.version = snapshot.version;
+    this.lo = snapshot.version;
+    this.readAt = readAt;
+    this.unsettled = snapshot.inProgress.length
+      ? { version: snapshot.version, countFrom: 0, entries: snapshot.entries, inProgress: snapshot.inProgress, at: readAt }
+      : null;
+    if (!this.unsettled) this.baseSettled = true;
+    this.unsettledSince = readAt;
   }
 
   /** Whether nothing in it waits for the refresh worker. */
   get complete(): boolean {
-    return this.missing === 0 && this.pending.size === 0;
+    return this.missing.size === 0 && this.stale.size === 0;
+  }
+
+  /** Whether every live row's geometry could be read (drawn areas are then answered here). */
+  get hasGeometry(): boolean {
+    return this.noGeom === 0;
+  }
+
+  private grow(): void {
+    const cap = Math.ceil(this.cap * 1.5) + 16;
+    const more = <T extends Float64Array | Uint8Array>(a: T, k = 1): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap * k);
+      b.set(a);
+      return b;
+    };
+    this.ids = more(this.ids);
+    for (const c of [this.kind, this.status, this.county, this.landUse, this.priceUnit]) c.grow(cap);
+    this.gas = more(this.gas);
+    this.hasRow = more(this.hasRow);
+    this.dist = more(this.dist, this.slots.length);
+    this.box = more(this.box, 4);
+    for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = more(this.num[name]);
+    this.cap = cap;
+  }
+
+  /** Put a `tableColumns` row in (a new carrier, or the new state of one held). */
+  upsert(r: unknown[]): void {
+    const id = Number(r[ID]);
+    let i = this.rowOf.get(id);
+    if (i === undefined) {
+      i = this.free.pop();
+      if (i === undefined) {
+        if (this.n === this.cap) this.grow();
+        i = this.n++;
+      }
+      this.rowOf.set(id, i);
+    } else if (this.geom[i] === null) this.noGeom--;
+    this.ids[i] = id;
+    this.kind.set(i, r[KIND] as string);
+    this.status.set(i, r[STATUS] as string);
+    this.county.set(i, r[COUNTY] as string | null);
+    this.landUse.set(i, r[LAND_USE] as string | null);
+    this.priceUnit.set(i, r[PRICE_UNIT] as string | null);
+    const ind = r[INDUSTRIES] as string[] | null;
+    if (!ind?.length) this.industries[i] = EMPTY;
+    else {
+      const key = ind.join('\u0000');
+      let arr = this.shared.get(key);
+      if (!arr) this.shared.set(key, (arr = Object.freeze([...ind])));
+      this.industries[i] = arr;
+    }
+    this.gas[i] = r[GAS] === null ? 0 : r[GAS] ? 2 : 1;
+    for (const name of Object.keys(NUMERIC) as NumericColumn[]) {
+      const v = r[NUMERIC[name]];
+      this.num[name][i] = v === null ? NaN : Number(v);
+    }
+    const has = Number(r[HAS_ROW]);
+    this.hasRow[i] = has;
+    const slots = this.slots.length;
+    for (let k = 0; k < slots; k++) {
+      const v = has ? r[D1 + k] : null;
+      this.dist[i * slots + k] = v === null || v === undefined ? NaN : (v as number);
+    }
+    if (has === 1) this.missing.delete(i);
+    else this.missing.add(i);
+    const g = r[WKB] ? packWkb(r[WKB] as Uint8Array) : null;
+    this.geom[i] = g && g.packed;
+    if (g) this.box.set([g.minX, g.minY, g.maxX, g.maxY], i * 4);
+    else this.noGeom++;
+  }
+
+  /** Take a carrier out (deleted or no longer published). */
+  remove(id: number): void {
+    const i = this.rowOf.get(id);
+    if (i === undefined) return;
+    this.rowOf.delete(id);
+    this.kind.codes[i] = 0; // matches no brief
+    this.missing.delete(i);
+    if (this.geom[i] === null) this.noGeom--;
+    this.geom[i] = new Float64Array(1);
+    this.free.push(i);
+  }
+
+  /**
+   * Apply a delta read in one snapshot: the changed carriers' new rows (or their removal), the
+   * missing rows read again, the re-read kinds' distances, the pending kinds, and its record.
+   */
+  apply(d: TableDelta, reread: number[], kinds: string[], countFrom: number, at: number): void {
+    const present = new Set<number>();
+    for (const r of d.rows) {
+      present.add(Number(r[ID]));
+      this.upsert(r);
+    }
+    for (const id of d.changed) if (!present.has(id)) this.remove(id);
+    for (const id of reread) if (!present.has(id)) this.remove(id);
+    const slots = this.slots.length;
+    for (const { kind, rows } of d.kinds) {
+      const slot = this.slotOf.get(kind)!;
+      for (const [id, v] of rows) {
+        const i = this.rowOf.get(Number(id));
+        if (i !== undefined && this.hasRow[i] === 1) this.dist[i * slots + slot] = v === null ? NaN : (v as number);
+      }
+    }
+    for (const k of kinds) this.stale.delete(k);
+    for (const k of d.pending) this.stale.add(k);
+    this.version = d.version;
+    this.readAt = at;
+    if (d.inProgress.length === 0) {
+      // Nothing was in progress: every entry up to the version is in.
+      if (countFrom === 0 || this.baseSettled) {
+        this.lo = d.version;
+        this.baseSettled = true;
+        this.unsettled = null;
+      } else this.unsettled = { version: d.version, countFrom, entries: d.entries, inProgress: [], at };
+    } else {
+      if (!this.unsettled) this.unsettledSince = at;
+      this.unsettled = { version: d.version, countFrom, entries: d.entries, inProgress: d.inProgress, at };
+    }
   }
 }
 
 const isNum = (x: number) => x === x; // not NaN (NULL)
 
-/** The candidate table, loaded on demand and again after every change. */
+/** The candidate table, loaded on demand and kept current by deltas. */
 export class CandidateTable {
   private table: Table | null = null;
   private loading: Promise<void> | null = null;
+  private refreshing: Promise<void> | null = null;
   private settling: Promise<void> | null = null;
   private settledAt = 0;
-  /** Earliest time (ms) of the next load (after a load: twice its duration, so a stream of changes cannot keep the database busy). */
+  /** Earliest time (ms) of the next full load (after one: twice its duration, so failures cannot keep the database busy). */
   private nextLoadAt = 0;
   /** Published carriers exceeded `maxCarriers` at the last load. */
   private tooBig = false;
@@ -202,8 +356,8 @@ export class CandidateTable {
 
   /**
    * The brief's candidates with the criterion values of `kinds`, when the table is current at
-   * change-log `version` and holds every distance they need; otherwise null (the caller ranks in
-   * SQL) and, when it is stale, a load starts in the background.
+   * change-log `version` (or brought to it by a delta within `deltaWaitMs`) and holds every
+   * distance they need; otherwise null (the caller ranks in SQL).
    */
   async candidates(brief: Brief, kinds: string[], version: number): Promise<CachedCandidates | null> {
     const found = await this.rows(brief, kinds, version);
@@ -225,17 +379,21 @@ export class CandidateTable {
   /** The table rows of the brief's candidates, when the table may answer it (see `candidates`). */
   private async rows(brief: Brief, kinds: string[], version: number): Promise<{ t: Table; rows: Int32Array } | null> {
     if (this.options.maxCarriers <= 0) return null;
-    const t = this.usable(version);
+    let t = await this.usable(version);
     if (!t) return null;
-    for (const k of kinds) if (t.pending.has(k) || !t.slotOf.has(k)) return null;
+    for (const k of kinds) if (t.stale.has(k) || !t.slotOf.has(k)) return null;
     let spatial: Uint8Array | null = null;
-    if (brief.within || brief.near) {
-      const { version: v, ids } = await this.repo.spatialIds(brief);
-      if (v !== t.snapshot.version || this.table !== t) return null;
+    const area = brief.within && t.hasGeometry ? prepareArea(brief.within) : null;
+    if (brief.near || (brief.within && !area)) {
+      // A point + radius (a projected distance) is decided in PostgreSQL.
+      const { version: v, ids } = await this.repo.spatialIds(area ? { ...brief, within: null } : brief);
+      if (this.table !== t || v !== t.version) return null;
       spatial = this.mark(t, ids);
       if (!spatial) return null;
     }
-    const rows = this.filter(t, brief, kinds, spatial);
+    t = this.table;
+    if (!t) return null;
+    const rows = this.filter(t, brief, kinds, spatial, area);
     return rows && { t, rows };
   }
 
@@ -244,40 +402,97 @@ export class CandidateTable {
     this.table = null;
   }
 
-  /** The table if it may answer at `version`; starts a load when it is missing, stale or incomplete. */
-  private usable(version: number): Table | null {
-    const t = this.table;
-    const now = Date.now();
-    if (!t || t.snapshot.version !== version) {
+  /**
+   * The table if it may answer at `version`: a newer version is waited for (a delta, up to
+   * `deltaWaitMs`); a missing table is loaded in the background (null meanwhile).
+   */
+  private async usable(version: number): Promise<Table | null> {
+    let t = this.table;
+    if (!t) {
       this.load();
       return null;
     }
-    if (!t.settled) {
-      if (now - t.readAt > this.options.provisionalMs) {
+    if (version !== t.version) {
+      if (version < t.version) {
+        void this.refresh(); // read before a delta, or the log was reset (then the delta reloads): SQL
+        return null;
+      }
+      // A delta under way may have started before this version was committed: then another.
+      const until = Date.now() + this.options.deltaWaitMs;
+      while (t && t.version < version && Date.now() < until) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([this.refresh(), new Promise((r) => { timer = setTimeout(r, until - Date.now()); })]);
+        clearTimeout(timer);
+        t = this.table;
+      }
+      if (!t || t.version < version) return null;
+    }
+    const now = Date.now();
+    if (t.unsettled) {
+      if (now - t.unsettledSince > this.options.provisionalMs) {
+        this.table = null;
         this.load();
         return null;
       }
       this.settle(t);
     }
-    if (!t.complete && now - t.readAt > this.options.incompleteMs) this.load();
+    if (!t.complete && now - t.readAt > this.options.incompleteMs) void this.refresh();
     return t;
   }
 
-  /** Check (at most once a second) whether a table read while other transactions ran is exact. */
+  /** Check (at most once a second) whether the table's latest read is exact; advance `lo` when it is. */
   private settle(t: Table): void {
     const now = Date.now();
-    if (this.settling || now - this.settledAt < 1000) return;
+    const rec = t.unsettled;
+    if (!rec || this.settling || now - this.settledAt < 1000) return;
     this.settledAt = now;
-    this.settling = this.repo.tableSettled(t.snapshot.inProgress, t.snapshot.version, t.snapshot.entries)
+    this.settling = this.repo.tableSettled(rec.inProgress, rec.version, rec.entries, rec.countFrom)
       .then((exact) => {
-        if (exact === true) t.settled = true;
-        else if (exact === false && this.table === t) {
-          this.table = null;
-          this.load();
+        if (this.table !== t) return;
+        if (exact === true) {
+          t.lo = Math.max(t.lo, rec.version);
+          t.baseSettled = true;
+          if (t.unsettled === rec) t.unsettled = null;
+          else if (t.unsettled) t.unsettledSince = t.unsettled.at;
+        } else if (exact === false) {
+          // A change committed below the version read: read again from `lo` (from scratch when
+          // the full read itself is in doubt).
+          if (rec.countFrom === 0 && !t.baseSettled) {
+            this.table = null;
+            this.load();
+          } else void this.refresh();
         }
       })
       .catch(() => undefined)
       .finally(() => { this.settling = null; });
+  }
+
+  /** Read what changed since the table's `lo` and patch it in (one delta at a time). */
+  private refresh(): Promise<void> {
+    if (this.refreshing) return this.refreshing;
+    if (this.loading) return this.loading;
+    const t = this.table;
+    if (!t) return Promise.resolve();
+    const started = Date.now();
+    const missing = [...t.missing];
+    const reread = missing.slice(0, MAX_REREAD).map((i) => t.ids[i]);
+    // Measured live again: the rows measured live before (kept current at every delta).
+    const live = missing.filter((i) => t.hasRow[i] === 2).map((i) => t.ids[i]);
+    const countFrom = t.baseSettled ? t.lo : 0;
+    this.refreshing = this.repo.tableDelta(t.lo, countFrom, MAX_DELTA, reread, live, MAX_LIVE, [...t.stale])
+      .then((d) => {
+        if (this.table !== t) return;
+        if (d.version < t.version || d.tooMany) {
+          // The log was reset (a restore), or too much changed: read it all again.
+          this.table = null;
+          this.load();
+          return;
+        }
+        t.apply(d, reread, d.kinds.map((k) => k.kind), countFrom, started);
+      })
+      .catch(() => undefined) // the next request tries again; SQL answers meanwhile
+      .finally(() => { this.refreshing = null; });
+    return this.refreshing;
   }
 
   private load(): void {
@@ -311,7 +526,7 @@ export class CandidateTable {
    * One pass over the table: `candidates`' constraints, then the maximum distances. The rows that
    * meet them, in table order; null when one of them has no stored distances (measured live in SQL).
    */
-  private filter(t: Table, b: Brief, kinds: string[], spatial: Uint8Array | null): Int32Array | null {
+  private filter(t: Table, b: Brief, kinds: string[], spatial: Uint8Array | null, drawn: PreparedArea | null): Int32Array | null {
     const kind = t.kind.of(b.layers.map((l) => CARRIER_LAYER_KINDS[l]))!;
     const status = t.status.of(b.status)!;
     const county = t.county.of(b.counties);
@@ -319,7 +534,8 @@ export class CandidateTable {
     const unit = b.priceUnit === null ? -1 : (t.priceUnit.dictionary.get(b.priceUnit) ?? -2);
     const parks = b.parks === null ? null : new Set(b.parks);
     const { areaRaw, area, price, power, water, floors, floorLoad, clearHeight, plotMin, plotMax, intensity, output, park } = t.num;
-    const slots = t.snapshot.slots.length;
+    const slots = t.slots.length;
+    const box = t.box;
     const kindSlots = kinds.map((k) => t.slotOf.get(k)!);
     const maxDist = kinds.map((k) => b.maxDistanceM[k] ?? null);
     const aMin = b.area.min, aMax = b.area.max, pMin = b.priceMin, pMax = b.priceMax;
@@ -350,6 +566,10 @@ export class CandidateTable {
       const ii = b.standardLand.investmentIntensity, op = b.standardLand.outputPerMu;
       if (ii !== null && isNum(intensity[i]) && !(intensity[i] <= ii)) continue;
       if (op !== null && isNum(output[i]) && !(output[i] <= op)) continue;
+      if (drawn) {
+        const g = t.geom[i];
+        if (!g || !intersectsArea(g, box[4 * i], box[4 * i + 1], box[4 * i + 2], box[4 * i + 3], drawn)) continue;
+      }
       if (kinds.length) {
         if (!t.hasRow[i]) return null; // measured live in SQL
         for (let k = 0; k < kinds.length; k++) {
@@ -362,16 +582,11 @@ export class CandidateTable {
     return out.subarray(0, count);
   }
 
-  /** Criterion value of table row `i` (NaN = NULL): an attribute column or a stored distance. */
-  private valueAt(t: Table, criterion: string): (i: number) => number {
+  /** Where a criterion's values lie: row `i`'s value is `col[i * stride + offset]` (NaN = NULL). */
+  private column(t: Table, criterion: string): { col: Float64Array; stride: number; offset: number } {
     const kind = distanceKind(criterion);
-    if (kind === null) {
-      const col = t.num[SLOT_COLUMN[criterion]];
-      return (i) => col[i];
-    }
-    const slot = t.slotOf.get(kind)!;
-    const slots = t.snapshot.slots.length;
-    return (i) => t.dist[i * slots + slot];
+    if (kind === null) return { col: t.num[SLOT_COLUMN[criterion]], stride: 1, offset: 0 };
+    return { col: t.dist, stride: t.slots.length, offset: t.slotOf.get(kind)! };
   }
 
   /** A row as the ranking sees it: id, price unit and the criterion values (attributes, then `kinds`' distances). */
@@ -381,7 +596,7 @@ export class CandidateTable {
       const v = t.num[SLOT_COLUMN[c]][i];
       values[c] = isNum(v) ? v : null;
     }
-    const slots = t.snapshot.slots.length;
+    const slots = t.slots.length;
     for (const k of kinds) {
       const d = t.dist[i * slots + t.slotOf.get(k)!];
       values[DISTANCE_PREFIX + k] = isNum(d) ? d : null;
@@ -392,72 +607,135 @@ export class CandidateTable {
   /**
    * scoring.ts's `scoreAll` and `sortRanked` on the columns, operation for operation (same
    * float8 arithmetic in the same order, same bounds, same comparator), without an object per
-   * candidate: only the page's rows become objects.
+   * candidate: one goodness column per weighted criterion and the totals in typed arrays, then
+   * only the rows up to the page's end are ordered (a bounded heap when the page ends early in a
+   * long list: the comparator is a total order, ties by id, so this is the full sort's prefix),
+   * and only the page's rows become objects.
    */
   private rankRows(t: Table, b: Brief, kinds: string[], rows: Int32Array): { matched: number; page: Ranked<Rankable>[] } {
     const m = rows.length;
     const criteria = Object.keys(b.weights).sort();
-    const scores = criteria.map((c) => {
-      const value = this.valueAt(t, c);
+    const nc = criteria.length;
+    const unitCodes = t.priceUnit.codes;
+    const groups = t.priceUnit.words.length;
+    const goodness: Float64Array[] = [];
+    const lows: Float64Array[] = [];
+    const highs: Float64Array[] = [];
+    const byUnit: boolean[] = [];
+    for (const c of criteria) {
+      const { col, stride, offset } = this.column(t, c);
       const dir = b.directions[c];
-      const byUnit = c === 'price';
+      const mode = dir === 'higher' ? 0 : dir === 'lower' ? 1 : 2;
+      const ideal = typeof dir === 'object' ? dir.ideal : 0;
+      const unit = c === 'price';
+      // Bounds per group (price: per unit code, 0 = NULL; else one group); NaN = no value yet.
+      const lo = new Float64Array(unit ? groups : 1).fill(NaN);
+      const hi = new Float64Array(unit ? groups : 1).fill(NaN);
       const x = new Float64Array(m);
-      // Bounds per group (price: per unit code, 0 = NULL; else one group), first value first as in normalise().
-      const lo = new Map<number, number>();
-      const hi = new Map<number, number>();
       for (let k = 0; k < m; k++) {
-        const v = value(rows[k]);
+        const i = rows[k];
+        const v = col[i * stride + offset];
         if (!Number.isFinite(v)) { x[k] = NaN; continue; }
-        const g = dir === 'higher' ? v : dir === 'lower' ? -v : -Math.abs(v - dir.ideal);
+        const g = mode === 0 ? v : mode === 1 ? -v : -Math.abs(v - ideal);
         x[k] = g;
-        const key = byUnit ? t.priceUnit.codes[rows[k]] : 0;
-        const min = lo.get(key);
-        if (min === undefined) { lo.set(key, g); hi.set(key, g); } else {
-          if (g < min) lo.set(key, g);
-          if (g > hi.get(key)!) hi.set(key, g);
+        const key = unit ? unitCodes[i] : 0;
+        const min = lo[key];
+        if (min !== min) { lo[key] = g; hi[key] = g; } else {
+          if (g < min) lo[key] = g;
+          if (g > hi[key]) hi[key] = g;
         }
       }
-      const s = new Float64Array(m);
-      for (let k = 0; k < m; k++) {
-        const g = x[k];
-        if (g !== g) { s[k] = 0; continue; }
-        const key = byUnit ? t.priceUnit.codes[rows[k]] : 0;
-        const min = lo.get(key)!, max = hi.get(key)!;
-        s[k] = max === min ? 100 : (100 * (g - min)) / (max - min);
-      }
-      return s;
-    });
+      goodness.push(x);
+      lows.push(lo);
+      highs.push(hi);
+      byUnit.push(unit);
+    }
+    const weights = criteria.map((c) => b.weights[c]);
+    /** Score 0..100 of criterion j for the k-th candidate (normalise()'s formula). */
+    const score = (j: number, k: number): number => {
+      const g = goodness[j][k];
+      if (g !== g) return 0;
+      const key = byUnit[j] ? unitCodes[rows[k]] : 0;
+      const min = lows[j][key], max = highs[j][key];
+      return max === min ? 100 : (100 * (g - min)) / (max - min);
+    };
     const total = new Float64Array(m);
     for (let k = 0; k < m; k++) {
       let sum = 0;
-      for (let j = 0; j < criteria.length; j++) sum += (b.weights[criteria[j]] * scores[j][k]) / 100;
+      for (let j = 0; j < nc; j++) sum += (weights[j] * score(j, k)) / 100;
       total[k] = round6(sum);
     }
+
+    // Sort key per candidate (NaN = NULL, last), ties by id.
     const { key, descending } = b.sort;
     const sign = descending ? -1 : 1;
-    const value = key === 'score' || key === 'id' ? null : this.valueAt(t, key);
-    const sortValue = (k: number): number | null => {
-      if (key === 'score') return total[k];
-      if (key === 'id') return t.ids[rows[k]];
-      const v = value!(rows[k]);
-      return isNum(v) ? v : null;
-    };
-    const order = Array.from({ length: m }, (_, k) => k);
-    order.sort((ka, kb) => {
-      const va = sortValue(ka);
-      const vb = sortValue(kb);
-      if (va !== vb) {
-        if (va === null) return 1;
-        if (vb === null) return -1;
-        return sign * (va - vb);
+    const ids = t.ids;
+    let sortKey: Float64Array;
+    if (key === 'score') sortKey = total;
+    else {
+      sortKey = new Float64Array(m);
+      if (key === 'id') for (let k = 0; k < m; k++) sortKey[k] = ids[rows[k]];
+      else {
+        const { col, stride, offset } = this.column(t, key);
+        for (let k = 0; k < m; k++) sortKey[k] = col[rows[k] * stride + offset];
       }
-      return t.ids[rows[ka]] - t.ids[rows[kb]];
-    });
-    const page = order.slice(b.offset, b.offset + b.limit).map((k) => ({
-      candidate: this.rankable(t, rows[k], kinds),
-      score: total[k],
-      scores: Object.fromEntries(criteria.map((c, j) => [c, round6(scores[j][k])])),
-    }));
+    }
+    const before = (ka: number, kb: number): number => {
+      const va = sortKey[ka], vb = sortKey[kb];
+      const na = va !== va, nb = vb !== vb;
+      if (na || nb) {
+        if (!(na && nb)) return na ? 1 : -1;
+      } else if (va !== vb) return sign * (va - vb);
+      return ids[rows[ka]] - ids[rows[kb]];
+    };
+    const end = Math.min(m, b.offset + b.limit);
+    let ordered: Int32Array;
+    if (b.offset >= m) ordered = new Int32Array(0);
+    else if (end * 8 >= m) {
+      ordered = new Int32Array(m);
+      for (let k = 0; k < m; k++) ordered[k] = k;
+      ordered.sort(before);
+    } else ordered = topK(m, end, before);
+    const page: Ranked<Rankable>[] = [];
+    for (let p = b.offset; p < end; p++) {
+      const k = ordered[p];
+      const scores: Record<string, number> = {};
+      for (let j = 0; j < nc; j++) scores[criteria[j]] = round6(score(j, k));
+      page.push({ candidate: this.rankable(t, rows[k], kinds), score: total[k], scores });
+    }
     return { matched: m, page };
   }
+}
+
+/** The first `n` of 0..m-1 in `before` order (a total order), in order: a bounded max-heap. */
+function topK(m: number, n: number, before: (a: number, b: number) => number): Int32Array {
+  const heap = new Int32Array(n);
+  let size = 0;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let worst = i;
+      if (l < size && before(heap[l], heap[worst]) > 0) worst = l;
+      if (r < size && before(heap[r], heap[worst]) > 0) worst = r;
+      if (worst === i) return;
+      const tmp = heap[i]; heap[i] = heap[worst]; heap[worst] = tmp;
+      i = worst;
+    }
+  };
+  for (let k = 0; k < m; k++) {
+    if (size < n) {
+      let i = size++;
+      heap[i] = k;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (before(heap[i], heap[parent]) <= 0) break;
+        const tmp = heap[i]; heap[i] = heap[parent]; heap[parent] = tmp;
+        i = parent;
+      }
+    } else if (before(k, heap[0]) < 0) {
+      heap[0] = k;
+      down(0);
+    }
+  }
+  return heap.sort(before);
 }
