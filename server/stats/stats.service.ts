@@ -7,11 +7,15 @@
  * Visibility: the anonymous public counts published rows only; every signed-in role (staff,
  * reviewers, officers, admins) counts published rows and rows in progress (draft, verified), unless
  * it asks for the public variant (`published=true`). Enquiry figures are for signed-in users only.
+ *
+ * Answers are cached (stats.cache.ts) per figure, filters, period and visibility while the
+ * dashboard's change log is unchanged, for at most ten minutes.
  */
 import { seesUnpublished, type Viewer } from '../auth/roles.ts';
 import { AppError } from '../../core/errors.ts';
 import type { I18nText } from '../../layers/definition.ts';
 import type { CarrierFilter, StatsRepository } from './stats.repository.ts';
+import { STATS_CACHE_DEFAULTS, StatsCache, type StatsCacheOptions } from './stats.cache.ts';
 
 const round2 = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
 const r2 = (v: number) => Math.round(v * 100) / 100;
@@ -75,7 +79,23 @@ const change = (cur: number, prev: number | undefined) => (prev === undefined ||
 
 /** Statistics rules. */
 export class StatsService {
-  constructor(private readonly repo: StatsRepository) {}
+  private readonly cache: StatsCache;
+
+  constructor(private readonly repo: StatsRepository, cacheOptions: StatsCacheOptions = STATS_CACHE_DEFAULTS) {
+    this.cache = new StatsCache(cacheOptions);
+  }
+
+  /**
+   * The answer of `figure` for these filters (and the resolved period when it depends on it) and
+   * this visibility, from the cache while the change log is unchanged.
+   */
+  private async cached<T>(figure: string, viewer: Viewer, q: StatsQuery, withPeriod: boolean, compute: () => Promise<T>): Promise<T> {
+    const f = this.filter(viewer, q);
+    const sorted = <T>(v: T[] | null) => (v ? [...v].sort() : null);
+    const p = withPeriod ? this.period(q) : null;
+    const key = JSON.stringify([figure, f.seesUnpublished, sorted(f.counties), sorted(f.parks), sorted(f.kinds), sorted(f.statuses), p?.from, p?.to]);
+    return this.cache.get(key, await this.repo.changeVersion(), compute);
+  }
 
   /** Counts and areas by county adcode × layer × status, as visible to the viewer. */
   async summary(viewer: Viewer): Promise<{ rows: SummaryCell[]; counties: SummaryCounty[] }> {
@@ -115,6 +135,10 @@ export class StatsService {
 
   /** Filter lists: counties and the parks the viewer may see. */
   async options(viewer: Viewer, q: StatsQuery) {
+    return this.cached('options', viewer, q, false, () => this.optionsNow(viewer, q));
+  }
+
+  private async optionsNow(viewer: Viewer, q: StatsQuery) {
     const sees = StatsService.seesInProgress(viewer, q);
     const [counties, parks] = await Promise.all([this.repo.counties(), this.repo.parkNames(sees)]);
     return {
@@ -127,6 +151,10 @@ export class StatsService {
 
   /** Count, land area and floor area per county × type × status (available / negotiating / occupied). */
   async status(viewer: Viewer, q: StatsQuery) {
+    return this.cached('status', viewer, q, false, () => this.statusNow(viewer, q));
+  }
+
+  private async statusNow(viewer: Viewer, q: StatsQuery) {
     const rows = await this.repo.statusByCountyKind(this.filter(viewer, q));
     return {
       rows: rows.map((r) => ({ county: r.county, type: r.kind, status: r.status, count: r.count, areaM2: r2(r.area_m2), floorAreaM2: r2(r.floor_area_m2) })),
@@ -135,6 +163,10 @@ export class StatsService {
 
   /** Available carriers (count, land and floor area) by county and by park. */
   async available(viewer: Viewer, q: StatsQuery) {
+    return this.cached('available', viewer, q, false, () => this.availableNow(viewer, q));
+  }
+
+  private async availableNow(viewer: Viewer, q: StatsQuery) {
     const f = this.filter(viewer, q);
     const [rows, parks] = await Promise.all([this.repo.statusByCountyKind(f), this.repo.parks(f)]);
     const byCounty = new Map<string, { county: string; count: number; areaM2: number; floorAreaM2: number }>();
@@ -154,12 +186,20 @@ export class StatsService {
 
   /** Land parcels by zoning code (land use) × 标准地 class (investment-intensity threshold band). */
   async land(viewer: Viewer, q: StatsQuery) {
+    return this.cached('land', viewer, q, false, () => this.landNow(viewer, q));
+  }
+
+  private async landNow(viewer: Viewer, q: StatsQuery) {
     const rows = await this.repo.landStructure(this.filter(viewer, q));
     return { rows: rows.map((r) => ({ landUse: r.land_use || null, standardClass: r.std_class, count: r.count, areaM2: r2(r.area_m2) })) };
   }
 
   /** Price distribution per price unit: quartiles and a 10-bin histogram. */
   async prices(viewer: Viewer, q: StatsQuery) {
+    return this.cached('prices', viewer, q, false, () => this.pricesNow(viewer, q));
+  }
+
+  private async pricesNow(viewer: Viewer, q: StatsQuery) {
     const rows = await this.repo.priceDistribution(this.filter(viewer, q));
     return {
       units: rows.map((r) => {
@@ -174,6 +214,10 @@ export class StatsService {
 
   /** Parks side by side, with the monthly available area of each (sparkline) over the period. */
   async parks(viewer: Viewer, q: StatsQuery) {
+    return this.cached('parks', viewer, q, true, () => this.parksNow(viewer, q));
+  }
+
+  private async parksNow(viewer: Viewer, q: StatsQuery) {
     const f = this.filter(viewer, q);
     const p = this.period(q);
     const [parks, inv] = await Promise.all([this.repo.parks(f), this.repo.inventory(f, `${p.months[0]}-01`, `${p.months.at(-1)}-01`)]);
@@ -198,6 +242,10 @@ export class StatsService {
    * where the history reaches that month (`historyFrom`: the oldest creation or history entry).
    */
   async inventory(viewer: Viewer, q: StatsQuery) {
+    return this.cached('inventory', viewer, q, true, () => this.inventoryNow(viewer, q));
+  }
+
+  private async inventoryNow(viewer: Viewer, q: StatsQuery) {
     const f = this.filter(viewer, q);
     const p = this.period(q);
     const first = addMonths(p.months[0], -12);
@@ -232,6 +280,10 @@ export class StatsService {
 
   /** Share of carriers surveyed within 6 and 12 months of the period's end, per county × type. */
   async freshness(viewer: Viewer, q: StatsQuery) {
+    return this.cached('freshness', viewer, q, true, () => this.freshnessNow(viewer, q));
+  }
+
+  private async freshnessNow(viewer: Viewer, q: StatsQuery) {
     const p = this.period(q);
     const rows = await this.repo.freshness(this.filter(viewer, q), p.to);
     const total = rows.reduce((a, r) => ({ count: a.count + r.count, within6: a.within6 + r.within6, within12: a.within12 + r.within12 }), { count: 0, within6: 0, within12: 0 });
@@ -245,6 +297,10 @@ export class StatsService {
 
   /** Enquiries received in the period by park × month, and the funnel new → visit → signed (signed-in only). */
   async enquiries(viewer: Viewer, q: StatsQuery) {
+    return this.cached('enquiries', viewer, q, true, () => this.enquiriesNow(viewer, q));
+  }
+
+  private async enquiriesNow(viewer: Viewer, q: StatsQuery) {
     const p = this.period(q);
     const f = this.filter(viewer, q);
     const rows = await this.repo.enquiries(f, p.from, p.to);
@@ -254,6 +310,10 @@ export class StatsService {
 
   /** County outlines (GeoJSON) with the status figures the map can be shaded by (freshness comes from `freshness`). */
   async counties(viewer: Viewer, q: StatsQuery) {
+    return this.cached('counties', viewer, q, true, () => this.countiesNow(viewer, q));
+  }
+
+  private async countiesNow(viewer: Viewer, q: StatsQuery) {
     const f = this.filter(viewer, q);
     this.period(q);
     const [shapes, rows] = await Promise.all([this.repo.countyShapes(), this.repo.statusByCountyKind(f)]);

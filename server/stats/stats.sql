@@ -27,13 +27,14 @@ SELECT adcode, name_zh, name_en, area_m2 FROM admin_areas WHERE level = 'county'
 -- Dashboard figures (/api/stats/...). Every carrier query takes the same filter parameters:
 --   $1 viewer sees unpublished (else published only), $2 county adcodes, $3 park ids, $4 kinds
 --   (land/factory/office), $5 statuses (available/reserved/occupied); a NULL list means "all".
--- A park filter counts only carriers of those parks.
+-- A park filter counts only carriers of those parks. They read the carriers' dashboard columns from
+-- the narrow `carrier_facts` (migration 016, kept exact by statement triggers on `carriers`).
 
 -- name: statusByCountyKind
 -- Count, land area and floor area per county × kind × status.
 SELECT c.county_adcode AS county, c.kind, c.status,
        count(*)::int AS count, COALESCE(sum(c.area_m2), 0) AS area_m2, COALESCE(sum(c.floor_area_m2), 0) AS floor_area_m2
-FROM carriers c
+FROM carrier_facts c
 WHERE ($1::boolean OR c.review_state = 'published')
   AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
   AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
@@ -45,12 +46,12 @@ ORDER BY 1, 2, 3;
 -- name: landStructure
 -- Land parcels per zoning code (land_use) × 标准地 class (investment-intensity threshold band, 万元/亩).
 SELECT COALESCE(c.land_use, '') AS land_use,
-       CASE WHEN c.investment_intensity_wan_per_mu IS NULL THEN 'none'
-            WHEN c.investment_intensity_wan_per_mu < 200 THEN 'lt200'
-            WHEN c.investment_intensity_wan_per_mu < 300 THEN '200to300'
+       CASE WHEN c.intensity IS NULL THEN 'none'
+            WHEN c.intensity < 200 THEN 'lt200'
+            WHEN c.intensity < 300 THEN '200to300'
             ELSE 'ge300' END AS std_class,
        count(*)::int AS count, COALESCE(sum(c.area_m2), 0) AS area_m2
-FROM carriers c
+FROM carrier_facts c
 WHERE c.kind = 'land'
   AND ($1::boolean OR c.review_state = 'published')
   AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
@@ -63,8 +64,8 @@ ORDER BY 1, 2;
 -- name: priceDistribution
 -- Per price unit: quartiles and a 10-bin histogram between the lowest and the highest price.
 WITH f AS (
-  SELECT c.price_unit AS unit, c.price::float8 AS price
-  FROM carriers c
+  SELECT c.price_unit AS unit, c.price
+  FROM carrier_facts c
   WHERE c.price IS NOT NULL AND c.price_unit IS NOT NULL
     AND ($1::boolean OR c.review_state = 'published')
     AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
@@ -97,7 +98,7 @@ SELECT p.id::int AS id, p.name_zh, p.name_en, p.county_adcode AS county, p.area_
        COALESCE(sum(c.area_m2), 0) AS area_m2,
        COALESCE(sum(c.floor_area_m2) FILTER (WHERE c.status = 'available'), 0) AS available_floor_area_m2
 FROM parks p
-LEFT JOIN carriers c ON c.park_id = p.id
+LEFT JOIN carrier_facts c ON c.park_id = p.id
   AND ($1::boolean OR c.review_state = 'published')
   AND ($4::text[] IS NULL OR c.kind = ANY ($4))
   AND ($5::text[] IS NULL OR c.status = ANY ($5))
@@ -150,16 +151,16 @@ WITH months AS (
          CASE WHEN r.g_geom = 0 THEN c.area_m2 ELSE max(CASE WHEN ST_XMin(r.before_geom) >= 106.5 AND ST_XMax(r.before_geom) <= 109.5
                                                             THEN ST_Area(ST_Transform(r.before_geom, 4545)) ELSE ST_Area(r.before_geom::geography) END)
                                                      FILTER (WHERE r.before_geom IS NOT NULL) OVER (PARTITION BY r.id, r.g_geom) END AS area
-  FROM ranked r LEFT JOIN carriers c ON c.id = r.id
+  FROM ranked r LEFT JOIN carrier_facts c ON c.id = r.id
   UNION ALL
   -- After the last entry: as the row is now (nothing when it was deleted).
   SELECT x.last_at, NULL, 1, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
-  FROM (SELECT id, max(at) AS last_at FROM hist GROUP BY id) x JOIN carriers c ON c.id = x.id
+  FROM (SELECT id, max(at) AS last_at FROM hist GROUP BY id) x JOIN carrier_facts c ON c.id = x.id
   UNION ALL
   -- Unchanged since the first month's end: as it is now, since its creation (grouped first: one
   -- state per creation month and group, weighted by its count).
   SELECT date_trunc('month', c.created_at), NULL, count(*)::int, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, sum(c.area_m2)
-  FROM carriers c
+  FROM carrier_facts c
   WHERE NOT EXISTS (SELECT 1 FROM hist x WHERE x.id = c.id)
     AND ($1::boolean OR c.review_state = 'published')
     AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
@@ -195,7 +196,7 @@ ORDER BY 1, 2, 3, 4;
 
 -- name: historyStart
 -- The earliest month the history can speak for: the oldest carrier creation or history entry.
-SELECT to_char(least((SELECT min(created_at) FROM carriers),
+SELECT to_char(least((SELECT min(created_at) FROM carrier_facts),
                      (SELECT min(at) FROM feature_history WHERE layer IN ('land', 'factories', 'offices'))), 'YYYY-MM') AS month;
 
 -- name: freshness
@@ -204,8 +205,8 @@ SELECT to_char(least((SELECT min(created_at) FROM carriers),
 -- public counts published photos only), an applied change in its history, or its status date — lies
 -- within 6 and within 12 months before $6.
 WITH c AS NOT MATERIALIZED (
-  SELECT c.id, c.county_adcode, c.kind, c.status_date, c.geom, c.geom_m
-  FROM carriers c
+  SELECT c.id, c.county_adcode, c.kind, c.status_date
+  FROM carrier_facts c
   WHERE ($1::boolean OR c.review_state = 'published')
     AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
     AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
@@ -216,15 +217,18 @@ WITH c AS NOT MATERIALIZED (
          to_date(substring(p.taken_at from '^(\d{4}[:-]\d{2}[:-]\d{2})'), 'YYYY-MM-DD') AS day
   FROM photos p
   WHERE p.taken_at ~ '^\d{4}[:-]\d{2}[:-]\d{2}' AND ($1::boolean OR p.review_state = 'published')
-), last_photo AS (
-  -- Driven from the photos (few) through the carriers' indexes; the filters apply in last_survey.
+), linked AS (
+  -- Photos linked to a carrier at import, grouped on their own so the planner sees one row per
+  -- linked carrier (a grouped union was estimated at 200 rows and joined by a nested loop).
+  SELECT ph.carrier_id AS id, max(ph.day) AS day FROM ph WHERE ph.carrier_id IS NOT NULL GROUP BY 1
+), seen AS (
+  -- Driven from the photos (few) through the carriers' indexes (OFFSET 0 keeps each lateral
+  -- subquery on the inner side); the filters apply in last_survey.
   SELECT id, max(day) AS day FROM (
-    SELECT ph.carrier_id AS id, ph.day FROM ph WHERE ph.carrier_id IS NOT NULL
-    UNION ALL
-    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(ph.footprint, k.geom)) k
+    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(ph.footprint, k.geom) OFFSET 0) k
     WHERE ph.footprint IS NOT NULL
     UNION ALL
-    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(ph.geom, 4545), k.geom_m, 150)) k
+    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(ph.geom, 4545), k.geom_m, 150) OFFSET 0) k
     WHERE ph.is_panorama AND ph.geom IS NOT NULL
   ) x
   GROUP BY id
@@ -234,9 +238,11 @@ WITH c AS NOT MATERIALIZED (
   WHERE h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.action <> 'delete' AND h.at::date <= $6::date
   GROUP BY 1
 ), last_survey AS (
+  -- The last photo counts when it was taken by $6.
   SELECT c.id, c.county_adcode, c.kind,
-         greatest(CASE WHEN lp.day <= $6::date THEN lp.day END, le.day, CASE WHEN c.status_date <= $6::date THEN c.status_date END) AS day
-  FROM c LEFT JOIN last_photo lp ON lp.id = c.id LEFT JOIN last_edit le ON le.id = c.id
+         greatest(CASE WHEN greatest(li.day, se.day) <= $6::date THEN greatest(li.day, se.day) END, le.day,
+                  CASE WHEN c.status_date <= $6::date THEN c.status_date END) AS day
+  FROM c LEFT JOIN linked li ON li.id = c.id LEFT JOIN seen se ON se.id = c.id LEFT JOIN last_edit le ON le.id = c.id
 )
 SELECT county_adcode AS county, kind, count(*)::int AS count,
        count(*) FILTER (WHERE day > ($6::date - interval '6 months'))::int AS within6,
@@ -276,3 +282,9 @@ FROM admin_areas WHERE level = 'county' ORDER BY adcode;
 -- Parks the viewer may see, for the filter lists.
 SELECT p.id::int AS id, p.name_zh, p.name_en, p.county_adcode AS county
 FROM parks p WHERE $1::boolean OR p.review_state = 'published' ORDER BY p.id;
+
+-- name: changeVersion
+-- The newest commit that wrote the dashboard's inputs (migration 016): any committed statement
+-- writing carriers, parks, counties, photos, history, enquiries or their events adds one. Its time
+-- tells a restored log (same id, other time) apart.
+SELECT id::text || '@' || to_char(at, 'YYYYMMDDHH24MISSUS') AS version FROM stats_commits ORDER BY id DESC LIMIT 1;
