@@ -7,7 +7,8 @@
  */
 import type { LayerInfo } from '../shared/api.types.ts';
 import { h } from '../shared/dom.util.ts';
-import { formatNumber, getLang, setLang, t, tr } from '../shared/i18n.service.ts';
+import { formatNumber, getLang, onLangChange, t, tr } from '../shared/i18n.service.ts';
+import { languageToggle } from '../shared/page-shell.ts';
 import { formatAttribute, type FormatContext } from '../map/feature-format.util.ts';
 import { geometryBBox } from '../map/geometry.util.ts';
 import type { KindLabels } from './brief-form.component.ts';
@@ -111,13 +112,14 @@ function siteCard(s: SharedSite, i: number, kinds: KindLabels, ind: Indicators):
  */
 export function renderProposal(data: SharedShortlist, kinds: KindLabels, layers: LayerInfo[]): { element: HTMLElement; mountMap: () => SelectMapView } {
   const lang = getLang();
+  // The proposal is drawn in one language (map labels included): a switch draws it anew.
+  onLangChange(() => location.reload());
   const ind = new Indicators(layers);
   const date = (d: string | Date) => new Date(d).toLocaleDateString(lang === 'zh' ? 'zh-CN' : 'en-GB', { year: 'numeric', month: 'long', day: 'numeric' });
   const mapEl = h('div', { class: 'proposal-map', id: 'proposal-map' });
   const element = h('article', { class: 'proposal' },
     h('div', { class: 'proposal-tools no-print' },
-      h('button', { type: 'button', class: 'toggle-button', onclick: () => { setLang(lang === 'zh' ? 'en' : 'zh'); location.reload(); } },
-        h('span', { class: lang === 'zh' ? 'on' : '' }, '中'), h('span', { class: lang === 'en' ? 'on' : '' }, 'EN')),
+      languageToggle(),
       h('button', { type: 'button', class: 'primary-button', id: 'print', onclick: () => window.print() }, st('print'))),
     h('header', { class: 'proposal-cover' },
       h('div', { class: 'cover-brand' }, h('span', { class: 'brand-mark' }, '达'), h('span', {}, st('preparedBy'))),
