@@ -26,6 +26,7 @@ import { classifyIssues, IssueTableComponent } from './issue-table.component.ts'
 import { PreviewMapComponent, STATUS_COLORS, type CountyFeature, type PreviewContext } from './preview-map.component.ts';
 import { UploadFormComponent } from './upload-form.component.ts';
 import { ImageryPanelComponent } from './imagery-panel.component.ts';
+import { ThreeDPanelComponent } from './three-d-panel.component.ts';
 import { itemStatusLabel } from './upload-format.util.ts';
 
 /** The test and console hooks exposed as `window.__upload`. */
@@ -68,6 +69,7 @@ export class UploadView {
   private previewMap: PreviewMapComponent | null = null;
   private mapCard: HTMLElement | null = null;
   private imageryPanel: ImageryPanelComponent | null = null;
+  private threeDPanel: ThreeDPanelComponent | null = null;
 
   private listController: AbortController | null = null;
   private previewController: AbortController | null = null;
@@ -138,6 +140,7 @@ export class UploadView {
 
   /** After the shell signed the user out: forget the batches and show the sign-in form. */
   private signedOut(): void {
+    this.threeDPanel?.dispose();
     this.listController?.abort();
     this.previewController?.abort();
     this.batch = null;
@@ -194,9 +197,11 @@ export class UploadView {
       this.previewMap.element,
       h('div', { class: 'map-legend', id: 'map-legend' }));
     this.imageryPanel = new ImageryPanelComponent({ canEdit: this.canEdit, canReview: this.canReview });
+    this.threeDPanel?.dispose();
+    this.threeDPanel = new ThreeDPanelComponent({ canEdit: this.canEdit, canReview: this.canReview });
     this.stage.className = 'upload-stage';
     this.stage.replaceChildren(
-      h('aside', { class: 'upload-side' }, this.uploadForm?.element ?? '', this.batchList.element, this.imageryPanel.element),
+      h('aside', { class: 'upload-side' }, this.uploadForm?.element ?? '', this.batchList.element, this.imageryPanel.element, this.threeDPanel.element),
       h('section', { class: 'upload-main' }, this.previewHead.element, this.mapCard, this.issueTable.element));
     this.renderWorkspace();
   }
@@ -204,6 +209,7 @@ export class UploadView {
   private renderWorkspace(): void {
     this.uploadForm?.render();
     this.imageryPanel?.render();
+    this.threeDPanel?.render();
     this.batchList?.update(this.batches);
     this.batchList?.select(this.batch?.id ?? null);
     this.renderPreview();
