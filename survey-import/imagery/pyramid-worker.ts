@@ -9,7 +9,7 @@ import { renderPyramid, type PyramidJob } from './pyramid.ts';
 /** Messages the worker sends. */
 export type PyramidWorkerMessage =
   | { type: 'progress'; done: number; total: number }
-  | { type: 'done'; tiles: number; bytes: number }
+  | { type: 'done'; tiles: number; bytes: number; peakRssMb: number }
   | { type: 'error'; message: string };
 
 const send = (m: PyramidWorkerMessage) => new Promise<void>((resolve) => process.send!(m, undefined, {}, () => resolve()));
@@ -24,7 +24,7 @@ process.once('message', async (job: PyramidJob) => {
         void send({ type: 'progress', done, total });
       }
     });
-    await send({ type: 'done', ...out });
+    await send({ type: 'done', ...out, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
   } catch (err) {
     await send({ type: 'error', message: (err as Error).message });
   }

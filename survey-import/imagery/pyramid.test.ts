@@ -85,7 +85,7 @@ describe('orthophoto pyramid', () => {
     const progress: number[] = [];
     const inProcess = await renderPyramid(await job(a));
     const isolated = await renderPyramidIsolated(await job(b), (done, total) => progress.push(done / total));
-    expect(isolated).toEqual(inProcess);
+    expect({ tiles: isolated.tiles, bytes: isolated.bytes }).toEqual(inProcess);
     expect(progress.at(-1)).toBe(1);
     const j = await job(a);
     for (let z = 15; z <= 18; z++) {
@@ -145,6 +145,21 @@ describe('orthophoto pyramid', () => {
       // overview (ours, as gdalwarp does when it picks the overview), plus lossy WebP.
       expect(d / n, `zoom ${z}`).toBeLessThan(6);
     }
+  });
+
+  it('cuts a tiled BigTIFF larger than its memory: the child stays far below the file size', async () => {
+    // 12000² RGB uncompressed = 432 MB, cut with a 96 MB heap cap into a coarse pyramid (a tile
+    // pixel per 8×8 source pixels: ~50 tiles, yet the whole file is read).
+    const big = path.join(dir, 'big.tif');
+    execFileSync('gdal_create', ['-q', '-of', 'GTiff', '-outsize', '12000', '12000', '-bands', '3', '-burn', '90', '-burn', '140', '-burn', '60',
+      '-a_srs', 'EPSG:3857', '-a_ullr', '11963000', '3660000', '11966600', '3656400', '-co', 'TILED=YES', '-co', 'BIGTIFF=YES', big]);
+    expect(fs.statSync(big).size).toBeGreaterThan(430e6);
+    const z = 16; // 2.39 m tile pixels over 0.3 m source pixels.
+    const j = await planned(big, path.join(dir, 'big-tiles'), z, 15, 11963000, 3660000, 11966600, 3656400);
+    expect(j.info.bigTiff).toBe(true);
+    const out = await renderPyramidIsolated(j, () => {}, 96);
+    expect(out.tiles).toBeGreaterThan(1);
+    expect(out.peakRssMb!).toBeLessThan(300);
   });
 
   it('interpolates tile corners between grid nodes', () => {
