@@ -139,7 +139,8 @@ export class TilesetJobService {
       const id = this.queue.shift()!;
       this.running = { id, run: null };
       try {
-        await this.runJob(id);
+        // A database error outside the job's own handling leaves it running: the next start fails it.
+        await this.runJob(id).catch(() => undefined);
       } finally {
         this.running = null;
       }

@@ -20,7 +20,7 @@
  *   placement puts the model's ground (1st percentile of the coarsest level's heights) on the map's
  *   ground: the map has no terrain, so true elevations would float the model.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -264,14 +264,18 @@ export async function prepareObliqueExport(name: string, files: ReadonlyMap<stri
 }
 
 /**
- * Reads every .osgb reachable from the plan's roots (osgconv) and writes the tileset. Throws
+ * Reads every .osgb reachable from the plan's roots (osgconv; scratch files in `scratchDir` or the
+ * system's temporary folder) and writes the tileset. Throws
  * `ObliqueError`s naming the file (missing level, corrupt .osgb, unreadable scene, no triangles).
  */
-export async function buildObliqueTileset(name: string, files: ReadonlyMap<string, Uint8Array>, plan: ObliquePlan, lang: Lang, progress?: ObliqueProgress): Promise<ObliqueTileset> {
+export async function buildObliqueTileset(name: string, files: ReadonlyMap<string, Uint8Array>, plan: ObliquePlan, lang: Lang, progress?: ObliqueProgress, scratchDir?: string): Promise<ObliqueTileset> {
   const { prefix, roots, lon0, lat0, a, translation, z0 } = plan;
   const srs = { kind: plan.srsKind };
   const meta = { srs: plan.srs };
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'dz-osgb-'));
+  // osgconv's scratch files: under `scratchDir` when given (a job's work folder, removed even when the
+  // process is killed), else the system's temporary folder.
+  if (scratchDir) await mkdir(scratchDir, { recursive: true });
+  const tmp = await mkdtemp(path.join(scratchDir ?? os.tmpdir(), 'dz-osgb-'));
   const scenes = new Map<string, OsgScene>();
   const rel = (p: string) => p.slice(prefix.length);
   try {

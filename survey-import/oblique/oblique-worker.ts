@@ -70,7 +70,7 @@ process.once('message', async (job: ObliqueWorkerJob) => {
         last = now;
         void send({ type: 'progress', stage, done, total });
       }
-    });
+    }, path.join(job.outDir, 'scratch'));
     const report = validateTileset(out.files);
     await mkdir(job.outDir, { recursive: true });
     const manifest: ManifestEntry[] = [];
