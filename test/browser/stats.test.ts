@@ -188,9 +188,16 @@ describe.runIf(enabled)('statistics dashboard in Chromium', () => {
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
     await page.pdf({ path: pdf, preferCSSPageSize: true, printBackground: true });
-    expect(execFileSync('pdfinfo', [pdf]).toString()).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
+    const info = execFileSync('pdfinfo', [pdf]).toString();
+    expect(info).toMatch(/Page size:\s+841\.\d+ x 59[45]\.\d+ pts \(A4\)/);
+    // Cards on a two-column grid, never split: 2–4 a page (one with a long table may fill a page alone), not one a page.
+    const cards = await page.locator('.card').count();
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    expect(cards).toBeGreaterThanOrEqual(9);
+    expect(pages).toBeLessThanOrEqual(Math.ceil(cards / 2) + 1);
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(cards / 4));
     expect(errors).toEqual([]);
-  });
+  }, 150_000); // many steps (every chart, three filter sets, XLSX, CSV, print): more than the default minute on a loaded machine
 
   it('desktop, public, en: published figures only, no enquiries', async () => {
     const { page, errors } = await open({ width: 1366, height: 900 }, `lang=en&${PERIOD}`);
