@@ -52,55 +52,63 @@ export function prepareArea(area: { type: 'Polygon' | 'MultiPolygon'; coordinate
  */
 export function packWkb(wkb: Uint8Array): { packed: Float64Array; minX: number; minY: number; maxX: number; maxY: number } | null {
   const view = new DataView(wkb.buffer, wkb.byteOffset, wkb.byteLength);
-  let pos = 0;
-  const header = (): number => {
-    const little = view.getUint8(pos) === 1;
-    const type = view.getUint32(pos + 1, little);
-    pos += 5;
-    return little ? type : -type; // sign carries the byte order
-  };
-  const u32 = (little: boolean) => { const v = view.getUint32(pos, little); pos += 4; return v; };
-  const rings: Float64Array[] = [];
-  const polygon = (little: boolean) => {
-    const nr = u32(little);
-    for (let r = 0; r < nr; r++) {
-      const np = u32(little);
-      const ring = new Float64Array(np * 2);
-      for (let k = 0; k < np * 2; k++) { ring[k] = view.getFloat64(pos, little); pos += 8; }
-      rings.push(ring);
-    }
-  };
-  try {
-    const t = header();
-    const little = t > 0, type = Math.abs(t);
+  // Two walks: the first checks the structure and counts, the second copies into one array.
+  const walk = (out: Float64Array | null): number => {
+    let pos = 0, o = 1, rings = 0;
+    const polygon = (little: boolean) => {
+      const nr = view.getUint32(pos, little);
+      pos += 4;
+      for (let r = 0; r < nr; r++) {
+        const np = view.getUint32(pos, little);
+        pos += 4;
+        rings++;
+        if (out) {
+          out[o] = np;
+          for (let k = 0; k < 2 * np; k++) out[o + 1 + k] = view.getFloat64(pos + 8 * k, little);
+        }
+        o += 1 + 2 * np;
+        pos += 16 * np;
+        if (pos > wkb.byteLength) throw new RangeError('short WKB');
+      }
+    };
+    const little = view.getUint8(0) === 1;
+    const type = view.getUint32(1, little);
+    pos = 5;
     if (type === 3) polygon(little);
     else if (type === 6) {
-      const n = u32(little);
+      const n = view.getUint32(pos, little);
+      pos += 4;
       for (let i = 0; i < n; i++) {
-        const s = header();
-        if (Math.abs(s) !== 3) return null;
-        polygon(s > 0);
+        const l = view.getUint8(pos) === 1;
+        if (view.getUint32(pos + 1, l) !== 3) return -1;
+        pos += 5;
+        polygon(l);
       }
-    } else return null;
+    } else return -1;
+    if (out) out[0] = rings;
+    return o;
+  };
+  let size: number;
+  try {
+    size = walk(null);
   } catch {
     return null;
   }
-  let size = 1, minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const r of rings) size += 1 + r.length;
+  if (size < 0) return null;
   const packed = new Float64Array(size);
-  packed[0] = rings.length;
+  walk(packed);
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   let o = 1;
-  for (const r of rings) {
-    packed[o++] = r.length / 2;
-    for (let k = 0; k < r.length; k += 2) {
-      const x = r[k], y = r[k + 1];
+  for (let r = 0; r < packed[0]; r++) {
+    const n = packed[o];
+    for (let k = o + 1; k < o + 1 + 2 * n; k += 2) {
+      const x = packed[k], y = packed[k + 1];
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
     }
-    packed.set(r, o);
-    o += r.length;
+    o += 1 + 2 * n;
   }
   return { packed, minX, minY, maxX, maxY };
 }

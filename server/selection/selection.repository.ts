@@ -11,7 +11,7 @@ import { compileBrief, compileRanking } from './selection.query.ts';
 const Q = loadQueries(import.meta.url, 'selection.sql', [
   'candidates', 'rankPage', 'rankSlotGoodness', 'rankSlotBounds', 'rankSlotScore', 'rankSlotTerm', 'rankSlotPage',
   'candidateCount', 'candidateValues', 'pageDetails', 'changeVersion', 'tableColumns', 'tableRows', 'tableState', 'tableSettled',
-  'tableSpatial', 'tableDeltaState', 'tableRowsById', 'tableKindDistances',
+  'tableSpatial', 'tableDeltaState', 'tableRowsById', 'tableDistances',
 ] as const);
 
 const withColumns = (sql: string) => fillTemplate(sql, { columns: Q.tableColumns });
@@ -113,8 +113,10 @@ export interface TableDelta {
   rows: unknown[][];
   pending: string[];
   inProgress: string[];
-  /** Stored distances of the kinds asked for, `[carrier id, distance | null]`. */
-  kinds: { kind: string; rows: unknown[][] }[];
+  /** Kinds whose stored distances `distances` holds current (those asked for or, after an amenity change, all not pending). */
+  kinds: string[];
+  /** Every published carrier's stored distances, `[carrier id, d1..d16]`, when `kinds` is not empty. */
+  distances: unknown[][];
 }
 
 /** Site-selection queries. */
@@ -214,11 +216,12 @@ export class SelectionRepository {
    * What changed since a table was read, in one REPEATABLE READ snapshot: the carriers named by
    * change-log entries after `after` (re-read with the carriers `reread`; of those without a
    * stored row, up to `maxLive` are measured live, the changed ones first, then those of `live`), the entries counted from `countFrom`, the pending kinds,
-   * the transactions in progress, and the stored distances of those of `kinds` no longer pending,
-   * in full.
+   * the transactions in progress, and every stored distance when one of `kinds` is no longer
+   * pending or an amenity changed (`slots`: the table's kinds in slot order).
    */
   async tableDelta(
     after: number, countFrom: number, maxChanged: number, reread: number[], live: number[], maxLive: number, kinds: string[],
+    slots: string[],
   ): Promise<TableDelta> {
     const client = await this.pool.connect();
     try {
@@ -232,19 +235,18 @@ export class SelectionRepository {
       };
       if (changed.length > maxChanged) {
         await client.query('COMMIT');
-        return { ...base, tooMany: true, rows: [], kinds: [] };
+        return { ...base, tooMany: true, rows: [], kinds: [], distances: [] };
       }
       const ids = [...new Set([...changed, ...reread])];
       // The changed carriers first: an edited site without a stored row (moved) is measured live.
       const measure = [...new Set([...changed, ...live])].slice(0, maxLive);
       const rows = ids.length ? (await client.query({ text: TABLE_ROWS_BY_ID_SQL, values: [ids, measure], rowMode: 'array' })).rows : [];
-      const distances: TableDelta['kinds'] = [];
-      // Only the kinds whose changes have all been applied in this snapshot.
-      for (const kind of kinds.filter((k) => !base.pending.includes(k))) {
-        distances.push({ kind, rows: (await client.query({ text: Q.tableKindDistances, values: [kind], rowMode: 'array' })).rows });
-      }
+      // The kinds whose changes have all been applied in this snapshot; after an amenity change,
+      // every kind not pending (its changes may have been applied before this snapshot).
+      const current = (state.amenities ? slots : kinds).filter((k) => !base.pending.includes(k));
+      const distances = current.length ? (await client.query({ text: Q.tableDistances, rowMode: 'array' })).rows : [];
       await client.query('COMMIT');
-      return { ...base, tooMany: false, rows, kinds: distances };
+      return { ...base, tooMany: false, rows, kinds: current, distances };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

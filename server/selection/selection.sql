@@ -284,7 +284,9 @@ SELECT v.version,
              WHERE f.id > $1::bigint AND f.id <= v.version AND f.layer IN ('land', 'factories', 'offices')
              LIMIT $3::int + 1) AS changed,
        ARRAY(SELECT DISTINCT kind FROM amenity_nearest_changes) AS pending,
-       ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x) AS in_progress
+       ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) x) AS in_progress,
+       -- An amenity changed: the worker may already have rewritten stored distances (no log entry).
+       EXISTS (SELECT 1 FROM feature_changes f WHERE f.id > $1::bigint AND f.id <= v.version AND f.layer = 'amenities') AS amenities
 FROM v;
 
 -- name: tableRowsById
@@ -306,10 +308,13 @@ CROSS JOIN LATERAL (
 ) x
 WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
 
--- name: tableKindDistances
--- Every stored distance of amenity kind $1 (once its pending changes are applied: the refresh
--- worker rewrote some of them without a change-log entry).
-SELECT n.carrier_id, n.distance_m[amenity_kind_ordinal($1)]
+-- name: tableDistances
+-- Every published carrier's stored distances, slots d1..d16 (after amenity changes: the refresh
+-- worker rewrites them without a change-log entry).
+SELECT n.carrier_id,
+       n.distance_m[1], n.distance_m[2], n.distance_m[3], n.distance_m[4], n.distance_m[5], n.distance_m[6],
+       n.distance_m[7], n.distance_m[8], n.distance_m[9], n.distance_m[10], n.distance_m[11], n.distance_m[12],
+       n.distance_m[13], n.distance_m[14], n.distance_m[15], n.distance_m[16]
 FROM carrier_nearest n
 JOIN carriers c ON c.id = n.carrier_id AND c.review_state = 'published';
 

@@ -75,6 +75,10 @@ const NUMERIC = {
   clearHeight: CLEAR_HEIGHT, plotMin: PLOT_MIN, plotMax: PLOT_MAX, intensity: INTENSITY, output: OUTPUT, park: PARK,
 } as const;
 type NumericColumn = keyof typeof NUMERIC;
+const NUMERIC_AT = Object.entries(NUMERIC) as [NumericColumn, number][];
+
+/** Rows put in per turn of the event loop while a full read is built. */
+const BUILD_SLICE = 5_000;
 
 /** Column of each value slot (`v` in selection.sql: the attribute criteria in VALUE_SLOTS order). */
 const SLOT_COLUMN: Record<string, NumericColumn> = {
@@ -186,8 +190,20 @@ class Table {
   /** When it was last read (in full or as a delta). */
   readAt: number;
 
-  constructor(snapshot: Omit<TableSnapshot, 'rows'>, rows: unknown[][], readAt: number) {
-    const n = rows.length;
+  /**
+   * A table of the rows of a full read, built a slice at a time so that the server keeps
+   * answering meanwhile (200,000 rows with their geometry are seconds of work on a loaded machine).
+   */
+  static async build(snapshot: Omit<TableSnapshot, 'rows'>, rows: unknown[][], readAt: number): Promise<Table> {
+    const t = new Table(snapshot, rows.length, readAt);
+    for (let from = 0; from < rows.length; from += BUILD_SLICE) {
+      if (from) await new Promise((r) => setImmediate(r));
+      for (let k = from; k < Math.min(rows.length, from + BUILD_SLICE); k++) t.upsert(rows[k]);
+    }
+    return t;
+  }
+
+  private constructor(snapshot: Omit<TableSnapshot, 'rows'>, n: number, readAt: number) {
     this.cap = Math.max(16, Math.ceil(n * 1.05));
     const cap = this.cap;
     this.ids = new Float64Array(cap);
@@ -204,7 +220,6 @@ class Table {
     this.slotOf = new Map(this.slots.map((k, i) => [k, i]));
     this.stale = new Set(snapshot.pending);
     for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = new Float64Array(cap);
-    for (const r of rows) this.upsert(r);
     this.version = snapshot.version;
     this.lo = snapshot.version;
     this.readAt = readAt;
@@ -269,8 +284,8 @@ class Table {
       this.industries[i] = arr;
     }
     this.gas[i] = r[GAS] === null ? 0 : r[GAS] ? 2 : 1;
-    for (const name of Object.keys(NUMERIC) as NumericColumn[]) {
-      const v = r[NUMERIC[name]];
+    for (const [name, at] of NUMERIC_AT) {
+      const v = r[at];
       this.num[name][i] = v === null ? NaN : Number(v);
     }
     const has = Number(r[HAS_ROW]);
@@ -284,7 +299,12 @@ class Table {
     else this.missing.add(i);
     const g = r[WKB] ? packWkb(r[WKB] as Uint8Array) : null;
     this.geom[i] = g && g.packed;
-    if (g) this.box.set([g.minX, g.minY, g.maxX, g.maxY], i * 4);
+    if (g) {
+      this.box[4 * i] = g.minX;
+      this.box[4 * i + 1] = g.minY;
+      this.box[4 * i + 2] = g.maxX;
+      this.box[4 * i + 3] = g.maxY;
+    }
     else this.noGeom++;
   }
 
@@ -313,11 +333,13 @@ class Table {
     for (const id of d.changed) if (!present.has(id)) this.remove(id);
     for (const id of reread) if (!present.has(id)) this.remove(id);
     const slots = this.slots.length;
-    for (const { kind, rows } of d.kinds) {
-      const slot = this.slotOf.get(kind)!;
-      for (const [id, v] of rows) {
-        const i = this.rowOf.get(Number(id));
-        if (i !== undefined && this.hasRow[i] === 1) this.dist[i * slots + slot] = v === null ? NaN : (v as number);
+    const kindSlots = kinds.map((k) => this.slotOf.get(k)!);
+    for (const r of d.distances) {
+      const i = this.rowOf.get(Number(r[0]));
+      if (i === undefined || this.hasRow[i] !== 1) continue;
+      for (const slot of kindSlots) {
+        const v = r[1 + slot];
+        this.dist[i * slots + slot] = v === null ? NaN : (v as number);
       }
     }
     for (const k of kinds) this.stale.delete(k);
@@ -479,7 +501,7 @@ export class CandidateTable {
     // Measured live again: the rows measured live before (kept current at every delta).
     const live = missing.filter((i) => t.hasRow[i] === 2).map((i) => t.ids[i]);
     const countFrom = t.baseSettled ? t.lo : 0;
-    this.refreshing = this.repo.tableDelta(t.lo, countFrom, MAX_DELTA, reread, live, MAX_LIVE, [...t.stale])
+    this.refreshing = this.repo.tableDelta(t.lo, countFrom, MAX_DELTA, reread, live, MAX_LIVE, [...t.stale], t.slots)
       .then((d) => {
         if (this.table !== t) return;
         if (d.version < t.version || d.tooMany) {
@@ -488,7 +510,7 @@ export class CandidateTable {
           this.load();
           return;
         }
-        t.apply(d, reread, d.kinds.map((k) => k.kind), countFrom, started);
+        t.apply(d, reread, d.kinds, countFrom, started);
       })
       .catch(() => undefined) // the next request tries again; SQL answers meanwhile
       .finally(() => { this.refreshing = null; });
@@ -501,8 +523,9 @@ export class CandidateTable {
     this.loading = this.repo.tableSnapshot(this.options.maxCarriers)
       .then(({ rows, ...state }) => {
         this.tooBig = rows.length > this.options.maxCarriers;
-        this.table = this.tooBig ? null : new Table(state, rows, started);
+        return this.tooBig ? null : Table.build(state, rows, started);
       })
+      .then((t) => { this.table = t; })
       .catch(() => { this.table = null; }) // answered in SQL, which reports a lasting error
       .finally(() => {
         const took = Date.now() - started;
