@@ -289,7 +289,7 @@ export async function buildObliqueTileset(name: string, files: ReadonlyMap<strin
       try {
         text = await convertOsgb(src, path.join(tmp, `w${n}`));
       } catch (err) {
-        throw new ObliqueError('corrupt_osgb', { file: rel(p), detail: (err as Error).message.replaceAll(tmp, '') }, lang);
+        throw new ObliqueError('corrupt_osgb', { file: rel(p), detail: (err as Error).message.replaceAll(src, rel(p)).replaceAll(tmp, '') }, lang);
       } finally {
         await rm(src, { force: true });
       }
