@@ -117,6 +117,8 @@ export interface TableDelta {
   kinds: string[];
   /** Every published carrier's stored distances, `[carrier id, d1..d16]`, when `kinds` is not empty. */
   distances: unknown[][];
+  /** The stored distances, `[carrier id, d1..d16]`, of the carriers asked for that now have a row. */
+  stored: unknown[][];
 }
 
 /** Site-selection queries. */
@@ -217,11 +219,12 @@ export class SelectionRepository {
    * change-log entries after `after` (re-read with the carriers `reread`; of those without a
    * stored row, up to `maxLive` are measured live, the changed ones first, then those of `live`), the entries counted from `countFrom`, the pending kinds,
    * the transactions in progress, and every stored distance when one of `kinds` is no longer
-   * pending or an amenity changed (`slots`: the table's kinds in slot order).
+   * pending or an amenity changed (`slots`: the table's kinds in slot order), and the stored
+   * distances of the carriers `nearest` that have a row now.
    */
   async tableDelta(
     after: number, countFrom: number, maxChanged: number, reread: number[], live: number[], maxLive: number, kinds: string[],
-    slots: string[],
+    slots: string[], nearest: number[],
   ): Promise<TableDelta> {
     const client = await this.pool.connect();
     try {
@@ -235,7 +238,7 @@ export class SelectionRepository {
       };
       if (changed.length > maxChanged) {
         await client.query('COMMIT');
-        return { ...base, tooMany: true, rows: [], kinds: [], distances: [] };
+        return { ...base, tooMany: true, rows: [], kinds: [], distances: [], stored: [] };
       }
       const ids = [...new Set([...changed, ...reread])];
       // The changed carriers first: an edited site without a stored row (moved) is measured live.
@@ -244,9 +247,10 @@ export class SelectionRepository {
       // The kinds whose changes have all been applied in this snapshot; after an amenity change,
       // every kind not pending (its changes may have been applied before this snapshot).
       const current = (state.amenities ? slots : kinds).filter((k) => !base.pending.includes(k));
-      const distances = current.length ? (await client.query({ text: Q.tableDistances, rowMode: 'array' })).rows : [];
+      const distances = current.length ? (await client.query({ text: Q.tableDistances, values: [null], rowMode: 'array' })).rows : [];
+      const stored = nearest.length ? (await client.query({ text: Q.tableDistances, values: [nearest], rowMode: 'array' })).rows : [];
       await client.query('COMMIT');
-      return { ...base, tooMany: false, rows, kinds: current, distances };
+      return { ...base, tooMany: false, rows, kinds: current, distances, stored };
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;

@@ -310,13 +310,15 @@ WHERE c.id = ANY ($1::bigint[]) AND c.review_state = 'published';
 
 -- name: tableDistances
 -- Every published carrier's stored distances, slots d1..d16 (after amenity changes: the refresh
--- worker rewrites them without a change-log entry).
+-- worker rewrites them without a change-log entry), or those of the carriers $1 only (rows the
+-- worker has stored since the table found none).
 SELECT n.carrier_id,
        n.distance_m[1], n.distance_m[2], n.distance_m[3], n.distance_m[4], n.distance_m[5], n.distance_m[6],
        n.distance_m[7], n.distance_m[8], n.distance_m[9], n.distance_m[10], n.distance_m[11], n.distance_m[12],
        n.distance_m[13], n.distance_m[14], n.distance_m[15], n.distance_m[16]
 FROM carrier_nearest n
-JOIN carriers c ON c.id = n.carrier_id AND c.review_state = 'published';
+JOIN carriers c ON c.id = n.carrier_id AND c.review_state = 'published'
+WHERE $1::bigint[] IS NULL OR n.carrier_id = ANY ($1::bigint[]);
 
 -- name: tableState
 -- What the table was read at: the change-log version and its number of entries up to it, the

@@ -59,7 +59,7 @@ export const CANDIDATE_TABLE_DEFAULTS: CandidateTableOptions = {
 
 /** Most changed carriers a delta patches in (more: the table is read again in full). */
 const MAX_DELTA = 20_000;
-/** Most carriers without stored distances a delta reads again (to pick up rows the worker stored). */
+/** Most carriers without stored distances whose rows a delta looks for (to pick up rows the worker stored). */
 const MAX_REREAD = 20_000;
 /** Most carriers without a stored row measured live by a delta (16 KNN probes each): changed ones, then those measured live before. */
 const MAX_LIVE = 200;
@@ -342,6 +342,16 @@ class Table {
         this.dist[i * slots + slot] = v === null ? NaN : (v as number);
       }
     }
+    for (const r of d.stored) {
+      const i = this.rowOf.get(Number(r[0]));
+      if (i === undefined || this.hasRow[i] !== 0) continue;
+      this.hasRow[i] = 1;
+      for (let k = 0; k < slots; k++) {
+        const v = r[1 + k];
+        this.dist[i * slots + k] = v === null ? NaN : (v as number);
+      }
+      this.missing.delete(i);
+    }
     for (const k of kinds) this.stale.delete(k);
     for (const k of d.pending) this.stale.add(k);
     this.version = d.version;
@@ -497,11 +507,12 @@ export class CandidateTable {
     if (!t) return Promise.resolve();
     const started = Date.now();
     const missing = [...t.missing];
-    const reread = missing.slice(0, MAX_REREAD).map((i) => t.ids[i]);
-    // Measured live again: the rows measured live before (kept current at every delta).
+    // Read again in full and measured live: the rows measured live before (kept current at every
+    // delta); the others without a row: only their stored distances, if the worker has stored them.
     const live = missing.filter((i) => t.hasRow[i] === 2).map((i) => t.ids[i]);
+    const nearest = missing.filter((i) => t.hasRow[i] === 0).slice(0, MAX_REREAD).map((i) => t.ids[i]);
     const countFrom = t.baseSettled ? t.lo : 0;
-    this.refreshing = this.repo.tableDelta(t.lo, countFrom, MAX_DELTA, reread, live, MAX_LIVE, [...t.stale], t.slots)
+    this.refreshing = this.repo.tableDelta(t.lo, countFrom, MAX_DELTA, live, live, MAX_LIVE, [...t.stale], t.slots, nearest)
       .then((d) => {
         if (this.table !== t) return;
         if (d.version < t.version || d.tooMany) {
@@ -510,7 +521,7 @@ export class CandidateTable {
           this.load();
           return;
         }
-        t.apply(d, reread, d.kinds, countFrom, started);
+        t.apply(d, live, d.kinds, countFrom, started);
       })
       .catch(() => undefined) // the next request tries again; SQL answers meanwhile
       .finally(() => { this.refreshing = null; });
