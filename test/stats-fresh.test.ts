@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, testPool, userWithRole } from './helpers.ts';
+import { StatsRepository } from '../server/stats/stats.repository.ts';
 import { carriersVia, freshnessBrute, groupSum, type Carrier } from './stats-brute.ts';
 
 let pool: pg.Pool;
@@ -117,5 +118,23 @@ describe('dashboard answers after writes', () => {
       await pool.query(`DELETE FROM photos WHERE sha256 = 'stats-fresh-1'`);
     }
     expect(await fresh(false)).toBe(before);
+  });
+
+  it('the change log is pruned: entries older than an hour go, the newest commit (the version) stays', async () => {
+    const repo = new StatsRepository(pool);
+    const { rows: old } = await pool.query(
+      `INSERT INTO stats_commits (at) VALUES (now() - interval '3 hours'), (now() - interval '2 hours') RETURNING id::int`);
+    await pool.query(`INSERT INTO stats_changes (tbl, at) VALUES ('carriers', now() - interval '2 hours')`); // its commit row is new
+    const { rows: [newest] } = await pool.query(`SELECT id::int, at FROM stats_commits ORDER BY id DESC LIMIT 1`);
+    expect(newest.id).toBeGreaterThan(old[1].id);
+    const version = await repo.changeVersion();
+    const gone = await repo.pruneChangeLog();
+    expect(gone.commits).toBeGreaterThanOrEqual(2);
+    expect(gone.changes).toBeGreaterThanOrEqual(1);
+    const left = await pool.query(`SELECT id::int FROM stats_commits WHERE id = ANY($1::int[])`, [old.map((r) => r.id)]);
+    expect(left.rows).toEqual([]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM stats_changes WHERE at < now() - interval '1 hour'`)).rows[0].n).toBe(0);
+    expect(await repo.changeVersion()).toBe(version);
+    await expectStatusAsOracle();
   });
 });

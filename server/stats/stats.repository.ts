@@ -12,7 +12,7 @@ import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'stats.sql', [
   'summary', 'counties', 'statusByCountyKind', 'landStructure', 'priceDistribution', 'parks', 'inventory', 'historyStart',
-  'freshness', 'enquiries', 'countyShapes', 'parkNames', 'changeVersion',
+  'freshness', 'enquiries', 'countyShapes', 'parkNames', 'changeVersion', 'pruneChangeLog',
 ] as const);
 
 /** One cell of the county × layer × status summary. */
@@ -81,6 +81,11 @@ export class StatsRepository {
   /** The newest entry of the dashboard's change log (migration 016), '' when it is empty. */
   async changeVersion(): Promise<string> {
     return (await this.pool.query<{ version: string }>(Q.changeVersion)).rows[0]?.version ?? '';
+  }
+
+  /** Drops change-log entries older than an hour, keeping the newest commit; returns how many went. */
+  async pruneChangeLog(): Promise<{ commits: number; changes: number }> {
+    return (await this.pool.query<{ commits: number; changes: number }>(Q.pruneChangeLog)).rows[0];
   }
 
   async summary(seesUnpublished: boolean): Promise<SummaryRow[]> {

@@ -77,9 +77,13 @@ const name = (r: { name_zh: string; name_en: string }): I18nText => ({ zh: r.nam
 /** Percent change from `prev` to `cur` (one decimal), null when there is nothing to compare. */
 const change = (cur: number, prev: number | undefined) => (prev === undefined || prev === 0 ? null : Math.round(((cur - prev) / prev) * 1000) / 10);
 
+const PRUNE_EVERY_MS = 600_000;
+
 /** Statistics rules. */
 export class StatsService {
   private readonly cache: StatsCache;
+  /** When the change log was last pruned (ms since epoch); pruned at most every `PRUNE_EVERY_MS`. */
+  private prunedAt = 0;
 
   constructor(private readonly repo: StatsRepository, cacheOptions: StatsCacheOptions = STATS_CACHE_DEFAULTS) {
     this.cache = new StatsCache(cacheOptions);
@@ -94,7 +98,19 @@ export class StatsService {
     const sorted = <T>(v: T[] | null) => (v ? [...v].sort() : null);
     const p = withPeriod ? this.period(q) : null;
     const key = JSON.stringify([figure, f.seesUnpublished, sorted(f.counties), sorted(f.parks), sorted(f.kinds), sorted(f.statuses), p?.from, p?.to]);
+    this.pruneNowAndThen();
     return this.cache.get(key, await this.repo.changeVersion(), compute);
+  }
+
+  /**
+   * The change log gains one entry per write statement; old entries are dropped in the background
+   * at most every ten minutes (a failure only logs: the next request tries again later).
+   */
+  private pruneNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    this.repo.pruneChangeLog().catch((err: unknown) => console.warn('stats: pruning the change log failed:', (err as Error).message));
   }
 
   /** Counts and areas by county adcode × layer × status, as visible to the viewer. */

@@ -288,3 +288,17 @@ FROM parks p WHERE $1::boolean OR p.review_state = 'published' ORDER BY p.id;
 -- writing carriers, parks, counties, photos, history, enquiries or their events adds one. Its time
 -- tells a restored log (same id, other time) apart.
 SELECT id::text || '@' || to_char(at, 'YYYYMMDDHH24MISSUS') AS version FROM stats_commits ORDER BY id DESC LIMIT 1;
+
+-- name: pruneChangeLog
+-- The change log only needs its newest commit (the version above): entries older than an hour
+-- are dropped, the newest commit always stays. Run now and then by the service, never inside a
+-- writer's transaction, so it cannot block or deadlock an import.
+WITH newest AS (SELECT max(id) AS id FROM stats_commits),
+gone_commits AS (
+  DELETE FROM stats_commits c USING newest
+  WHERE c.id < newest.id AND c.at < clock_timestamp() - interval '1 hour' RETURNING 1
+),
+gone_changes AS (
+  DELETE FROM stats_changes WHERE at < clock_timestamp() - interval '1 hour' RETURNING 1
+)
+SELECT (SELECT count(*) FROM gone_commits)::int AS commits, (SELECT count(*) FROM gone_changes)::int AS changes;
