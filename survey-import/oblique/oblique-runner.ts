@@ -52,9 +52,10 @@ export function runObliqueIsolated(job: ObliqueWorkerJob, progress: (stage: 'rea
       const tail = stderr.trim().split('\n').slice(-3).join(' ');
       reject(new ObliqueJobError(`${job.fileName}：转换进程中止（${why}）${tail}`, `${job.fileName}: the conversion process stopped (${why}) ${tail}`.trim(), 'worker_stopped', job.fileName));
     };
-    child.on('error', (err) => stopped(err.message));
+    // A send to a worker that already died (EPIPE) is followed by its exit, which says why.
+    child.on('error', (err: NodeJS.ErrnoException) => { if (err.code !== 'EPIPE' && err.code !== 'ERR_IPC_CHANNEL_CLOSED') stopped(err.message); });
     child.on('exit', (code, signal) => stopped(signal ?? `exit ${code}`));
   });
-  child.send(job);
+  child.send(job, (err) => { if (err) child.kill('SIGKILL'); });
   return { result, kill: () => { child.kill('SIGKILL'); } };
 }
