@@ -180,6 +180,8 @@ export class TilesetJobService {
       }
       const warnings = [...result.warnings];
       if (opts.placement) warnings.push('placed where given (lon/lat/height/heading) instead of by metadata.xml');
+      // The work folder goes before the job's end is visible, so whoever sees the end sees no folder.
+      await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
       await this.repo.finishJob(id, {
         name: opts.name, parkId: opts.parkId, carrierId: opts.carrierId, origin: 'upload', sourceSha256: row.source_sha256,
         version: result.version, georeferenced: false, placement: opts.placement ?? result.placement,
@@ -191,6 +193,7 @@ export class TilesetJobService {
       const e: JobError = err instanceof ObliqueJobError
         ? { zh: err.zh, en: err.en, reason: err.reason, file: err.file }
         : { zh: `${row.file_name}：转换失败：${(err as Error).message}`, en: `${row.file_name}: conversion failed: ${(err as Error).message}`, reason: null, file: row.file_name };
+      await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
       await this.repo.failJob(id, e).catch(() => undefined);
     } finally {
       await rm(outDir, { recursive: true, force: true }).catch(() => undefined);

@@ -113,8 +113,9 @@ describe.runIf(enabled)('3D card of the upload page in Chromium', () => {
 
   it('desktop, Chinese: a zip without metadata.xml is refused at once, naming the file', async () => {
     await chooseAndUpload(zips['no-metadata.zip']);
-    await page.waitForSelector(`${panel} .notice-error`);
-    expect(await page.textContent(`${panel} .notice-error`)).toBe('no-metadata.zip：没有 metadata.xml（ContextCapture 导出的根目录应有此文件，其 <SRS> 和 <SRSOrigin> 给出模型位置）');
+    // The card's own message (p.notice), not a failed job of another upload listed below it.
+    await page.waitForSelector(`${panel} p.notice-error`);
+    expect(await page.textContent(`${panel} p.notice-error`)).toBe('no-metadata.zip：没有 metadata.xml（ContextCapture 导出的根目录应有此文件，其 <SRS> 和 <SRSOrigin> 给出模型位置）');
     await shot('error-desktop-zh');
   });
 
