@@ -5,7 +5,7 @@
  * Screenshots of the edit UI: desktop and phone, zh and en.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type pg from 'pg';
 import { PbfReader as Pbf } from 'pbf';
@@ -14,7 +14,13 @@ import { lonLatToTile } from '../../tiles/tile-math.ts';
 import { api, baseUrl, testPool, userWithRole } from '../helpers.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
-const enabled = hasChromium();
+/**
+ * CI budget: what this file checks happens in the browser; the server side it drives (features, tiles,
+ * edits and review, statistics) is tested on both engines by the API tests (test/*.test.ts). So it runs
+ * on the embedded engine (the bare-machine default) and is skipped when the suite runs on DATABASE_URL,
+ * as test/browser/three-d.test.ts, oblique.test.ts and tour.test.ts are.
+ */
+const enabled = hasChromium() && inject('dbEngine') !== 'postgres';
 
 /** A browser page on the map, signed in with `cookie` ("name=value") or anonymous. */
 async function mapPage(cookie: string | null, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {

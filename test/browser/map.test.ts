@@ -3,13 +3,19 @@
  * carriers render, clicking a carrier opens its panel, 3D mode extrudes buildings, language switches.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { api, baseUrl, userWithRole } from '../helpers.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
-const enabled = hasChromium();
+/**
+ * CI budget: what this file checks happens in the browser; the server side it drives (features, tiles,
+ * edits and review, statistics) is tested on both engines by the API tests (test/*.test.ts). So it runs
+ * on the embedded engine (the bare-machine default) and is skipped when the suite runs on DATABASE_URL,
+ * as test/browser/three-d.test.ts, oblique.test.ts and tour.test.ts are.
+ */
+const enabled = hasChromium() && inject('dbEngine') !== 'postgres';
 
 describe.runIf(enabled)('web map in Chromium', () => {
   let context: BrowserContext;
