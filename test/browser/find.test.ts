@@ -5,12 +5,17 @@
  * tapped item is selected in both; the landing page's search box links to the finder with its words. Screenshots: phone and desktop, Chinese and English.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { baseUrl } from '../helpers.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
-const enabled = hasChromium();
+/**
+ * CI budget: the browser half of this file runs on the embedded engine (the bare-machine default); its
+ * server side is tested on both engines by the API tests (test/*.test.ts), so it is skipped when the
+ * suite runs on DATABASE_URL, like every file in test/browser/.
+ */
+const enabled = hasChromium() && inject('dbEngine') !== 'postgres';
 
 describe.runIf(enabled)('site finder in Chromium', () => {
   let context: BrowserContext;

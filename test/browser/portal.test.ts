@@ -10,14 +10,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import jsQR from 'jsqr';
 import sharp from 'sharp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { api, baseUrl, userWithRole } from '../helpers.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
-const enabled = hasChromium();
+/**
+ * CI budget: the browser half of this file runs on the embedded engine (the bare-machine default); its
+ * server side is tested on both engines by the API tests (test/*.test.ts), so it is skipped when the
+ * suite runs on DATABASE_URL, like every file in test/browser/.
+ */
+const enabled = hasChromium() && inject('dbEngine') !== 'postgres';
 
 const RUNS = [
   { name: 'phone-zh', lang: 'zh' as const, viewport: { width: 390, height: 844 } },

@@ -7,13 +7,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { api, baseUrl, signIn, TEST_ADMIN } from '../helpers.ts';
 import { fixture, hasFixtures } from '../fixtures.ts';
 import { hasChromium, launch, SCREENSHOT_DIR } from './chromium.ts';
 
-const enabled = hasChromium() && hasFixtures();
+/**
+ * CI budget: the browser half of this file runs on the embedded engine (the bare-machine default); its
+ * server side is tested on both engines by the API tests (test/*.test.ts), so it is skipped when the
+ * suite runs on DATABASE_URL, like every file in test/browser/.
+ */
+const enabled = hasChromium() && hasFixtures() && inject('dbEngine') !== 'postgres';
 
 const TRACK = fixture('gps/garmin_connect_run.gpx');
 const BAD_TRACK = fixture('gps/bad_coords.gpx');
