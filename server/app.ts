@@ -123,6 +123,8 @@ export function createApp(db: Database, config: Config): App {
   const threeD = new ThreeDService(threeDRepo, threeDStore, DEFAULT_ZIP_LIMITS, tilesetJobs);
 
   const policies = new PoliciesService(new PoliciesRepository(db.pool), new LocalAssetStore(config.dataDir));
+  // The site finder answers from site selection's in-memory candidate table when it is current.
+  const selection = new SelectionService(new SelectionRepository(db.pool));
   const routes: RouteSpec[] = [];
   routes.push(
     ...systemRoutes(db, config, VERSION, (viewer) => openApiDocument(routes, VERSION, '/', viewer)),
@@ -134,7 +136,7 @@ export function createApp(db: Database, config: Config): App {
     ...ogcRoutes(new OgcService(featuresRepo, new TemporalRepository(db.pool))),
     ...exportRoutes(new ExportsService(featuresRepo)),
     ...importRoutes(imports, uploadLimits),
-    ...selectionRoutes(new SelectionService(new SelectionRepository(db.pool)), new ShortlistsService(new ShortlistsRepository(db.pool)), config),
+    ...selectionRoutes(selection, new ShortlistsService(new ShortlistsRepository(db.pool)), config),
     ...threeDRoutes(threeD, uploadLimits),
     ...panoramaRoutes(new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
     ...carrierPhotoRoutes(new CarrierPhotosService(new CarrierPhotosRepository(db.pool)), new PanoramasService(new PanoramasRepository(db.pool), new LocalAssetStore(config.dataDir))),
@@ -145,7 +147,7 @@ export function createApp(db: Database, config: Config): App {
     // Publishing purges changed tiles at once instead of at the next change-log poll.
     ...editRoutes(new EditsService(new EditsRepository(db.pool), () => tiles.sync())),
     ...imageryRoutes(imagery, imageryStore, config),
-    ...searchRoutes(new SearchService(new SearchRepository(db.pool))),
+    ...searchRoutes(new SearchService(new SearchRepository(db.pool), selection.candidateTable)),
   );
 
   const securityHeaders = securityHeadersFor(config);

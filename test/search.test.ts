@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinyin } from 'pinyin-pro';
 import { api, testPool } from './helpers.ts';
-import { normalizeWord } from '../server/search/search.service.ts';
+import { normalizeWord, SearchService } from '../server/search/search.service.ts';
+import { SearchRepository } from '../server/search/search.repository.ts';
+import { compareCodePoints } from '../server/search/search.table.ts';
 
 type Row = { id: number; name: string; code: string; kind: string; status: string; county_adcode: string | null; park_id: number | null;
   park_zh: string | null; park_short: string | null; park_en: string | null; county_zh: string | null; county_en: string | null; usable: number; price: number | null; price_unit: string | null };
@@ -187,6 +189,57 @@ describe('site finder API', () => {
       expect(normalizeWord(s), s).toBe(r[0].n);
     }
   });
+
+  it('the in-memory finder answers exactly as the SQL statement: words, filters, orders, paging, and after an edit', async () => {
+    const sql = new SearchService(new SearchRepository(pool));
+    // The server answers from the candidate table once it is loaded (started by its first request).
+    const fromServer = async (query: string) => {
+      const res = await api(`/api/search?${query}`);
+      expect(res.status, query).toBe(200);
+      return { source: res.headers.get('x-search-source'), body: await res.json() };
+    };
+    for (let tries = 0; (await fromServer('q=gxq')).source !== 'table'; tries++) {
+      expect(tries, 'the candidate table answers within 30 s').toBeLessThan(60);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const e = encodeURIComponent;
+    const same = async (query: string) => {
+      const server = await fromServer(query);
+      const p = new URLSearchParams(query);
+      const list = (k: string) => p.get(k)?.split(',');
+      const num = (k: string) => (p.get(k) === null ? undefined : Number(p.get(k)));
+      const reference = await sql.answer({
+        q: p.get('q') ?? undefined, type: list('type'), status: list('status'), county: list('county'), park: list('park')?.map(Number),
+        areaMin: num('areaMin'), areaMax: num('areaMax'), areaUnit: (p.get('areaUnit') as 'mu' | 'm2') ?? 'm2',
+        priceUnit: p.get('priceUnit') ?? undefined, priceMin: num('priceMin'), priceMax: num('priceMax'), industry: list('industry'),
+        sort: (p.get('sort') as any) ?? 'relevance', limit: num('limit') ?? 20, offset: num('offset') ?? 0,
+      });
+      expect(reference.source).toBe('sql');
+      expect(server.source, query).toBe('table');
+      expect(server.body, query).toEqual(JSON.parse(JSON.stringify(reference.result)));
+      return server.body;
+    };
+    await same('q=gxq&limit=30');
+    await same(`q=${e('渠县 厂房')}&limit=5&offset=3`);
+    await same('q=Qu%20County&sort=code&limit=7&offset=2');
+    await same('type=factory&county=511725&sort=code&limit=50');
+    await same(`q=gaoxinqu&type=land&areaMin=5&areaUnit=mu&sort=-area&limit=9&offset=4`);
+    await same(`priceUnit=${e('元/m²·月')}&priceMax=10&sort=price`);
+    await same(`priceUnit=${e('万元/亩')}&priceMin=20&sort=-price&status=available,reserved`);
+    await same(`industry=${e('电子信息')},${e('新材料')}&sort=area&limit=3&offset=1`);
+    await same(`q=${e('厂')}&status=reserved,occupied`);
+    await same('q=gxq&offset=10000');
+    // An edit: publishing the draft adds it to the next answer, withdrawing it takes it out again.
+    const probe = `q=${e('搜索测试')}&sort=code`;
+    expect((await same(probe)).items.map((i: any) => i.id)).toEqual([made[0]]);
+    await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = $1`, [made[1]]);
+    expect((await same(probe)).items.map((i: any) => i.id)).toEqual([...made].sort((a, b) => a - b));
+    await pool.query(`UPDATE carriers SET review_state = 'draft' WHERE id = $1`, [made[1]]);
+    expect((await same(probe)).items.map((i: any) => i.id)).toEqual([made[0]]);
+    // The database orders text by code point (C / C.UTF-8), as the table does.
+    expect(await new SearchRepository(pool).ordersByCodePoint()).toBe(true);
+    expect(['a', 'B', '\u{20000}', '\ue000', '高'].sort(compareCodePoints)).toEqual(['B', 'a', '高', '\ue000', '\u{20000}']);
+  }, 60_000);
 
   it('bad parameters are a 400 naming the parameter', async () => {
     const cases: [string, string][] = [

@@ -10,8 +10,19 @@ import type pg from 'pg';
 import type { Geometry } from 'geojson';
 import { fillTemplate, loadQueries } from '../../core/db/sql.ts';
 import { bindNamed, SqlParams } from '../../layers/query/feature-query.ts';
+import { compareCodePoints, type TableHit } from './search.table.ts';
 
-const Q = loadQueries(import.meta.url, 'search.sql', ['places', 'find'] as const);
+const Q = loadQueries(import.meta.url, 'search.sql', ['places', 'version', 'find', 'hit', 'page', 'collationProbe'] as const);
+const FIND_SQL = fillTemplate(Q.find, { hit: Q.hit });
+const PAGE_SQL = fillTemplate(Q.page, { hit: Q.hit });
+
+/**
+ * Words whose code-point order differs from a linguistic collation's: case, punctuation, digits,
+ * accents, CJK (by code point, not by pinyin or stroke), and a character above U+FFFF after one
+ * of U+E000..U+FFFF (where UTF-16 order differs).
+ */
+const COLLATION_PROBE = ['b', 'B', 'a', 'A', 'a-b', 'ab', 'a b', 'a_b', 'a1', 'a10', 'a2', 'é', 'e', 'f', 'Z', '9', '-1', '高', '渠', '达', '一', '\uff21', '\u{20000}', '\ue000'];
+
 
 /** A published park or county, as the finder matches and labels it. */
 export interface PlaceRow {
@@ -161,17 +172,44 @@ type Group = [kind: string, county: string | null, park: number | null, n: numbe
 
 /** Site-finder queries. */
 export class SearchRepository {
+  private codePointOrder: Promise<boolean> | undefined;
+
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Published parks and counties. */
-  async places(): Promise<PlaceRow[]> {
-    return (await this.pool.query<PlaceRow>(Q.places)).rows;
+  /**
+   * Whether the database orders `carrier_search.code` and `kind` by code point (a C or C.UTF-8
+   * collation, as on both engines here), as the in-memory finder does (asked once).
+   */
+  ordersByCodePoint(): Promise<boolean> {
+    this.codePointOrder ??= this.pool.query(Q.collationProbe, [COLLATION_PROBE]).then(
+      (r) => JSON.stringify(r.rows[0].sorted) === JSON.stringify([...COLLATION_PROBE].sort(compareCodePoints)),
+      () => false,
+    );
+    return this.codePointOrder;
+  }
+
+  /** The rows of a page found in the in-memory table, in its order; null when one is no longer published. */
+  async page(hits: readonly TableHit[]): Promise<CarrierHit[] | null> {
+    if (!hits.length) return [];
+    const { rows } = await this.pool.query<CarrierHit>(PAGE_SQL, [hits.map((h) => h.id), hits.map((h) => h.own)]);
+    return rows.length === hits.length ? rows : null;
+  }
+
+  /** Published parks and counties, and the change-log version they were read at (null when there are none). */
+  async places(): Promise<{ version: number | null; rows: PlaceRow[] }> {
+    const { rows } = await this.pool.query<PlaceRow & { version: number }>(Q.places);
+    return { version: rows.length ? Number(rows[0].version) : null, rows: rows.map(({ version: _v, ...row }) => row) };
+  }
+
+  /** The change-log version now (every write of a carrier, park or county moves it on). */
+  async version(): Promise<number> {
+    return Number((await this.pool.query(Q.version)).rows[0].version);
   }
 
   /** One page of matching carriers, with the total, extent and facet counts of every match. */
   async find(filter: CarrierFilter, sort: Sort, limit: number, offset: number): Promise<{ rows: CarrierHit[]; summary: Summary }> {
     const params = new SqlParams();
-    const text = fillTemplate(bindNamed(Q.find, { limit, offset }, params, 'search find'), {
+    const text = fillTemplate(bindNamed(FIND_SQL, { limit, offset }, params, 'search find'), {
       own: ownMatches(filter.words, params),
       where: carrierWhere(filter, params),
       sortcols: SORT_COLUMNS[sort],

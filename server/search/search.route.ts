@@ -37,7 +37,8 @@ export function searchRoutes(search: SearchService): RouteSpec[] {
       response: { status: 200, type: 'application/json' },
       async handler(_req, res, _viewer, { query }) {
         const { lang: _lang, ...rest } = query;
-        res.set('Cache-Control', 'no-cache').json(await search.search(rest));
+        const { result, source } = await search.answer(rest);
+        res.set('Cache-Control', 'no-cache').set('X-Search-Source', source).json(result);
       },
     }),
   ];

@@ -11,7 +11,9 @@
  */
 import { industryName } from '../../layers/industries.ts';
 import { BadParameterError } from '../../core/errors.ts';
-import type { CarrierFilter, CarrierHit, PlaceRow, SearchRepository, Sort, WordCondition } from './search.repository.ts';
+import type { CarrierFilter, CarrierHit, PlaceRow, SearchRepository, Sort, Summary, WordCondition } from './search.repository.ts';
+import type { CandidateTable } from '../selection/selection.table.ts';
+import { findInTable } from './search.table.ts';
 
 /** 1 亩 in m². */
 export const M2_PER_MU = 2000 / 3;
@@ -139,17 +141,43 @@ export interface SearchResult {
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** Site-finder rules. */
+/** Where an answer's carriers came from: the in-memory table (search.table.ts) or the `find` statement. */
+export type SearchSource = 'table' | 'sql';
+
+/**
+ * Site-finder rules. The matching carriers come from the `find` statement of search.sql (the
+ * contract), or — the same answer, faster — from the in-memory candidate table shared with site
+ * selection when it is current (search.table.ts; only the page's rows are then read).
+ */
 export class SearchService {
-  constructor(private readonly repo: SearchRepository) {}
+  /** The published parks and counties, as read at a change-log version (kept until it moves on). */
+  private places: { version: number; rows: PlaceRow[] } | null = null;
+
+  /** `table`: the candidate table (server/selection) to answer from when current; without it every answer is SQL. */
+  constructor(private readonly repo: SearchRepository, private readonly table: CandidateTable | null = null) {}
+
+  /** The published parks and counties at change-log `version` (read again when it moved on). */
+  private async placesAt(version: number): Promise<PlaceRow[]> {
+    if (this.places?.version === version) return this.places.rows;
+    const read = await this.repo.places();
+    if (read.version !== null && read.version >= (this.places?.version ?? 0)) this.places = { version: read.version, rows: read.rows };
+    return read.rows;
+  }
 
   /** Search published carriers, parks and counties. */
   async search(query: SearchQuery): Promise<SearchResult> {
+    return (await this.answer(query)).result;
+  }
+
+  /** `search`, telling also where the carriers came from. */
+  async answer(query: SearchQuery): Promise<{ result: SearchResult; source: SearchSource }> {
     checkRanges(query);
     const q = query.q ?? '';
     const words = queryWords(q);
     if (words.length > MAX_WORDS) throw new BadParameterError('q', q, `may have at most ${MAX_WORDS} words`);
-    const places = await this.repo.places();
+    // One probe of the change log validates the parks and counties held and the candidate table.
+    const version = await this.repo.version();
+    const [places, rowsInMemory] = await Promise.all([this.placesAt(version), this.table?.finderRows(version) ?? null]);
     const parks = places.filter((p) => p.type === 'park');
     const counties = places.filter((p) => p.type === 'county');
     const conditions: WordCondition[] = words.map((word) => ({
@@ -166,7 +194,15 @@ export class SearchService {
       areaMaxM2: query.areaMax === undefined ? undefined : query.areaMax * k,
       priceUnit: query.priceUnit, priceMin: query.priceMin, priceMax: query.priceMax, industries: query.industry,
     };
-    const { rows, summary } = await this.repo.find(filter, query.sort, query.limit, query.offset);
+    let found: { rows: CarrierHit[]; summary: Summary } | null = null;
+    if (rowsInMemory && (await this.repo.ordersByCodePoint())) {
+      // Computed at once on the table as it is now (no await in between), then the page's rows.
+      const { page, summary } = findInTable(rowsInMemory, filter, query.sort, query.limit, query.offset);
+      const pageRows = await this.repo.page(page);
+      if (pageRows) found = { rows: pageRows, summary };
+    }
+    const source: SearchSource = found ? 'table' : 'sql';
+    const { rows, summary } = found ?? (await this.repo.find(filter, query.sort, query.limit, query.offset));
     const parkById = new Map(parks.map((p) => [Number(p.id), p]));
     const countyById = new Map(counties.map((c) => [c.id, c]));
     const countyOf = (adcode: string | null) => {
@@ -205,7 +241,7 @@ export class SearchService {
         href: p.type === 'park' ? `/parks/${p.id}` : null,
       }))
       .sort((a, b) => (a.type === b.type ? b.count - a.count : a.type === 'park' ? -1 : 1));
-    return {
+    const result: SearchResult = {
       q, words,
       numberMatched: summary.total, numberReturned: items.length, limit: query.limit, offset: query.offset,
       bbox: summary.extent, items, places: placeHits,
@@ -219,6 +255,7 @@ export class SearchService {
         }).sort((a, b) => b.count - a.count || a.id - b.id),
       },
     };
+    return { result, source };
   }
 }
 

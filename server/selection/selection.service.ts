@@ -113,6 +113,11 @@ export class SelectionService {
     this.table = new CandidateTable(repo, tableOptions);
   }
 
+  /** The candidate table (the site finder answers from it too: server/search/search.table.ts). */
+  get candidateTable(): CandidateTable {
+    return this.table;
+  }
+
   /** Parse `body` as a brief and answer it (scripts and benches; the route parses the brief itself and calls `answer`). */
   async select(body: unknown, options: SelectOptions = {}): Promise<SelectionResponse> {
     return (await this.answer(parseBrief(body), options)).response;

@@ -246,7 +246,9 @@ SELECT coalesce(max(id), 0) AS version FROM feature_changes;
 -- live: `x.has_row` 0 none, 1 stored row, 2 measured live). Values exactly as `candidates` reads
 -- them: the area both raw (for the sargable bound) and rounded as compared and ranked, the price
 -- as float8; distance slots in amenity_kinds() order; the geometry as WKB (exact float8
--- coordinates, for drawn areas).
+-- coordinates, for drawn areas). Then the site finder's own columns, from its narrow table
+-- `s` (carrier_search, migrations 013/017: one row per published carrier), exactly as its SQL
+-- statement reads them: search document, code, usable area and bounding box (server/search).
 c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_industries,
        c.area_m2, round(c.area_m2::numeric, 2)::float8 AS area_r, c.price::float8 AS price, c.price_unit,
        c.power_kva, c.water_t_per_day, c.gas, c.floors::float8 AS floors, c.floor_load_kn_m2, c.clear_height_m,
@@ -255,7 +257,8 @@ c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_indust
        x.dm[1] AS d1, x.dm[2] AS d2, x.dm[3] AS d3, x.dm[4] AS d4, x.dm[5] AS d5, x.dm[6] AS d6, x.dm[7] AS d7,
        x.dm[8] AS d8, x.dm[9] AS d9, x.dm[10] AS d10, x.dm[11] AS d11, x.dm[12] AS d12, x.dm[13] AS d13,
        x.dm[14] AS d14, x.dm[15] AS d15, x.dm[16] AS d16,
-       ST_AsBinary(c.geom) AS wkb
+       ST_AsBinary(c.geom) AS wkb,
+       s.doc, c.code, s.usable_m2, s.min_x, s.min_y, s.max_x, s.max_y
 
 -- name: tableRows
 -- The candidate table read in full: every published carrier, pre-joined with its stored nearest
@@ -266,6 +269,7 @@ c.id, c.kind, c.status, c.county_adcode, c.park_id, c.land_use, c.allowed_indust
 SELECT {{columns}}
 FROM carriers c
 LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
+LEFT JOIN carrier_search s ON s.id = c.id
 CROSS JOIN LATERAL (SELECT n.distance_m AS dm, CASE WHEN n.carrier_id IS NULL THEN 0 ELSE 1 END AS has_row) x
 WHERE c.review_state = 'published' AND c.id > $1::bigint
 ORDER BY c.id
@@ -296,6 +300,7 @@ FROM v;
 SELECT {{columns}}
 FROM carriers c
 LEFT JOIN carrier_nearest n ON n.carrier_id = c.id
+LEFT JOIN carrier_search s ON s.id = c.id
 CROSS JOIN LATERAL (
   SELECT CASE WHEN n.carrier_id IS NOT NULL THEN n.distance_m
               WHEN c.id = ANY ($2::bigint[]) THEN ARRAY(

@@ -31,6 +31,15 @@
  *
  * Memory: about 300 bytes per published carrier plus its coordinates (200,000 → ~100 MB); above
  * `maxCarriers` published carriers there is no table and every brief is ranked in SQL.
+ *
+ * The site finder reads the same table (`finderRows`, server/search/search.table.ts): each row also
+ * holds the carrier's `carrier_search` columns as that table stores them (document, code, usable
+ * area, bounding box; read in the same snapshot as the rest), so one copy and one change-log
+ * tracking serve both. For it the table builds, on the finder's first request, a substring index
+ * of the documents (substring.index.ts: posting lists of their character pairs, 4 bytes a
+ * posting; bench:search's 200,000 documents: 12.9 M postings, 51 MB) and the rows' rank in code
+ * order; rows a delta writes afterwards are checked directly until too many have changed and both
+ * are built again.
  */
 import type { Brief } from './brief.ts';
 import { CARRIER_LAYER_KINDS, DISTANCE_PREFIX, distanceKind } from './brief.ts';
@@ -39,6 +48,7 @@ import type { CachedCandidates } from './selection.cache.ts';
 import { VALUE_SLOTS } from './selection.query.ts';
 import type { SelectionRepository, TableDelta, TableSnapshot } from './selection.repository.ts';
 import { intersectsArea, packWkb, prepareArea, type PreparedArea } from './area.ts';
+import { compareCodePoints, SubstringIndex } from './substring.index.ts';
 
 /** Options of the candidate table. */
 export interface CandidateTableOptions {
@@ -67,7 +77,7 @@ const MAX_LIVE = 200;
 // Column positions of `tableRows` (array row mode).
 const ID = 0, KIND = 1, STATUS = 2, COUNTY = 3, PARK = 4, LAND_USE = 5, INDUSTRIES = 6, AREA_RAW = 7, AREA = 8, PRICE = 9,
   PRICE_UNIT = 10, POWER = 11, WATER = 12, GAS = 13, FLOORS = 14, FLOOR_LOAD = 15, CLEAR_HEIGHT = 16, PLOT_MIN = 17,
-  PLOT_MAX = 18, INTENSITY = 19, OUTPUT = 20, HAS_ROW = 21, D1 = 22, WKB = 38;
+  PLOT_MAX = 18, INTENSITY = 19, OUTPUT = 20, HAS_ROW = 21, D1 = 22, WKB = 38, DOC = 39, CODE = 40, USABLE = 41, FINDER_BOX = 42;
 
 /** The numeric columns held, by name (NaN = NULL). */
 const NUMERIC = {
@@ -87,7 +97,7 @@ const SLOT_COLUMN: Record<string, NumericColumn> = {
 };
 
 /** A text column as dictionary codes (0 = NULL), growable. */
-class Codes {
+export class Codes {
   codes: Int32Array;
   readonly dictionary = new Map<string, number>();
   readonly words: (string | null)[] = [null];
@@ -141,10 +151,40 @@ interface ReadRecord {
 const EMPTY: readonly string[] = Object.freeze([]);
 
 /**
+ * What the site finder (server/search/search.table.ts) reads of the table: every published
+ * carrier's finder columns as `carrier_search` holds them, read-only. Row `i` is live when its kind
+ * code is not 0; NaN is NULL.
+ */
+export interface FinderRows {
+  /** Rows in use (live and free). */
+  readonly n: number;
+  readonly ids: Float64Array;
+  readonly kind: Codes;
+  readonly status: Codes;
+  readonly county: Codes;
+  readonly priceUnit: Codes;
+  readonly industries: readonly (readonly string[])[];
+  readonly park: Float64Array;
+  /** carrier_search.price as float8. */
+  readonly price: Float64Array;
+  /** carrier_search.usable_m2. */
+  readonly usable: Float64Array;
+  /** carrier_search.min_x, min_y, max_x, max_y: 4 per row. */
+  readonly finderBox: Float64Array;
+  readonly code: readonly (string | null)[];
+  /** The search document (carrier_search.doc). */
+  readonly doc: readonly (string | null)[];
+  /** The rows whose document holds `word` (live or not, each once). */
+  rowsContaining(word: string): Int32Array;
+  /** Code-point order of two rows' codes (`compareCodePoints`, by a precomputed rank where it holds). */
+  compareCode(i: number, j: number): number;
+}
+
+/**
  * One table: columns with spare capacity, patched in place by deltas. A carrier that leaves it
  * keeps its row with kind code 0 (matches no brief) until the row is reused.
  */
-class Table {
+class Table implements FinderRows {
   /** Rows in use (including free ones). */
   n = 0;
   private cap: number;
@@ -167,6 +207,18 @@ class Table {
   box: Float64Array;
   /** Live rows without a readable geometry. */
   noGeom = 0;
+  /** The finder's columns (see FinderRows). */
+  readonly doc: (string | null)[] = [];
+  readonly code: (string | null)[] = [];
+  usable: Float64Array;
+  finderBox: Float64Array;
+  /** Live rows without a finder row (carrier_search): the finder then answers in SQL. */
+  noDoc = 0;
+  /** The documents' substring index, started by the finder's first request. */
+  private docIndex: SubstringIndex | null = null;
+  /** Rank of each row's code in code-point order, built with the index; rows written since (`rankOk` 0) compare their strings. */
+  private codeRank: Int32Array | null = null;
+  private rankOk: Uint8Array | null = null;
   readonly slots: string[];
   readonly slotOf: Map<string, number>;
   /** Amenity kinds whose distances the table does not hold as current (pending, or pending since they were read). */
@@ -217,6 +269,8 @@ class Table {
     this.slots = snapshot.slots;
     this.dist = new Float64Array(cap * this.slots.length);
     this.box = new Float64Array(cap * 4);
+    this.usable = new Float64Array(cap);
+    this.finderBox = new Float64Array(cap * 4);
     this.slotOf = new Map(this.slots.map((k, i) => [k, i]));
     this.stale = new Set(snapshot.pending);
     for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = new Float64Array(cap);
@@ -253,6 +307,8 @@ class Table {
     this.hasRow = more(this.hasRow);
     this.dist = more(this.dist, this.slots.length);
     this.box = more(this.box, 4);
+    this.usable = more(this.usable);
+    this.finderBox = more(this.finderBox, 4);
     for (const name of Object.keys(NUMERIC) as NumericColumn[]) this.num[name] = more(this.num[name]);
     this.cap = cap;
   }
@@ -268,7 +324,10 @@ class Table {
         i = this.n++;
       }
       this.rowOf.set(id, i);
-    } else if (this.geom[i] === null) this.noGeom--;
+    } else {
+      if (this.geom[i] === null) this.noGeom--;
+      if (this.doc[i] === null) this.noDoc--;
+    }
     this.ids[i] = id;
     this.kind.set(i, r[KIND] as string);
     this.status.set(i, r[STATUS] as string);
@@ -306,6 +365,60 @@ class Table {
       this.box[4 * i + 3] = g.maxY;
     }
     else this.noGeom++;
+    const doc = (r[DOC] ?? null) as string | null;
+    this.doc[i] = doc;
+    if (doc === null) this.noDoc++;
+    this.code[i] = r[CODE] as string;
+    this.usable[i] = r[USABLE] === null ? NaN : Number(r[USABLE]);
+    for (let k = 0; k < 4; k++) this.finderBox[4 * i + k] = r[FINDER_BOX + k] === null ? NaN : Number(r[FINDER_BOX + k]);
+    this.docIndex?.touch(i);
+    if (this.rankOk && i < this.rankOk.length) this.rankOk[i] = 0;
+  }
+
+  get park(): Float64Array {
+    return this.num.park;
+  }
+
+  get price(): Float64Array {
+    return this.num.price;
+  }
+
+  /** The rows whose document holds `word` (the substring index must be `finderReady`). */
+  rowsContaining(word: string): Int32Array {
+    return this.docIndex!.rows(word, this.doc, this.n);
+  }
+
+  /** Whether the finder can read the table now: every live row has its document, and the index is built (started here). */
+  finderReady(): boolean {
+    if (this.noDoc > 0) return false;
+    if (!this.docIndex || this.docIndex.stale) {
+      this.docIndex = SubstringIndex.start(this.doc, this.n);
+      this.rankCodes();
+    }
+    return this.docIndex.ready;
+  }
+
+  compareCode(i: number, j: number): number {
+    const ok = this.rankOk;
+    if (ok && i < ok.length && j < ok.length && ok[i] && ok[j]) return this.codeRank![i] - this.codeRank![j];
+    return compareCodePoints(this.code[i] ?? '', this.code[j] ?? '');
+  }
+
+  /**
+   * Rank the rows' codes (equal codes share a rank). The native sort compares UTF-16 units, which
+   * is code-point order unless a code holds a character above U+FFFF: then there are no ranks.
+   */
+  private rankCodes(): void {
+    this.codeRank = this.rankOk = null;
+    const codes = this.code.slice(0, this.n);
+    if (codes.some((c) => c !== null && /[\ud800-\udfff]/.test(c))) return;
+    const sorted = (codes.filter((c) => c !== null) as string[]).sort();
+    const rankOf = new Map<string, number>();
+    sorted.forEach((c, r) => { if (!rankOf.has(c)) rankOf.set(c, r); });
+    const rank = new Int32Array(this.n), ok = new Uint8Array(this.n);
+    codes.forEach((c, i) => { if (c !== null && this.kind.codes[i] !== 0) { rank[i] = rankOf.get(c)!; ok[i] = 1; } });
+    this.codeRank = rank;
+    this.rankOk = ok;
   }
 
   /** Take a carrier out (deleted or no longer published). */
@@ -317,6 +430,8 @@ class Table {
     this.missing.delete(i);
     if (this.geom[i] === null) this.noGeom--;
     this.geom[i] = new Float64Array(1);
+    if (this.doc[i] === null) this.noDoc--;
+    this.doc[i] = '';
     this.free.push(i);
   }
 
@@ -427,6 +542,18 @@ export class CandidateTable {
     if (!t) return null;
     const rows = this.filter(t, brief, kinds, spatial, area);
     return rows && { t, rows };
+  }
+
+  /**
+   * The table for the site finder when it is current at change-log `version` (default: now; brought to
+   * it by a delta within `deltaWaitMs`), holds every published carrier's finder row and has its
+   * substring index built; otherwise null (the finder answers in SQL; a missing table or index is
+   * built in the background).
+   */
+  async finderRows(version?: number): Promise<FinderRows | null> {
+    if (this.options.maxCarriers <= 0) return null;
+    const t = await this.usable(version ?? (await this.repo.changeVersion()));
+    return t && t.finderReady() ? t : null;
   }
 
   /** Drop the table (tests). */
@@ -742,7 +869,7 @@ export class CandidateTable {
 }
 
 /** The first `n` of 0..m-1 in `before` order (a total order), in order: a bounded max-heap. */
-function topK(m: number, n: number, before: (a: number, b: number) => number): Int32Array {
+export function topK(m: number, n: number, before: (a: number, b: number) => number): Int32Array {
   const heap = new Int32Array(n);
   let size = 0;
   const down = (i: number) => {
