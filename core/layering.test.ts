@@ -3,11 +3,13 @@
  * folder imports from a folder above it. Read from the source files themselves, so a new upward
  * import fails here with the file and the line that made it.
  *
- *   web/            (browser; only web/ and the layer catalog's data)
+ *   web/            (browser; only web/, the layer catalog's data and ui/)
  *   server/         HTTP: routes → services → repositories
  *   survey-import/  tiles/      peers: neither imports the other
  *   layers/         assets/     peers
  *   core/           database, config, errors
+ *   ui/             beside the stack: markup both the server and the browser render (the page header);
+ *                   pure functions, no DOM, no Node, imports nothing of ours
  *
  * Tests (`*.test.ts`, `*.test-helper.ts`) may also import tooling: test support in `test/`, scripts they test.
  */
@@ -23,8 +25,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   assets: ['core'],
   'survey-import': ['core', 'layers', 'assets'],
   tiles: ['core', 'layers', 'assets'],
-  server: ['core', 'layers', 'assets', 'survey-import', 'tiles'],
-  web: ['layers'],
+  server: ['core', 'layers', 'assets', 'survey-import', 'tiles', 'ui'],
+  web: ['layers', 'ui'],
+  ui: [],
 };
 
 /** Folders of tooling around the product: they may import anything, nothing may import them. */
@@ -87,6 +90,14 @@ describe('import graph', () => {
   it('imports nothing of ours into core/ but core/ itself', () => {
     const up = edges.filter((e) => topFolder(e.file) === 'core' && !isTestFile(e.file) && topFolder(e.target) !== 'core');
     expect(up.map((e) => `${e.file}:${e.line} imports ${e.spec}`)).toEqual([]);
+  });
+
+  it('keeps ui/ free of Node and packages (the server and the browser both run it)', () => {
+    const files = sourceFiles(path.join(ROOT_DIR, 'ui')).filter((f) => !isTestFile(path.relative(ROOT_DIR, f)));
+    const outside = files.flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/\bfrom\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/g)]
+      .map((m) => m[1] ?? m[2]!).filter((spec) => !spec.startsWith('./')).map((spec) => `${path.relative(ROOT_DIR, f)} imports ${spec}`));
+    expect(files.length).toBeGreaterThan(0);
+    expect(outside).toEqual([]);
   });
 
   it('resolves every relative import to a file that exists', () => {

@@ -12,14 +12,12 @@ import { esc, fmtDistance, fmtFloorArea, fmtLandArea, fmtNumber, fmtPrice, type 
 import type { CardCarrier, Landing, ParkCard, ParkSummary } from './portal.service.ts';
 import type { Policy } from '../policies/policies.service.ts';
 import { ENQUIRY_LIMITS } from '../enquiries/enquiry.input.ts';
+import { hrefInLang, pageHeaderHtml } from '../../ui/page-header.ts';
 
 const S = {
   site: { zh: '达州投资地图', en: 'Dazhou Investment Map' },
   tagline: { zh: '川渝陕结合部的区域中心城市 · 天然气、锂钾资源富集 · 找地、找厂房、找楼宇', en: 'A regional hub where Sichuan, Chongqing and Shaanxi meet · rich in natural gas, lithium and potassium · find land, factories and offices' },
-  map: { zh: '地图', en: 'Map' },
-  tours: { zh: '园区导览', en: 'Park tours' },
-  langOther: { zh: 'EN', en: '中文' },
-  langOtherTitle: { zh: 'English', en: '切换到中文' },
+  siteShort: { zh: '达州投资地图', en: 'Dazhou Investment' },
   searchPlaceholder: { zh: '搜索园区、产业、县市区（如 gxq、高新区、电子信息）', en: 'Search parks, industries, counties (e.g. hi-tech, gxq, electronics)' },
   search: { zh: '搜索', en: 'Search' },
   figCounties: { zh: '县（市、区）', en: 'counties & districts' },
@@ -130,7 +128,7 @@ const LAND_USE = LAND_USE_CODES;
 const landUnit = (attr: string, lang: Lang) => unitOf(findLayer('land')!.attributes.find((a) => a.name === attr)!, lang);
 
 /** Link to a portal path in `lang` (Chinese is the default and carries no parameter). */
-export const langHref = (pathname: string, lang: Lang) => (lang === 'en' ? `${pathname}${pathname.includes('?') ? '&' : '?'}lang=en` : pathname);
+export const langHref = (pathname: string, lang: Lang) => hrefInLang(pathname, lang);
 const name = (n: { zh: string; en: string }, lang: Lang) => (lang === 'en' && n.en ? n.en : n.zh);
 /**
  * A bilingual text as HTML: in English without an English version, the Chinese text marked as
@@ -150,16 +148,22 @@ export function pinyinKeys(text: string): string {
   return `${initials} ${full}`.toLowerCase().replace(/\s+/g, ' ');
 }
 
+/**
+ * The page header, the same one every page of the product shows (`ui/page-header.ts`, styled by
+ * the web client's `page-shell.css`): brand, links, language link to this page in the other
+ * language, sign-in. The portal's own `<h1>` is in the page, so the header's title is a `<p>`;
+ * the browser's `PageShell` takes the header over (sign-in dialog, the signed-in user).
+ */
 function header(lang: Lang, pathname: string): string {
-  const other: Lang = lang === 'zh' ? 'en' : 'zh';
-  return `<header class="pt-header">
-  <a class="pt-brand" href="${langHref('/', lang)}"><span class="pt-logo" aria-hidden="true"></span><span class="pt-brand-text">${esc(tx('site', lang))}</span></a>
-  <nav class="pt-nav">
-    <a href="${langHref('/map.html', lang)}" id="nav-map">${esc(tx('map', lang))}</a>
-    <a class="pt-nav-tours" href="${langHref('/tour.html', lang)}">${esc(tx('tours', lang))}</a>
-    <a class="pt-lang" id="lang-toggle" href="${esc(langHref(pathname, other))}" hreflang="${other === 'zh' ? 'zh-CN' : 'en'}" title="${esc(tx('langOtherTitle', lang))}">${esc(tx('langOther', lang))}</a>
-  </nav>
-</header>`;
+  return pageHeaderHtml({
+    lang, page: 'portal',
+    title: { long: tx('site', lang), short: tx('siteShort', lang) },
+    titleTag: 'p',
+    user: null,
+    signIn: true,
+    otherLangHref: langHref(pathname, lang === 'zh' ? 'en' : 'zh'),
+    langInLinks: true,
+  });
 }
 
 function footer(lang: Lang): string {

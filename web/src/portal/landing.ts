@@ -4,6 +4,7 @@
  * pinyin (initials `gxq` or full `gaoxinqu`, computed by the server into `data-search`) — and the
  * query stays in the URL (`?q=`), so a search can be shared. No map library is loaded here.
  */
+import '../shared/page-shell.css';
 import './portal.css';
 
 const input = document.querySelector<HTMLInputElement>('#portal-search');
@@ -69,3 +70,6 @@ if (input) {
   });
 }
 (window as unknown as { __portal: unknown }).__portal = { ready: true, filterParks };
+
+// The shared header's behaviour (sign-in dialog, the signed-in user), loaded after the page has painted.
+void import('./portal-shell.ts').then((m) => m.attachPortalShell());

@@ -4,6 +4,7 @@
  * "我有意向 / I'm interested" on a site fills the enquiry form's subject, the form is sent to
  * `POST /api/enquiries` with every bad field marked, and the print button prints the A4 card.
  */
+import '../shared/page-shell.css';
 import './portal.css';
 import { enquiryForm } from './enquiry-form.ts';
 
@@ -17,6 +18,9 @@ interface CardData {
 
 const state = { ready: true, mapLoaded: false, mapError: null as string | null, map: null as unknown };
 (window as unknown as { __portal: typeof state }).__portal = state;
+
+// The shared header's behaviour (sign-in dialog, the signed-in user), loaded after the page has painted.
+void import('./portal-shell.ts').then((m) => m.attachPortalShell());
 
 const dataEl = document.querySelector('#card-data');
 const data = dataEl ? (JSON.parse(dataEl.textContent ?? '{}') as CardData) : null;

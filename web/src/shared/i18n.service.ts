@@ -4,12 +4,15 @@
  * Layer titles, attribute labels and enum labels come from the API as `{ zh, en }` and go
  * through `tr`.
  */
+import { HEADER_TEXT, roleText } from '../../../ui/page-header.ts';
 import type { I18nText } from './api.types.ts';
 
 /** UI languages. */
 export type Lang = 'zh' | 'en';
 
 const STRINGS = {
+  // The page header's words (navigation, sign-in, roles) live with the header's markup.
+  ...HEADER_TEXT,
   appTitle: { zh: '达州市招商载体资源地图', en: 'Dazhou Investment Carrier Map' },
   appTitleShort: { zh: '达州招商载体', en: 'Dazhou Carriers' },
   allCounties: { zh: '全市', en: 'All of Dazhou' },
@@ -20,18 +23,6 @@ const STRINGS = {
   summaryOffices: { zh: '楼宇', en: 'Offices' },
   unitParcels: { zh: '宗', en: '' },
   unitBuildings: { zh: '栋', en: '' },
-  signIn: { zh: '登录', en: 'Sign in' },
-  signOut: { zh: '退出', en: 'Sign out' },
-  navUpload: { zh: '数据上传与校核', en: 'Upload & review' },
-  navSelect: { zh: '项目选址', en: 'Site selection' },
-  navTours: { zh: '园区导览', en: 'Park tours' },
-  navMap: { zh: '招商地图', en: 'Investment map' },
-  navFind: { zh: '找载体', en: 'Find sites' },
-  navInbox: { zh: '投资意向', en: 'Enquiries' },
-  navPolicies: { zh: '政策与项目', en: 'Policies' },
-  navStats: { zh: '统计分析', en: 'Statistics' },
-  navPortal: { zh: '达州投资门户首页', en: 'Dazhou investment portal' },
-  navLabel: { zh: '页面导航', en: 'Pages' },
   signInTitle: { zh: '工作人员登录', en: 'Staff sign-in' },
   username: { zh: '用户名', en: 'Username' },
   password: { zh: '密码', en: 'Password' },
@@ -39,7 +30,6 @@ const STRINGS = {
   signInFailed: { zh: '用户名或密码错误', en: 'Wrong username or password' },
   signInError: { zh: '登录失败：', en: 'Sign-in failed: ' },
   langToggle: { zh: 'EN', en: '中' },
-  langToggleTitle: { zh: 'Switch to English', en: '切换到中文' },
   mode2d: { zh: '2D', en: '2D' },
   mode3d: { zh: '3D', en: '3D' },
   modeToggleTitle: { zh: '切换二维/三维', en: 'Switch 2D / 3D' },
@@ -61,10 +51,6 @@ const STRINGS = {
   hectare: { zh: '公顷', en: 'ha' },
   layer: { zh: '图层', en: 'Layer' },
   draftBadge: { zh: '未发布', en: 'Unpublished' },
-  roleStaff: { zh: '载体专员', en: 'Staff' },
-  roleReviewer: { zh: '校核员', en: 'Reviewer' },
-  roleOfficer: { zh: '招商专员', en: 'Officer' },
-  roleAdmin: { zh: '管理员', en: 'Administrator' },
   // Upload and review page (web/upload.html).
   uploadTitle: { zh: '调查成果上传与校核', en: 'Survey upload & review' },
   uploadTitleShort: { zh: '上传与校核', en: 'Upload & review' },
@@ -298,8 +284,7 @@ export function tr(text: I18nText | undefined | null): string {
 
 /** Label of an account role. */
 export function roleLabel(role: string): string {
-  const key = ({ staff: 'roleStaff', reviewer: 'roleReviewer', officer: 'roleOfficer', admin: 'roleAdmin' } as const)[role];
-  return key ? t(key) : role;
+  return roleText(role, current);
 }
 
 /** Number formatting in the current language (grouping, up to `digits` decimals). */

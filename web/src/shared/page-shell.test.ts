@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionUser } from './api.types.ts';
 import { getLang, setLang, t } from './i18n.service.ts';
+import { pageHeaderHtml } from '../../../ui/page-header.ts';
 import { languageToggle, navLinksFor, PageShell } from './page-shell.ts';
 
 const user = (role: SessionUser['role']): SessionUser => ({ id: 1, username: `u-${role}`, displayName: '', role } as SessionUser);
@@ -21,6 +22,8 @@ describe('languageToggle', () => {
   it('shows the current language and switches to the other one', () => {
     const zh = languageToggle();
     expect(zh.id).toBe('lang-toggle');
+    // A real link to this page in the other language (it works without JavaScript too).
+    expect(zh.getAttribute('href')).toMatch(/\?lang=en$/);
     expect(zh.querySelector('.on')!.textContent).toBe('中');
     zh.click();
     expect(getLang()).toBe('en');
@@ -59,5 +62,32 @@ describe('PageShell', () => {
   it('leaves sign-in out of the header on pages with an inline form', () => {
     const shell = new PageShell({ page: 'upload', title: () => ({ long: 'x' }), signInButton: false });
     expect(shell.element.querySelector('#sign-in')).toBeNull();
+  });
+});
+
+describe('PageShell on a server-rendered header (the portal)', () => {
+  const serverHeader = (lang: 'zh' | 'en') => {
+    document.body.innerHTML = pageHeaderHtml({
+      lang, page: 'portal', title: { long: 'Dazhou Investment Map', short: 'Dazhou' }, titleTag: 'p', user: null, signIn: true,
+      otherLangHref: lang === 'en' ? '/parks/6' : '/parks/6?lang=en', langInLinks: true,
+    });
+    return document.querySelector<HTMLElement>('#top-bar')!;
+  };
+
+  it('takes the header over as drawn, in the page\'s language, and redraws it for a signed-in user', () => {
+    const header = serverHeader('en');
+    const drawn = header.innerHTML;
+    const shell = new PageShell({ page: 'portal', element: header });
+    expect(shell.element).toBe(header);
+    expect(getLang()).toBe('en');
+    shell.setUser(null);
+    expect(header.innerHTML).toBe(drawn);
+    shell.setUser(user('officer'));
+    expect(header.querySelector('#user-role')!.textContent).toBe('Officer');
+    expect(header.querySelector('#nav-inbox')!.getAttribute('href')).toBe('/enquiries.html?lang=en');
+    // The language link still leads to the server's page in the other language; the title stays the server's.
+    expect(header.querySelector('#lang-toggle')!.getAttribute('href')).toBe('/parks/6');
+    expect(header.querySelector('p.brand-title .brand-short')!.textContent).toBe('Dazhou');
+    expect(header.querySelector('h1')).toBeNull();
   });
 });

@@ -1,47 +1,28 @@
 /**
  * The one page shell: the header every page shows (`#top-bar`) — brand and page title, links to
- * the other pages the signed-in role may use, the language toggle (`#lang-toggle`) and the user
- * area (`#sign-in` / `#sign-out`) with the shared sign-in dialog. Pages add their own filters and
- * controls through `middle` and `controls`; the shell redraws itself, and the document title, on a
- * language switch.
+ * the other pages the signed-in role may use, the language link (`#lang-toggle`) and the user
+ * area (`#sign-in` / `#sign-out`) with the shared sign-in dialog. The markup comes from
+ * `ui/page-header.ts`, the same function the server renders the portal's header with; the shell
+ * draws it (or takes over the header the server drew) and attaches the behaviour. Pages add their
+ * own filters and controls through `middle` and `controls`; the shell redraws itself, and the
+ * document title, on a language switch.
  */
+import { navLinksFor as navLinksForPage, languageLinkHtml, pageHeaderInner, type NavLink, type PageId } from '../../../ui/page-header.ts';
 import { fetchMe, logout } from './api.service.ts';
 import type { SessionUser } from './api.types.ts';
-import { h } from './dom.util.ts';
 import { isAbortError } from './http.client.ts';
-import { getLang, onLangChange, roleLabel, setLang, t, type StringKey } from './i18n.service.ts';
+import { getLang, onLangChange, setLang, t, type Lang } from './i18n.service.ts';
 import { SignInDialog } from './sign-in.component.ts';
 import './page-shell.css';
 
-/** The pages of the product. */
-export type PageId = 'portal' | 'map' | 'find' | 'tour' | 'upload' | 'policies' | 'select' | 'inbox' | 'stats';
+export type { PageId } from '../../../ui/page-header.ts';
+export { NAV_LINKS } from '../../../ui/page-header.ts';
 
 type Child = Node | string | null | undefined | false;
 
-/** A link of the page navigation: who sees it (null: everyone). */
-interface NavLink {
-  page: PageId;
-  id: string;
-  href: string;
-  label: StringKey;
-  roles: readonly string[] | null;
-}
-
-/** Every page's link, in display order. */
-export const NAV_LINKS: readonly NavLink[] = [
-  { page: 'map', id: 'nav-map', href: '/map.html', label: 'navMap', roles: null },
-  { page: 'find', id: 'nav-find', href: '/find.html', label: 'navFind', roles: null },
-  { page: 'tour', id: 'nav-tours', href: '/tour.html', label: 'navTours', roles: null },
-  { page: 'upload', id: 'nav-upload', href: '/upload.html', label: 'navUpload', roles: ['staff', 'reviewer', 'admin'] },
-  { page: 'policies', id: 'nav-policies', href: '/policies.html', label: 'navPolicies', roles: ['staff', 'reviewer', 'admin'] },
-  { page: 'select', id: 'nav-select', href: '/select.html', label: 'navSelect', roles: ['officer', 'admin'] },
-  { page: 'inbox', id: 'nav-inbox', href: '/enquiries.html', label: 'navInbox', roles: ['officer', 'admin'] },
-  { page: 'stats', id: 'nav-stats', href: '/stats.html', label: 'navStats', roles: ['staff', 'reviewer', 'officer', 'admin'] },
-];
-
 /** The links `user` gets on `page` (the page itself is not linked). */
 export function navLinksFor(page: PageId, user: SessionUser | null): NavLink[] {
-  return NAV_LINKS.filter((l) => l.page !== page && (l.roles === null || (user !== null && l.roles.includes(user.role))));
+  return navLinksForPage(page, user);
 }
 
 /** What a page puts into its shell. */
@@ -49,9 +30,10 @@ export interface PageShellOptions {
   page: PageId;
   /**
    * The page title in the current language: long (header), short (phones) and the document title
-   * (default: the long title with the product name).
+   * (default: the long title with the product name). Optional only with `element`, whose title
+   * the server wrote.
    */
-  title(): { long: string; short?: string; document?: string };
+  title?(): { long: string; short?: string; document?: string };
   /** Page content between the title and the controls (filters, summaries), redrawn with the shell. */
   middle?(): Child | Child[];
   /** Page controls before the language toggle (mode toggles, edit buttons). */
@@ -62,35 +44,91 @@ export interface PageShellOptions {
   onUserChange?(user: SessionUser | null): void;
   /** Called after a language switch, once the shell has redrawn. */
   onLangChange?(): void;
+  /**
+   * A header the server rendered (the portal's pages, `ui/page-header.ts`): the shell takes it
+   * over as it is — title, language and the language link's target come from its markup — and
+   * only redraws it when the user changes. Its language link stays a link: the server renders
+   * the page in the other language.
+   */
+  element?: HTMLElement;
+}
+
+/** `html` (one element) as a DOM element. */
+function fromHtml<T extends Element>(html: string): T {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  return template.content.firstElementChild as T;
+}
+
+/** This page's URL in `lang` (`?lang=` set, the rest kept): the language link's target. */
+function currentUrlIn(lang: Lang): string {
+  const url = new URL(location.href);
+  url.searchParams.set('lang', lang);
+  return url.pathname + url.search + url.hash;
 }
 
 /**
- * The one language toggle (`#lang-toggle`, 中 | EN): switches with `setLang`, which tells every
- * `onLangChange` listener. The shell puts it in the header; a page without the header (the
- * client's printable proposal) puts it in its own tools.
+ * Switch the page to `lang` in place; a `?lang=` in the address follows, so a reload or a shared
+ * link keeps the language.
  */
-export function languageToggle(): HTMLButtonElement {
-  const en = getLang() === 'en';
-  return h('button', {
-    id: 'lang-toggle', class: 'toggle-button', type: 'button', title: t('langToggleTitle'), lang: en ? 'zh-CN' : 'en',
-    onclick: () => setLang(en ? 'zh' : 'en'),
-  }, h('span', { class: en ? '' : 'on' }, '中'), h('span', { class: en ? 'on' : '' }, 'EN'));
+function switchLang(lang: Lang): void {
+  const url = new URL(location.href);
+  if (url.searchParams.has('lang')) {
+    url.searchParams.set('lang', lang);
+    history.replaceState(history.state, '', url);
+  }
+  setLang(lang);
 }
 
-/** The header of a page; `element` goes first into the page. */
+/**
+ * The one language toggle (`#lang-toggle`, 中 | EN): a link to this page in the other language
+ * that the client follows in place with `setLang`, which tells every `onLangChange` listener. The
+ * shell puts it in the header; a page without the header (the client's printable proposal) puts
+ * it in its own tools.
+ */
+export function languageToggle(): HTMLAnchorElement {
+  const other: Lang = getLang() === 'en' ? 'zh' : 'en';
+  const a = fromHtml<HTMLAnchorElement>(languageLinkHtml(getLang(), currentUrlIn(other)));
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    switchLang(other);
+  });
+  return a;
+}
+
+/** The header of a page; `element` goes first into the page (or is the server's header). */
 export class PageShell {
   readonly element: HTMLElement;
   private readonly dialog: SignInDialog;
+  private readonly serverRendered: boolean;
+  private readonly serverTitle: { long: string; short: string } | null = null;
+  private readonly serverOtherLangHref: string | null = null;
   private current: SessionUser | null = null;
 
   constructor(private readonly options: PageShellOptions) {
-    this.element = h('header', { id: 'top-bar', class: 'top-bar', 'data-page': options.page });
     this.dialog = new SignInDialog((user) => this.changeUser(user));
-    onLangChange(() => {
+    this.serverRendered = options.element !== undefined;
+    if (options.element) {
+      const el = (this.element = options.element);
+      // The page's language is the one the server rendered (the stored choice may differ).
+      if (el.dataset.lang === 'zh' || el.dataset.lang === 'en') setLang(el.dataset.lang);
+      this.serverTitle = {
+        long: el.querySelector('.brand-long')?.textContent ?? '',
+        short: el.querySelector('.brand-short')?.textContent ?? '',
+      };
+      this.serverOtherLangHref = el.querySelector('#lang-toggle')?.getAttribute('href') ?? null;
+      this.attach();
+    } else {
+      this.element = document.createElement('header');
+      this.element.id = 'top-bar';
+      this.element.className = 'top-bar';
+      this.element.dataset.page = options.page;
+      onLangChange(() => {
+        this.render();
+        this.options.onLangChange?.();
+      });
       this.render();
-      this.options.onLangChange?.();
-    });
-    this.render();
+    }
   }
 
   /** The signed-in user, or null. */
@@ -98,16 +136,22 @@ export class PageShell {
     return this.current;
   }
 
-  /** Ask the server who is signed in, and show it. */
+  /**
+   * Ask the server who is signed in, and show it. Arriving at `#sign-in` (the sign-in link of a
+   * page without JavaScript) opens the sign-in dialog for a visitor.
+   */
   async loadUser(signal: AbortSignal): Promise<SessionUser | null> {
     this.setUser(await fetchMe(signal));
+    if (!this.current && location.hash === '#sign-in' && this.options.signInButton !== false) this.openSignIn();
     return this.current;
   }
 
   /** Show `user` (no callback: the page set it itself). */
   setUser(user: SessionUser | null): void {
+    const changed = user?.username !== this.current?.username || user?.role !== this.current?.role;
     this.current = user;
-    this.render();
+    // A server-rendered header already shows the visitor: redraw it only for a change.
+    if (!this.serverRendered || changed) this.render();
   }
 
   /** Open the sign-in dialog. */
@@ -129,32 +173,41 @@ export class PageShell {
   /** Redraw (the page calls this when its `middle` or `controls` change). */
   render(): void {
     const { page, title, middle, controls, signInButton = true } = this.options;
-    const { long, short, document: docTitle } = title();
-    document.title = docTitle ?? (long === t('appTitle') ? long : `${long} · ${t('appTitleShort')}`);
-    const u = this.current;
-    const brand = h('div', { class: 'brand' },
-      // The portal is server-rendered: its language comes with the link.
-      h('a', { class: 'brand-mark', href: getLang() === 'en' ? '/?lang=en' : '/', title: t('navPortal'), 'aria-label': t('navPortal') }, '达'),
-      h('h1', { title: long },
-        h('span', { class: 'brand-long' }, long),
-        h('span', { class: 'brand-short' }, short ?? long)));
-    const nav = h('nav', { class: 'page-nav', 'aria-label': t('navLabel') },
-      navLinksFor(page, u).map((l) => h('a', { id: l.id, class: 'text-button nav-link', href: l.href }, t(l.label))));
-    const lang = languageToggle();
-    const userArea = u
-      ? h('div', { class: 'user' },
-        h('span', { class: 'user-name', title: u.username }, u.displayName || u.username),
-        h('span', { class: 'user-role', id: 'user-role', 'data-role': u.role }, roleLabel(u.role)),
-        h('button', { id: 'sign-out', class: 'text-button', type: 'button', onclick: () => void this.signOut() }, t('signOut')))
-      : signInButton
-        ? h('button', { id: 'sign-in', class: 'primary-button', type: 'button', onclick: () => this.openSignIn() }, t('signIn'))
-        : null;
+    const lang = getLang();
+    const own = title?.();
+    const long = own?.long ?? this.serverTitle?.long ?? '';
+    if (!this.serverRendered) {
+      document.title = own?.document ?? (long === t('appTitle') ? long : `${long} · ${t('appTitleShort')}`);
+    }
+    this.element.dataset.lang = lang;
+    this.element.innerHTML = pageHeaderInner({
+      lang, page,
+      title: { long, short: own ? own.short : this.serverTitle?.short },
+      titleTag: this.serverRendered ? 'p' : 'h1',
+      user: this.current,
+      signIn: signInButton,
+      otherLangHref: this.serverOtherLangHref ?? currentUrlIn(lang === 'zh' ? 'en' : 'zh'),
+      langInLinks: this.serverRendered,
+    });
     const middlePart = middle?.();
-    this.element.replaceChildren(
-      brand,
-      h('div', { class: 'filters' }, ...(Array.isArray(middlePart) ? middlePart : [middlePart])),
-      h('div', { class: 'controls' }, nav, ...(controls?.() ?? []), lang, userArea),
-    );
+    this.element.querySelector('.filters')!.append(...(Array.isArray(middlePart) ? middlePart : [middlePart]).filter((c): c is Node | string => !!c));
+    this.element.querySelector('#lang-toggle')!.before(...(controls?.() ?? []).filter((c): c is Node | string => !!c));
+    this.attach();
+  }
+
+  /** The header's behaviour: language switch in place (the client's pages), sign-in dialog, sign-out. */
+  private attach(): void {
+    if (!this.serverRendered) {
+      this.element.querySelector('#lang-toggle')?.addEventListener('click', (e) => {
+        e.preventDefault();
+        switchLang(getLang() === 'zh' ? 'en' : 'zh');
+      });
+    }
+    this.element.querySelector('#sign-in')?.addEventListener('click', (e) => {
+      e.preventDefault();
+      this.openSignIn();
+    });
+    this.element.querySelector('#sign-out')?.addEventListener('click', () => void this.signOut());
   }
 
   private changeUser(user: SessionUser | null): void {
