@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'tiles/**/*.test.ts', 'layers/**/*.test.ts', 'survey-import/**/*.test.ts', 'assets/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'tiles/**/*.test.ts', 'layers/**/*.test.ts', 'survey-import/**/*.test.ts', 'assets/**/*.test.ts', 'ui/**/*.test.ts'],
         },
       },
       {
