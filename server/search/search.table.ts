@@ -91,14 +91,20 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
   const words = filter.words.map((w, j) => {
     const own = scratch.flags[j];
     own.fill(0);
-    for (const i of t.rowsContaining(w.word)) own[i] = 1;
+    const rows = t.rowsContaining(w.word);
+    for (let k = 0; k < rows.length; k++) own[rows[k]] = 1;
     return {
       own,
+      rows,
       parks: w.parkIds.length ? new Set(w.parkIds) : null,
       counties: wanted(t.county.dictionary, t.county.words.length, w.counties),
     };
   });
   const nw = words.length;
+  // A word matched only by documents (no park or county of that name) limits the rows to look at.
+  let driver: Int32Array | null = null;
+  for (const w of words) if (!w.parks && !w.counties && (!driver || w.rows.length < driver.length)) driver = w.rows;
+  const rowsToLook = driver ? driver.length : n;
 
   const rows = scratch.rows, ownOf = scratch.own;
   let m = 0;
@@ -109,7 +115,8 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
   byPark.fill(0);
   const sparseParks = new Map<number, number>();
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  rows: for (let i = 0; i < n; i++) {
+  rows: for (let r = 0; r < rowsToLook; r++) {
+    const i = driver ? driver[r] : r;
     const k = kinds[i];
     if (k === 0) continue; // not in the table (left it)
     if (status !== null && status[statuses[i]] === 0) continue;

@@ -83,6 +83,8 @@ export class SubstringIndex {
   /** Rows written since the build started: checked directly. */
   private readonly dirty = new Set<number>();
   private done = false;
+  /** Whether a row was skipped in the second pass (its places in the lists hold -1). */
+  private holes = false;
   /**
    * The checked rows (from the lists, dirty rows left out) of recent words of three or more
    * characters: a word asked again costs no `includes`. The lists never change, so an entry stays
@@ -177,6 +179,7 @@ export class SubstringIndex {
         if (text && !this.dirty.has(i)) this.keys(text, seen, i + 1, get, (x) => { if (fill[x] < offsets[x + 1]) postings[fill[x]++] = i; });
       }
     }
+    for (let x = 0; x < keys; x++) if (fill[x] !== offsets[x + 1]) this.holes = true;
     this.offsets = offsets;
     this.postings = postings;
     this.built = n;
@@ -192,6 +195,7 @@ export class SubstringIndex {
   /**
    * The rows among `texts[0..n-1]` whose text holds `word` (each once, in no particular order;
    * removed rows included if their text still holds it — the caller knows which rows are live).
+   * Read-only: it may be the index's own list.
    */
   rows(word: string, texts: readonly (string | null)[], n: number): Int32Array {
     let out = new Int32Array(64);
@@ -203,6 +207,7 @@ export class SubstringIndex {
     const holds = (i: number) => { const t = texts[i]; return t !== null && t !== undefined && t.includes(word); };
     const dirty = this.dirty;
     const clean = dirty.size === 0;
+    const plain = clean && !this.holes && this.built === n;
     if (!word.length || word.indexOf(String.fromCharCode(this.sep)) >= 0 || (word.length === 1 && word.charCodeAt(0) < 0x80)) {
       for (let i = 0; i < n; i++) if (holds(i)) push(i);
       return out.subarray(0, count);
@@ -210,6 +215,7 @@ export class SubstringIndex {
     if (word.length <= 2) {
       // Exactly the rows of the key.
       const list = this.list(word.length === 1 ? this.charKey(word.charCodeAt(0)) : ((word.charCodeAt(0) << 16) | word.charCodeAt(1)) >>> 0);
+      if (plain) return list;
       out = new Int32Array(list.length + 64);
       for (let k = 0; k < list.length; k++) {
         const i = list[k];
@@ -219,6 +225,7 @@ export class SubstringIndex {
       const rows = this.checked.get(word)!;
       this.checked.delete(word);
       this.checked.set(word, rows); // most recent last
+      if (plain) return rows;
       out = new Int32Array(rows.length + 64);
       for (let k = 0; k < rows.length; k++) {
         const i = rows[k];
