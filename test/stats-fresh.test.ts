@@ -1,16 +1,20 @@
 /**
  * The dashboard follows every write at once, whatever wrote it: its answers are cached while the
- * change log (stats_changes, migration 016) is unchanged and its figures read the narrow
- * carrier_facts table kept by statement triggers. A reviewer's publish through the API, a status
- * edit and a new photo written straight into the database each change the next answer exactly as
- * the brute-force oracle (test/stats-brute.ts) computes it from the rows; carrier_facts equals
- * carriers after them. Every change is undone at the end.
+ * change log (stats_changes, migration 016) is unchanged and its figures read the rollups of
+ * migration 022 (stats_groups, stats_prices, stats_inventory, stats_photo_days), kept by triggers and
+ * folded at each commit. A reviewer's publish through the API, a status edit and a new photo
+ * written straight into the database each change the next answer exactly as the brute-force oracle
+ * (test/stats-brute.ts) computes it from the rows; carrier_facts equals carriers after them. After
+ * an import-like insert, edits (status, park, shape), a publish, a delete and a photo, every rollup
+ * equals, digit for digit, the same sums computed from scratch from `carriers`, `photos` and the
+ * history, and the inventory equals the history replayed in JS. Every change is undone at the end
+ * (the history keeps its entries: it is append-only).
  */
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, testPool, userWithRole } from './helpers.ts';
 import { StatsRepository } from '../server/stats/stats.repository.ts';
-import { carriersVia, freshnessBrute, groupSum, type Carrier } from './stats-brute.ts';
+import { carriersVia, freshnessBrute, groupSum, inventoryBrute, type Carrier } from './stats-brute.ts';
 
 let pool: pg.Pool;
 let reviewer: string;
@@ -46,6 +50,53 @@ async function expectFactsEqualCarriers() {
           (f.kind, f.county_adcode, f.park_id, f.status, f.review_state, f.area_m2, f.floor_area_m2, f.price, f.price_unit,
            f.land_use, f.intensity, f.created_at, f.status_date)`);
   expect(rows[0].n).toBe(0);
+}
+
+/**
+ * Every rollup of migration 022 equals the same sums computed from scratch, in one snapshot: counts
+ * and numeric area sums from `carriers` (grouped here, the 标准地 bands written out again), prices
+ * per value, each photo's day, and the monthly inventory changes from every carrier's history
+ * (stats_inventory_of over all ids: what the commit-time folds added and took out must equal it).
+ */
+async function expectRollupsExact() {
+  const { rows: [r] } = await pool.query(`
+    WITH g AS (
+      SELECT COALESCE(county_adcode, '') AS county_adcode, COALESCE(park_id, 0) AS park_id, kind, status, review_state = 'published' AS published,
+             COALESCE(land_use, '') AS land_use,
+             CASE WHEN investment_intensity_wan_per_mu IS NULL THEN 'none' WHEN investment_intensity_wan_per_mu < 200 THEN 'lt200'
+                  WHEN investment_intensity_wan_per_mu < 300 THEN '200to300' ELSE 'ge300' END AS std_class,
+             count(*) AS n, COALESCE(sum(area_m2::numeric), 0) AS area_m2, COALESCE(sum(floor_area_m2::numeric), 0) AS floor_area_m2
+      FROM carriers GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ), p AS (
+      SELECT COALESCE(county_adcode, '') AS county_adcode, COALESCE(park_id, 0) AS park_id, kind, status, review_state = 'published' AS published,
+             price_unit, price::float8 AS price, count(*) AS n
+      FROM carriers WHERE price IS NOT NULL AND price_unit IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ), ph AS (
+      SELECT id AS photo_id, carrier_id, to_date(substring(taken_at from '^([0-9]{4}[:-][0-9]{2}[:-][0-9]{2})'), 'YYYY-MM-DD') AS day,
+             review_state = 'published' AS published, footprint IS NOT NULL OR (is_panorama AND geom IS NOT NULL) AS spatial
+      FROM photos WHERE taken_at ~ '^[0-9]{4}[:-][0-9]{2}[:-][0-9]{2}'
+    ), ids AS (
+      SELECT id FROM carriers
+      UNION SELECT feature_id::bigint FROM feature_history WHERE applied AND layer IN ('land', 'factories', 'offices') AND feature_id ~ '^[0-9]+$'
+    ), i AS (
+      SELECT kind, park_id, county_adcode, status, published, month, sum(n) AS n, COALESCE(sum(area_m2::numeric), 0) AS area_m2
+      FROM stats_inventory_of(ARRAY(SELECT id FROM ids)) GROUP BY 1, 2, 3, 4, 5, 6
+      HAVING sum(n) <> 0 OR COALESCE(sum(area_m2::numeric), 0) <> 0
+    )
+    SELECT
+      (SELECT count(*) FROM ((SELECT * FROM g EXCEPT ALL SELECT county_adcode, park_id, kind, status, published, land_use, std_class, n, area_m2, floor_area_m2 FROM stats_groups)
+                             UNION ALL (SELECT county_adcode, park_id, kind, status, published, land_use, std_class, n, area_m2, floor_area_m2 FROM stats_groups EXCEPT ALL SELECT * FROM g)) x)::int AS groups,
+      (SELECT count(*) FROM ((SELECT * FROM p EXCEPT ALL SELECT county_adcode, park_id, kind, status, published, price_unit, price, n FROM stats_prices)
+                             UNION ALL (SELECT county_adcode, park_id, kind, status, published, price_unit, price, n FROM stats_prices EXCEPT ALL SELECT * FROM p)) x)::int AS prices,
+      (SELECT count(*) FROM ((SELECT * FROM ph EXCEPT ALL SELECT photo_id, carrier_id, day, published, spatial FROM stats_photo_days)
+                             UNION ALL (SELECT photo_id, carrier_id, day, published, spatial FROM stats_photo_days EXCEPT ALL SELECT * FROM ph)) x)::int AS photos,
+      (SELECT count(*) FROM ((SELECT * FROM i EXCEPT ALL SELECT kind, park_id, county_adcode, status, published, month, n, area_m2 FROM stats_inventory)
+                             UNION ALL (SELECT kind, park_id, county_adcode, status, published, month, n, area_m2 FROM stats_inventory EXCEPT ALL SELECT * FROM i)) x)::int AS inventory,
+      (SELECT count(*) FROM stats_groups)::int AS group_rows, (SELECT count(*) FROM stats_inventory)::int AS inventory_rows,
+      (SELECT count(*) FROM stats_pending_facts)::int + (SELECT count(*) FROM stats_pending_ids)::int AS pending`);
+  expect(r).toMatchObject({ groups: 0, prices: 0, photos: 0, inventory: 0, pending: 0 });
+  expect(r.group_rows).toBeGreaterThan(0);
+  expect(r.inventory_rows).toBeGreaterThan(0);
 }
 
 beforeAll(async () => {
@@ -136,5 +187,49 @@ describe('dashboard answers after writes', () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM stats_changes WHERE at < now() - interval '1 hour'`)).rows[0].n).toBe(0);
     expect(await repo.changeVersion()).toBe(version);
     await expectStatusAsOracle();
+  });
+
+  it('rollups stay exact after an import, edits, a publish, a delete and a photo (and the inventory equals the replayed history)', async () => {
+    await expectRollupsExact();
+    const { rows: src } = await pool.query(`
+      SELECT id::int FROM carriers WHERE kind = 'land' AND review_state = 'published' AND park_id IS NOT NULL AND price IS NOT NULL ORDER BY id LIMIT 3`);
+    const { rows: [other] } = await pool.query(`SELECT id::int FROM parks ORDER BY id DESC LIMIT 1`);
+    const client = await pool.connect();
+    let made: number[] = [];
+    try {
+      // An import-like insert of 3 drafts (with their history entries), in one transaction with an edit of one of them.
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('app.history_action', 'import', true)`);
+      made = (await client.query(`
+        INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, land_use, price, price_unit, investment_intensity_wan_per_mu, geom)
+        SELECT 'STATS-FRESH-' || id, kind, name, park_id, county_adcode, 'available', 'draft', land_use, price + 1.5, price_unit, 250, geom
+        FROM carriers WHERE id = ANY ($1::int[]) RETURNING id::int`, [src.map((r) => r.id)])).rows.map((r) => r.id);
+      await client.query(`SELECT set_config('app.history_action', '', true)`);
+      await client.query(`UPDATE carriers SET status = 'reserved' WHERE id = $1`, [made[0]]);
+      await client.query('COMMIT');
+      expect(made).toHaveLength(3);
+      await expectRollupsExact();
+      // Edits: park and price, a new shape; a publish; a photo of one; a delete.
+      await pool.query(`UPDATE carriers SET park_id = $2, price = price * 2 WHERE id = $1`, [made[1], other.id]);
+      await pool.query(`UPDATE carriers SET geom = ST_Multi(ST_Buffer(ST_Centroid(geom), 0.001)) WHERE id = $1`, [made[2]]);
+      await pool.query(`UPDATE carriers SET review_state = 'published' WHERE id = ANY ($1::int[])`, [made]);
+      await pool.query(`INSERT INTO photos (sha256, file_name, taken_at, review_state, carrier_id) VALUES ('stats-fresh-2', 'r.jpg', '2026:06:01 10:00:00', 'published', $1)`, [made[0]]);
+      await pool.query(`DELETE FROM carriers WHERE id = $1`, [made[1]]);
+      await expectRollupsExact();
+      const months = ['2026-01', '2026-06', '2026-12'];
+      const inv = await get(`/api/stats/inventory?from=2026-01-01&to=2026-12-31`, staff);
+      const brute = await inventoryBrute(pool, months, true, {});
+      for (const sr of inv.series) for (const pt of sr.points) if (months.includes(pt.month)) {
+        const b = brute.get(`${pt.month}|${sr.type}`) ?? { count: 0, availableCount: 0, availableAreaM2: 0 };
+        expect([pt.month, sr.type, pt.count, pt.availableCount]).toEqual([pt.month, sr.type, b.count, b.availableCount]);
+        expect(Math.abs(pt.availableAreaM2 - b.availableAreaM2)).toBeLessThanOrEqual(0.01 * Math.max(1, pt.availableCount));
+      }
+    } finally {
+      client.release();
+      await pool.query(`DELETE FROM photos WHERE sha256 = 'stats-fresh-2'`);
+      await pool.query(`DELETE FROM carriers WHERE code LIKE 'STATS-FRESH-%'`);
+    }
+    await expectRollupsExact();
+    await expectFactsEqualCarriers();
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Aggregates over carriers (their narrow `carrier_facts`), parks, amenities, history, photos and
- * enquiries: SQL only, in stats.sql.
+ * Aggregates over carriers, parks, amenities, history, photos and enquiries: SQL only, in
+ * stats.sql. The dashboard's figures read the rollups of migration 022 (counts and exact sums per
+ * group, the monthly inventory as changes, photos' survey days), kept by triggers and folded at each
+ * commit, so an answer after an edit (the cache dropped) reads thousands of rows, not 200,000.
  *
  * The dashboard's figures run with JIT compilation off: their cost estimates at 200,000 carriers
  * pass jit_above_cost, and compiling the plan's expressions took 2–4 s of a 3–4 s query (EXPLAIN

@@ -27,81 +27,91 @@ SELECT adcode, name_zh, name_en, area_m2 FROM admin_areas WHERE level = 'county'
 -- Dashboard figures (/api/stats/...). Every carrier query takes the same filter parameters:
 --   $1 viewer sees unpublished (else published only), $2 county adcodes, $3 park ids, $4 kinds
 --   (land/factory/office), $5 statuses (available/reserved/occupied); a NULL list means "all".
--- A park filter counts only carriers of those parks. They read the carriers' dashboard columns from
--- the narrow `carrier_facts` (migration 016, kept exact by statement triggers on `carriers`).
+-- A park filter counts only carriers of those parks. They read the rollups of migration 022
+-- (`stats_groups`, `stats_prices`, `stats_inventory`: counts and exact numeric sums per group, kept
+-- by triggers and folded at each commit), where a missing county or park is '' / 0.
 
 -- name: statusByCountyKind
 -- Count, land area and floor area per county × kind × status.
-SELECT c.county_adcode AS county, c.kind, c.status,
-       count(*)::int AS count, COALESCE(sum(c.area_m2), 0) AS area_m2, COALESCE(sum(c.floor_area_m2), 0) AS floor_area_m2
-FROM carrier_facts c
-WHERE ($1::boolean OR c.review_state = 'published')
-  AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-  AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-  AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-  AND ($5::text[] IS NULL OR c.status = ANY ($5))
+SELECT NULLIF(g.county_adcode, '') AS county, g.kind, g.status,
+       sum(g.n)::int AS count, sum(g.area_m2)::float8 AS area_m2, sum(g.floor_area_m2)::float8 AS floor_area_m2
+FROM stats_groups g
+WHERE ($1::boolean OR g.published)
+  AND ($2::text[] IS NULL OR g.county_adcode = ANY ($2))
+  AND ($3::bigint[] IS NULL OR g.park_id = ANY ($3))
+  AND ($4::text[] IS NULL OR g.kind = ANY ($4))
+  AND ($5::text[] IS NULL OR g.status = ANY ($5))
 GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3;
 
 -- name: landStructure
--- Land parcels per zoning code (land_use) × 标准地 class (investment-intensity threshold band, 万元/亩).
-SELECT COALESCE(c.land_use, '') AS land_use,
-       CASE WHEN c.intensity IS NULL THEN 'none'
-            WHEN c.intensity < 200 THEN 'lt200'
-            WHEN c.intensity < 300 THEN '200to300'
-            ELSE 'ge300' END AS std_class,
-       count(*)::int AS count, COALESCE(sum(c.area_m2), 0) AS area_m2
-FROM carrier_facts c
-WHERE c.kind = 'land'
-  AND ($1::boolean OR c.review_state = 'published')
-  AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-  AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-  AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-  AND ($5::text[] IS NULL OR c.status = ANY ($5))
+-- Land parcels per zoning code (land_use) × 标准地 class (investment-intensity threshold band, 万元/亩:
+-- none, lt200, 200to300, ge300; stats_std_class of migration 022).
+SELECT g.land_use, g.std_class, sum(g.n)::int AS count, sum(g.area_m2)::float8 AS area_m2
+FROM stats_groups g
+WHERE g.kind = 'land'
+  AND ($1::boolean OR g.published)
+  AND ($2::text[] IS NULL OR g.county_adcode = ANY ($2))
+  AND ($3::bigint[] IS NULL OR g.park_id = ANY ($3))
+  AND ($4::text[] IS NULL OR g.kind = ANY ($4))
+  AND ($5::text[] IS NULL OR g.status = ANY ($5))
 GROUP BY 1, 2
 ORDER BY 1, 2;
 
 -- name: priceDistribution
--- Per price unit: quartiles and a 10-bin histogram between the lowest and the highest price.
+-- Per price unit: quartiles and a 10-bin histogram between the lowest and the highest price, from
+-- the carriers counted per price (stats_prices). A quartile is percentile_cont's: the prices in
+-- order, x = p·(n−1), the prices at ranks floor(x) and ceil(x) (0-based) interpolated as
+-- lo + (x − floor(x))·(hi − lo); the price at rank k is the one whose run of equal prices holds k.
 WITH f AS (
-  SELECT c.price_unit AS unit, c.price
-  FROM carrier_facts c
-  WHERE c.price IS NOT NULL AND c.price_unit IS NOT NULL
-    AND ($1::boolean OR c.review_state = 'published')
-    AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR c.status = ANY ($5))
+  SELECT g.price_unit AS unit, g.price, sum(g.n) AS n
+  FROM stats_prices g
+  WHERE ($1::boolean OR g.published)
+    AND ($2::text[] IS NULL OR g.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR g.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR g.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR g.status = ANY ($5))
+  GROUP BY 1, 2
+), r AS (
+  SELECT f.unit, f.price, f.n, sum(f.n) OVER (PARTITION BY f.unit ORDER BY f.price) - f.n AS first_rank FROM f
 ), u AS (
-  SELECT unit, count(*)::int AS n, min(price) AS lo, max(price) AS hi, avg(price) AS mean,
-         percentile_cont(0.25) WITHIN GROUP (ORDER BY price) AS p25,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS p50,
-         percentile_cont(0.75) WITHIN GROUP (ORDER BY price) AS p75
-  FROM f GROUP BY unit
+  SELECT unit, sum(n) AS n, min(price) AS lo, max(price) AS hi, (sum(price::numeric * n) / sum(n))::float8 AS mean
+  FROM r GROUP BY unit
+), q AS (
+  SELECT u.unit, p.p, x.x, floor(x.x)::bigint AS k0, ceil(x.x)::bigint AS k1
+  FROM u CROSS JOIN (VALUES (0.25::float8), (0.5), (0.75)) p(p) CROSS JOIN LATERAL (SELECT p.p * (u.n - 1)::float8 AS x) x
+), qv AS (
+  SELECT q.unit, q.p, v0.price + ((q.x - q.k0) * (v1.price - v0.price)) AS v
+  FROM q
+  JOIN r v0 ON v0.unit = q.unit AND q.k0 >= v0.first_rank AND q.k0 < v0.first_rank + v0.n
+  JOIN r v1 ON v1.unit = q.unit AND q.k1 >= v1.first_rank AND q.k1 < v1.first_rank + v1.n
 ), b AS (
-  SELECT f.unit, CASE WHEN u.hi = u.lo THEN 0 ELSE least(9, floor((f.price - u.lo) / (u.hi - u.lo) * 10)::int) END AS bin, count(*)::int AS n
-  FROM f JOIN u USING (unit) GROUP BY 1, 2
+  SELECT r.unit, CASE WHEN u.hi = u.lo THEN 0 ELSE least(9, floor((r.price - u.lo) / (u.hi - u.lo) * 10)::int) END AS bin, sum(r.n)::int AS n
+  FROM r JOIN u USING (unit) GROUP BY 1, 2
 )
-SELECT u.unit, u.n AS count, u.lo AS min, u.hi AS max, u.mean, u.p25, u.p50, u.p75,
+SELECT u.unit, u.n::int AS count, u.lo AS min, u.hi AS max, u.mean,
+       (SELECT qv.v FROM qv WHERE qv.unit = u.unit AND qv.p = 0.25) AS p25,
+       (SELECT qv.v FROM qv WHERE qv.unit = u.unit AND qv.p = 0.5) AS p50,
+       (SELECT qv.v FROM qv WHERE qv.unit = u.unit AND qv.p = 0.75) AS p75,
        (SELECT array_agg(COALESCE(b.n, 0) ORDER BY g) FROM generate_series(0, 9) g LEFT JOIN b ON b.unit = u.unit AND b.bin = g) AS bins
-FROM u ORDER BY u.unit;
+FROM u WHERE u.n > 0 ORDER BY u.unit;
 
 -- name: parks
 -- Parks side by side: the parks the viewer may see (in the county / park filter), with their
 -- carriers (kind and status filters apply) per status.
 SELECT p.id::int AS id, p.name_zh, p.name_en, p.county_adcode AS county, p.area_m2 AS park_area_m2,
-       count(c.id)::int AS count,
-       count(c.id) FILTER (WHERE c.status = 'available')::int AS available_count,
-       count(c.id) FILTER (WHERE c.status = 'reserved')::int AS reserved_count,
-       count(c.id) FILTER (WHERE c.status = 'occupied')::int AS occupied_count,
-       COALESCE(sum(c.area_m2) FILTER (WHERE c.status = 'available'), 0) AS available_area_m2,
-       COALESCE(sum(c.area_m2), 0) AS area_m2,
-       COALESCE(sum(c.floor_area_m2) FILTER (WHERE c.status = 'available'), 0) AS available_floor_area_m2
+       COALESCE(sum(g.n), 0)::int AS count,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'available'), 0)::int AS available_count,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'reserved'), 0)::int AS reserved_count,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'occupied'), 0)::int AS occupied_count,
+       COALESCE(sum(g.area_m2) FILTER (WHERE g.status = 'available'), 0)::float8 AS available_area_m2,
+       COALESCE(sum(g.area_m2), 0)::float8 AS area_m2,
+       COALESCE(sum(g.floor_area_m2) FILTER (WHERE g.status = 'available'), 0)::float8 AS available_floor_area_m2
 FROM parks p
-LEFT JOIN carrier_facts c ON c.park_id = p.id
-  AND ($1::boolean OR c.review_state = 'published')
-  AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-  AND ($5::text[] IS NULL OR c.status = ANY ($5))
+LEFT JOIN stats_groups g ON g.park_id = p.id
+  AND ($1::boolean OR g.published)
+  AND ($4::text[] IS NULL OR g.kind = ANY ($4))
+  AND ($5::text[] IS NULL OR g.status = ANY ($5))
 WHERE ($1::boolean OR p.review_state = 'published')
   AND ($2::text[] IS NULL OR p.county_adcode = ANY ($2))
   AND ($3::bigint[] IS NULL OR p.id = ANY ($3))
@@ -109,89 +119,34 @@ GROUP BY p.id
 ORDER BY p.id;
 
 -- name: inventory
--- Monthly inventory reconstructed from the change history: for every month from $6 to $7, the
--- carriers as they stood at the end of the month, by kind × park × status. Each carrier is a list of
--- states with the time span each held: a carrier with no applied history entry after the first
--- month's end is as it is now from its creation on; for the others, the state just before each entry
--- takes each column from the `before` of the first entry at or after it that changed the column
--- (else the current value), found with running counts over the entries newest first; the state
--- before an insert is "not there", and after the last entry the carrier is as it is now (nothing when
--- it was deleted). A state counts in the months whose end lies in its span, added as +1/-1 at the
--- first and the first-after-last month and summed up month by month, so the work grows with the
--- number of carriers and entries, not with carriers × months.
--- Filters ($2..$5) and visibility ($1) apply to each state.
-WITH months AS (
-  SELECT m AS month_start, (row_number() OVER (ORDER BY m) - 1)::int AS i
-  FROM generate_series(date_trunc('month', $6::date), date_trunc('month', $7::date), interval '1 month') m
-), bounds AS (
-  SELECT min(month_start) AS m0, count(*)::int AS n FROM months
-), hist AS (
-  SELECT h.feature_id::bigint AS id, h.id AS hid, h.at, h.before, h.after, h.before_geom
-  FROM feature_history h, bounds b
-  WHERE h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.at >= b.m0 + interval '1 month'
-), ranked AS (
-  SELECT h.*,
-         count(*) FILTER (WHERE h.before ? 'kind') OVER w AS g_kind,
-         count(*) FILTER (WHERE h.before ? 'status') OVER w AS g_status,
-         count(*) FILTER (WHERE h.before ? 'review_state') OVER w AS g_review,
-         count(*) FILTER (WHERE h.before ? 'county_adcode') OVER w AS g_county,
-         count(*) FILTER (WHERE h.before ? 'park_id') OVER w AS g_park,
-         count(*) FILTER (WHERE h.before_geom IS NOT NULL) OVER w AS g_geom
-  FROM hist h
-  WINDOW w AS (PARTITION BY h.id ORDER BY h.at DESC, h.hid DESC ROWS UNBOUNDED PRECEDING)
-), states AS (
-  -- Just before each entry, since the entry before it.
-  SELECT lag(r.at) OVER (PARTITION BY r.id ORDER BY r.at, r.hid) AS s, r.at AS e, 1 AS w,
-         NOT (r.before IS NULL AND r.after IS NOT NULL AND r.after ? 'id') AS present,
-         CASE WHEN r.g_kind = 0 THEN c.kind ELSE max(r.before ->> 'kind') FILTER (WHERE r.before ? 'kind') OVER (PARTITION BY r.id, r.g_kind) END AS kind,
-         CASE WHEN r.g_status = 0 THEN c.status ELSE max(r.before ->> 'status') FILTER (WHERE r.before ? 'status') OVER (PARTITION BY r.id, r.g_status) END AS status,
-         CASE WHEN r.g_review = 0 THEN c.review_state ELSE max(r.before ->> 'review_state') FILTER (WHERE r.before ? 'review_state') OVER (PARTITION BY r.id, r.g_review) END AS review_state,
-         CASE WHEN r.g_county = 0 THEN c.county_adcode ELSE max(r.before ->> 'county_adcode') FILTER (WHERE r.before ? 'county_adcode') OVER (PARTITION BY r.id, r.g_county) END AS county_adcode,
-         CASE WHEN r.g_park = 0 THEN c.park_id ELSE (max(r.before ->> 'park_id') FILTER (WHERE r.before ? 'park_id') OVER (PARTITION BY r.id, r.g_park))::bigint END AS park_id,
-         CASE WHEN r.g_geom = 0 THEN c.area_m2 ELSE max(CASE WHEN ST_XMin(r.before_geom) >= 106.5 AND ST_XMax(r.before_geom) <= 109.5
-                                                            THEN ST_Area(ST_Transform(r.before_geom, 4545)) ELSE ST_Area(r.before_geom::geography) END)
-                                                     FILTER (WHERE r.before_geom IS NOT NULL) OVER (PARTITION BY r.id, r.g_geom) END AS area
-  FROM ranked r LEFT JOIN carrier_facts c ON c.id = r.id
-  UNION ALL
-  -- After the last entry: as the row is now (nothing when it was deleted).
-  SELECT x.last_at, NULL, 1, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, c.area_m2
-  FROM (SELECT id, max(at) AS last_at FROM hist GROUP BY id) x JOIN carrier_facts c ON c.id = x.id
-  UNION ALL
-  -- Unchanged since the first month's end: as it is now, since its creation (grouped first: one
-  -- state per creation month and group, weighted by its count).
-  SELECT date_trunc('month', c.created_at), NULL, count(*)::int, true, c.kind, c.status, c.review_state, c.county_adcode, c.park_id, sum(c.area_m2)
-  FROM carrier_facts c
-  WHERE NOT EXISTS (SELECT 1 FROM hist x WHERE x.id = c.id)
-    AND ($1::boolean OR c.review_state = 'published')
-    AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR c.status = ANY ($5))
-  GROUP BY 1, 5, 6, 7, 8, 9
-), deltas AS (
-  -- A span (s, e] holds at the ends of months i with idx(s) <= i < idx(e), idx(t) = months from the first month to t's month.
-  SELECT st.kind, st.park_id, st.status, v.i, sum(v.sign * st.w)::int AS n, sum(v.sign * st.area) AS area
-  FROM states st CROSS JOIN bounds b
-  CROSS JOIN LATERAL (VALUES
-    (1, CASE WHEN st.s IS NULL THEN 0 ELSE greatest(0, ((extract(year FROM st.s) - extract(year FROM b.m0)) * 12 + extract(month FROM st.s) - extract(month FROM b.m0))::int) END),
-    (-1, CASE WHEN st.e IS NULL THEN NULL ELSE greatest(0, ((extract(year FROM st.e) - extract(year FROM b.m0)) * 12 + extract(month FROM st.e) - extract(month FROM b.m0))::int) END)
-  ) v(sign, i)
-  WHERE st.present AND v.i IS NOT NULL AND v.i < b.n
-    AND ($1::boolean OR st.review_state = 'published')
-    AND ($2::text[] IS NULL OR st.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR st.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR st.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR st.status = ANY ($5))
+-- Monthly inventory for every month from $6 to $7 (first days): the carriers as they stood at the
+-- end of the month, by kind × park × status, as the change history tells. stats_inventory
+-- (migration 022) holds, per month × group, +1 and the area for every state a carrier entered in
+-- that month and −1 for every state it left; the stand at the end of month M is the sum up to M
+-- (changes before the first month count in the first). Filters ($2..$5) and visibility ($1) apply
+-- to each state.
+WITH bounds AS (
+  SELECT date_trunc('month', $6::date)::date AS m0, date_trunc('month', $7::date)::date AS m1
+), d AS (
+  SELECT v.kind, v.park_id, v.status, greatest(v.month, b.m0) AS month, sum(v.n) AS n, sum(v.area_m2) AS area
+  FROM stats_inventory v, bounds b
+  WHERE v.month <= b.m1
+    AND ($1::boolean OR v.published)
+    AND ($2::text[] IS NULL OR v.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR v.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR v.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR v.status = ANY ($5))
   GROUP BY 1, 2, 3, 4
-), cumulated AS (
-  SELECT m.month_start, g.kind, g.park_id, g.status,
-         sum(COALESCE(d.n, 0)) OVER w AS count, sum(COALESCE(d.area, 0)) OVER w AS area_m2
-  FROM (SELECT DISTINCT kind, park_id, status FROM deltas) g CROSS JOIN months m
-  LEFT JOIN deltas d ON d.kind = g.kind AND d.park_id IS NOT DISTINCT FROM g.park_id AND d.status = g.status AND d.i = m.i
-  WINDOW w AS (PARTITION BY g.kind, g.park_id, g.status ORDER BY m.i)
+), run AS (
+  -- The stand from each month with a change until the next one (or the last month).
+  SELECT d.kind, d.park_id, d.status, d.month, sum(d.n) OVER w AS count, sum(d.area) OVER w AS area_m2, lead(d.month) OVER w AS next_month
+  FROM d
+  WINDOW w AS (PARTITION BY d.kind, d.park_id, d.status ORDER BY d.month)
 )
-SELECT to_char(month_start, 'YYYY-MM') AS month, kind, park_id::int AS park_id, status, count::int AS count, area_m2
-FROM cumulated WHERE count <> 0
+SELECT to_char(g.m, 'YYYY-MM') AS month, r.kind, NULLIF(r.park_id, 0)::int AS park_id, r.status, r.count::int AS count, r.area_m2::float8 AS area_m2
+FROM run r CROSS JOIN bounds b
+CROSS JOIN LATERAL generate_series(r.month, COALESCE(r.next_month - interval '1 month', b.m1), interval '1 month') g(m)
+WHERE r.count <> 0
 ORDER BY 1, 2, 3, 4;
 
 -- name: historyStart
@@ -200,55 +155,62 @@ SELECT to_char(least((SELECT min(created_at) FROM carrier_facts),
                      (SELECT min(at) FROM feature_history WHERE layer IN ('land', 'factories', 'offices'))), 'YYYY-MM') AS month;
 
 -- name: freshness
--- Data freshness at $6 (a date): per county × kind, the carriers whose last survey evidence —
--- a photo showing it (linked at import, footprint overlapping it, or a panorama within 150 m; the
--- public counts published photos only), an applied change in its history, or its status date — lies
--- within 6 and within 12 months before $6.
-WITH c AS NOT MATERIALIZED (
-  SELECT c.id, c.county_adcode, c.kind, c.status_date
-  FROM carrier_facts c
+-- Data freshness at $6 (a date): per county × kind, the carriers (counted in stats_groups) and of
+-- them those whose last survey evidence by $6 — a photo showing it (linked at import, footprint
+-- overlapping it, or a panorama within 150 m; the public counts published photos only), an applied
+-- change in its history, or its status date — lies within 6 and within 12 months before $6. Only
+-- evidence of the 12 months up to $6 is read (a carrier's last evidence by $6 lies in a window iff
+-- some evidence does), so the work grows with the recent photos and edits, not with the carriers.
+WITH total AS (
+  SELECT g.county_adcode, g.kind, sum(g.n) AS n
+  FROM stats_groups g
+  WHERE ($1::boolean OR g.published)
+    AND ($2::text[] IS NULL OR g.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR g.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR g.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR g.status = ANY ($5))
+  GROUP BY 1, 2
+), ph AS NOT MATERIALIZED (
+  -- Days parsed once per photo (stats_photo_days, migration 022).
+  SELECT d.photo_id, d.carrier_id, d.day, d.spatial
+  FROM stats_photo_days d
+  WHERE d.day <= $6::date AND d.day > $6::date - interval '12 months' AND ($1::boolean OR d.published)
+), ev AS (
+  SELECT ph.carrier_id AS id, ph.day FROM ph WHERE ph.carrier_id IS NOT NULL
+  UNION ALL
+  -- Driven from the photos through the carriers' indexes (OFFSET 0 keeps each lateral subquery on the inner side).
+  SELECT k.id, ph.day FROM ph JOIN photos p ON p.id = ph.photo_id
+  CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(p.footprint, k.geom) OFFSET 0) k
+  WHERE ph.spatial AND p.footprint IS NOT NULL
+  UNION ALL
+  SELECT k.id, ph.day FROM ph JOIN photos p ON p.id = ph.photo_id
+  CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(p.geom, 4545), k.geom_m, 150) OFFSET 0) k
+  WHERE ph.spatial AND p.is_panorama AND p.geom IS NOT NULL
+  UNION ALL
+  -- The range on `at` (a superset of the days) lets the index on feature_history (at) find them.
+  SELECT h.feature_id::bigint, h.at::date
+  FROM feature_history h
+  WHERE h.at >= $6::date - interval '13 months' AND h.at < $6::date + 2
+    AND h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.action <> 'delete'
+    AND h.at::date <= $6::date AND h.at::date > $6::date - interval '12 months'
+  UNION ALL
+  SELECT c.id, c.status_date FROM carrier_facts c
+  WHERE c.status_date IS NOT NULL AND c.status_date <= $6::date AND c.status_date > $6::date - interval '12 months'
+), last_survey AS (
+  SELECT id, max(day) AS day FROM ev GROUP BY id
+), hit AS (
+  SELECT COALESCE(c.county_adcode, '') AS county_adcode, c.kind,
+         count(*) FILTER (WHERE l.day > ($6::date - interval '6 months')) AS within6, count(*) AS within12
+  FROM last_survey l JOIN carrier_facts c ON c.id = l.id
   WHERE ($1::boolean OR c.review_state = 'published')
     AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
     AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
     AND ($4::text[] IS NULL OR c.kind = ANY ($4))
     AND ($5::text[] IS NULL OR c.status = ANY ($5))
-), ph AS NOT MATERIALIZED (
-  SELECT p.id, p.carrier_id, p.is_panorama, p.geom, p.footprint,
-         to_date(substring(p.taken_at from '^(\d{4}[:-]\d{2}[:-]\d{2})'), 'YYYY-MM-DD') AS day
-  FROM photos p
-  WHERE p.taken_at ~ '^\d{4}[:-]\d{2}[:-]\d{2}' AND ($1::boolean OR p.review_state = 'published')
-), linked AS (
-  -- Photos linked to a carrier at import, grouped on their own so the planner sees one row per
-  -- linked carrier (a grouped union was estimated at 200 rows and joined by a nested loop).
-  SELECT ph.carrier_id AS id, max(ph.day) AS day FROM ph WHERE ph.carrier_id IS NOT NULL GROUP BY 1
-), seen AS (
-  -- Driven from the photos (few) through the carriers' indexes (OFFSET 0 keeps each lateral
-  -- subquery on the inner side); the filters apply in last_survey.
-  SELECT id, max(day) AS day FROM (
-    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(ph.footprint, k.geom) OFFSET 0) k
-    WHERE ph.footprint IS NOT NULL
-    UNION ALL
-    SELECT k.id, ph.day FROM ph CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(ph.geom, 4545), k.geom_m, 150) OFFSET 0) k
-    WHERE ph.is_panorama AND ph.geom IS NOT NULL
-  ) x
-  GROUP BY id
-), last_edit AS (
-  SELECT h.feature_id::bigint AS id, max(h.at)::date AS day
-  FROM feature_history h
-  WHERE h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.action <> 'delete' AND h.at::date <= $6::date
-  GROUP BY 1
-), last_survey AS (
-  -- The last photo counts when it was taken by $6.
-  SELECT c.id, c.county_adcode, c.kind,
-         greatest(CASE WHEN greatest(li.day, se.day) <= $6::date THEN greatest(li.day, se.day) END, le.day,
-                  CASE WHEN c.status_date <= $6::date THEN c.status_date END) AS day
-  FROM c LEFT JOIN linked li ON li.id = c.id LEFT JOIN seen se ON se.id = c.id LEFT JOIN last_edit le ON le.id = c.id
+  GROUP BY 1, 2
 )
-SELECT county_adcode AS county, kind, count(*)::int AS count,
-       count(*) FILTER (WHERE day > ($6::date - interval '6 months'))::int AS within6,
-       count(*) FILTER (WHERE day > ($6::date - interval '12 months'))::int AS within12
-FROM last_survey
-GROUP BY 1, 2
+SELECT NULLIF(t.county_adcode, '') AS county, t.kind, t.n::int AS count, COALESCE(h.within6, 0)::int AS within6, COALESCE(h.within12, 0)::int AS within12
+FROM total t LEFT JOIN hit h ON h.county_adcode = t.county_adcode AND h.kind = t.kind
 ORDER BY 1, 2;
 
 -- name: enquiries
