@@ -13,7 +13,6 @@ import { securePrivateDir } from '../core/db/embedded.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { createApp } from './app.ts';
 import { seedDemo } from './demo/demo.service.ts';
-import { LocalAssetStore } from '../assets/storage.ts';
 import { NearestRepository } from './selection/nearest.repository.ts';
 import { NearestWorker } from './selection/nearest.worker.ts';
 
@@ -64,7 +63,7 @@ export async function start(config: Config, log: (msg: string) => void = console
         : `created admin "${config.adminUser}" from ADMIN_PASSWORD`);
     }
     if (config.seedDemo) {
-      await seedDemo(db.pool, new LocalAssetStore(config.dataDir), (line) => log(`${line} · ${ms()}`));
+      await seedDemo(db.pool, config, (line) => log(`${line} · ${ms()}`));
     }
     await tiles.init();
     log(`tiles: ${tiles.options.encoder === 'native' ? 'ST_AsMVT (PostGIS)' : 'Node encoder (PostGIS without protobuf)'}`);

@@ -107,9 +107,15 @@ describe.runIf(hasFixtures())('survey import', () => {
     const staffCount = (await (await api('/api/layers/land/features?limit=1', { cookie: staff })).json()).numberMatched;
 
     expect((await post(`/api/imports/${id}/review`, { state: 'published' }, staff)).status).toBe(403);
+    // Part of a batch first (by code): only those two are published, and the batch is not marked reviewed.
+    const part = await post(`/api/imports/${id}/review`, { state: 'published', codes: [`DRAFT-${process.pid}-0`, `DRAFT-${process.pid}-1`] }, reviewer);
+    expect([part.status, part.body.features, part.body.batch.reviewState]).toEqual([200, 2, null]);
+    expect((await (await api('/api/layers/land/features?limit=1')).json()).numberMatched).toBe(before + 2);
+    expect((await post(`/api/imports/${id}/review`, { state: 'published', codes: [] }, reviewer)).status).toBe(400);
     const reviewed = await post(`/api/imports/${id}/review`, { state: 'published' }, reviewer);
     expect(reviewed.status).toBe(200);
     expect(reviewed.body.features).toBe(14);
+    expect(reviewed.body.batch.reviewState).toBe('published');
     expect((await (await api('/api/layers/land/features?limit=1')).json()).numberMatched).toBe(before + 14);
 
     const undone = await post(`/api/imports/${id}/undo`);
@@ -134,7 +140,9 @@ describe.runIf(hasFixtures())('survey import', () => {
   });
 
   it('checks every parcel of an upload in PostGIS: duplicate codes, wrong types, repairs, declared areas, updates by code, and undo restores', async () => {
-    const existing = (await pool.query(`SELECT code, name FROM carriers WHERE batch_id IS NULL ORDER BY id LIMIT 1`)).rows[0];
+    // A demo carrier (the demo's carriers come through its own import batches, recorded in its setting).
+    const existing = (await pool.query(`SELECT code, name FROM carriers WHERE batch_id IN
+      (SELECT jsonb_array_elements_text(value->'batches')::bigint FROM settings WHERE key = 'demo_seeded') ORDER BY id LIMIT 1`)).rows[0];
     const square = (lon: number, lat: number, d = 0.002) => ({ type: 'Polygon', coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] });
     const features = [
       { type: 'Feature', properties: { DKBH: 'CHK-1', DKMC: '甲' }, geometry: square(107.45, 31.2) },

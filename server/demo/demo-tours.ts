@@ -17,6 +17,10 @@ import { DemoToursRepository, type DemoParkRow } from './demo-tours.repository.t
 import type { LonLat } from '../tours/route-order.ts';
 import { ToursRepository, type StopInput } from '../tours/tours.repository.ts';
 import { ToursService } from '../tours/tours.service.ts';
+import type { Viewer } from '../auth/roles.ts';
+
+/** The demo writes as an admin would (no account). */
+const DEMO_REVIEWER: Viewer = { user: null, role: 'admin' };
 
 /** Parks that get a demo tour (codes of server/demo/generate.ts). */
 export const DEMO_TOUR_PARKS = ['DZGX', 'DZJK'] as const;
@@ -96,8 +100,10 @@ export async function seedDemoTours(pool: pg.Pool, store: AssetStore): Promise<{
     }
     // The overview shows the gate panorama too: the first thing an investor can open.
     stops[0].mediaIds.push(gate.mediaIds[0]);
+    // Created as `ToursService.generate` creates a park's draft (with the panoramas on its stops),
+    // then published through the service as a reviewer would.
     const id = await toursRepo.create(tour, stops, null);
-    await toursRepo.setState(id, 'published');
+    await tours.review(DEMO_REVIEWER, id, 'published');
     tourCount++;
   }
   await demo.markSeeded({ tours: tourCount, panoramas: panoramaCount, at: new Date().toISOString() });

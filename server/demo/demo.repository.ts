@@ -1,44 +1,71 @@
-/** Writes the generated demo data in one transaction. */
+/**
+ * What the demo writes itself (demo.sql): the county boundaries and parks, which no service writes,
+ * and the replacement of its import's history by its generated past. Carriers and amenities are
+ * not written here: they go through the survey import (demo.service.ts).
+ */
 import type pg from 'pg';
-import type { DemoData } from './seed-types.ts';
+import type { AdminAreaSeed, ParkSeed } from './seed-types.ts';
 import { DEMO_HISTORY_ACTOR, type DemoHistory } from './demo-history.ts';
 import { withTransaction } from '../../core/db/database.ts';
 import { loadQueries } from '../../core/db/sql.ts';
 
 const Q = loadQueries(import.meta.url, 'demo.sql', [
-  'isEmpty', 'insertAdminAreas', 'linkAdminParents', 'insertParks', 'insertCarriers', 'insertAmenities', 'markSeeded',
-  'insertCarrierHistory',
+  'state', 'insertAdminAreas', 'linkAdminParents', 'insertParks', 'markReference', 'markSeeded',
+  'suspendHistoryTriggers', 'suspendAmenityHistoryTriggers', 'suspendAppendOnly',
+  'resumeHistoryTriggers', 'resumeAmenityHistoryTriggers', 'resumeAppendOnly',
+  'dropImportHistory', 'setCarrierPast', 'resetAmenityVersions', 'insertCarrierHistory',
 ] as const);
 
-const CHUNK = 1000;
-
-async function insertChunked(client: pg.PoolClient, sql: string, rows: readonly unknown[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await client.query(sql, [JSON.stringify(rows.slice(i, i + CHUNK))]);
-  }
+/** Where the demo stands in a database. */
+export interface DemoState {
+  /** No county, park, carrier or amenity: nothing of a user's. */
+  empty: boolean;
+  /** The demo's counties and parks are in (a first start that stopped part-way is resumed). */
+  reference: boolean;
+  /** The demo data was loaded completely. */
+  seeded: boolean;
 }
 
 /** Data access for the demo loader. */
 export class DemoRepository {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** True when no carrier-resource data exists and the demo was never loaded. */
-  async isEmpty(): Promise<boolean> {
-    return (await this.pool.query(Q.isEmpty)).rows[0].empty;
+  /** Where the demo stands. */
+  async state(): Promise<DemoState> {
+    return (await this.pool.query<DemoState>(Q.state)).rows[0]!;
   }
 
-  /** Insert everything, all or nothing, and record that the demo was loaded. */
-  async insert(data: DemoData, meta: Record<string, unknown>, history?: DemoHistory): Promise<void> {
-    // Each carrier row carries what its past left on it (creation time, version, status date).
-    const carriers = history ? data.carriers.map((c) => ({ ...c, ...history.rows.get(c.code) })) : data.carriers;
+  /** County boundaries (city first, then its counties) and parks, all or nothing. */
+  async insertReference(adminAreas: readonly AdminAreaSeed[], parks: readonly ParkSeed[]): Promise<void> {
     await withTransaction(this.pool, async (client) => {
-      await insertChunked(client, Q.insertAdminAreas, data.adminAreas);
-      await client.query(Q.linkAdminParents, [JSON.stringify(data.adminAreas)]);
-      await insertChunked(client, Q.insertParks, data.parks);
-      await insertChunked(client, Q.insertCarriers, carriers);
-      if (history) await client.query(Q.insertCarrierHistory, [JSON.stringify(history.entries), DEMO_HISTORY_ACTOR]);
-      await insertChunked(client, Q.insertAmenities, data.amenities);
-      await client.query(Q.markSeeded, [JSON.stringify(meta)]);
+      await client.query(Q.insertAdminAreas, [JSON.stringify(adminAreas)]);
+      await client.query(Q.linkAdminParents, [JSON.stringify(adminAreas)]);
+      await client.query(Q.insertParks, [JSON.stringify(parks)]);
+      await client.query(Q.markReference, [JSON.stringify({ adminAreas: adminAreas.length, parks: parks.length })]);
+    });
+  }
+
+  /**
+   * Replace what the import of the demo's `batches` left in the history by the demo's past, in one
+   * transaction, and record that the demo was loaded (`meta`): the import and review entries of
+   * those batches go; each carrier row gets its past's creation time, last change, version and
+   * status date; the generated entries are written; the amenities (no past) are back at version 1.
+   * The version and history triggers and the append-only guard are off meanwhile (demo.sql).
+   */
+  async replacePast(batches: readonly number[], history: DemoHistory, meta: Record<string, unknown>): Promise<void> {
+    const rows = [...history.rows].map(([code, past]) => ({ code, ...past }));
+    await withTransaction(this.pool, async (client) => {
+      await client.query(Q.suspendHistoryTriggers);
+      await client.query(Q.suspendAmenityHistoryTriggers);
+      await client.query(Q.suspendAppendOnly);
+      await client.query(Q.dropImportHistory, [batches]);
+      await client.query(Q.setCarrierPast, [JSON.stringify(rows), batches]);
+      await client.query(Q.resetAmenityVersions, [batches]);
+      await client.query(Q.insertCarrierHistory, [JSON.stringify(history.entries), DEMO_HISTORY_ACTOR]);
+      await client.query(Q.resumeHistoryTriggers);
+      await client.query(Q.resumeAmenityHistoryTriggers);
+      await client.query(Q.resumeAppendOnly);
+      await client.query(Q.markSeeded, [JSON.stringify({ ...meta, batches })]);
     });
   }
 }

@@ -1,10 +1,15 @@
--- Bulk inserts of the generated demo data. Each takes one JSON array parameter ($1) so a whole
--- table is one round trip; geometries arrive as GeoJSON in EPSG:4326.
+-- What the demo writes itself: the reference data no service writes (county boundaries, parks),
+-- and, after its carriers and amenities went through the survey import, the replacement of the
+-- import's history by the demo's generated past. Bulk statements take one JSON array parameter so
+-- a whole table is one round trip; geometries arrive as GeoJSON in EPSG:4326.
 
--- name: isEmpty
+-- name: state
+-- empty: nothing of the demo or of a user yet; reference: the demo's counties and parks are in
+-- (a first start stopped part-way, resumed); seeded: the demo data was loaded.
 SELECT NOT EXISTS (SELECT 1 FROM admin_areas) AND NOT EXISTS (SELECT 1 FROM parks)
-   AND NOT EXISTS (SELECT 1 FROM carriers) AND NOT EXISTS (SELECT 1 FROM amenities)
-   AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'demo_seeded') AS empty;
+   AND NOT EXISTS (SELECT 1 FROM carriers) AND NOT EXISTS (SELECT 1 FROM amenities) AS empty,
+   EXISTS (SELECT 1 FROM settings WHERE key = 'demo_reference') AS reference,
+   EXISTS (SELECT 1 FROM settings WHERE key = 'demo_seeded') AS seeded;
 
 -- name: insertAdminAreas
 INSERT INTO admin_areas (adcode, name_zh, name_en, level, parent_adcode, source, geom)
@@ -31,30 +36,45 @@ FROM jsonb_to_recordset($1::jsonb) AS r(code text, name_zh text, name_en text, s
      leading_industries jsonb, intro_zh text, intro_en text, established_year int, contact_name text,
      contact_phone text, review_state text, geom jsonb);
 
--- name: insertCarriers
-INSERT INTO carriers (code, kind, name, park_id, county_adcode, status, review_state, land_use, allowed_industries,
-                      price, price_unit, floors, floor_area_m2, floor_load_kn_m2, clear_height_m, building_height_m,
-                      plot_ratio_min, plot_ratio_max, building_coefficient_pct, investment_intensity_wan_per_mu,
-                      output_per_mu_wan, tax_per_mu_wan, power_kva, water_t_per_day, gas, ownership,
-                      contact_name, contact_phone, available_from, description, name_en, description_en, geom,
-                      created_at, updated_at, version, status_date)
-SELECT r.code, r.kind, r.name, p.id, r.county_adcode, r.status, r.review_state, r.land_use,
-       ARRAY(SELECT jsonb_array_elements_text(r.allowed_industries)),
-       r.price, r.price_unit, r.floors, r.floor_area_m2, r.floor_load_kn_m2, r.clear_height_m, r.building_height_m,
-       r.plot_ratio_min, r.plot_ratio_max, r.building_coefficient_pct, r.investment_intensity_wan_per_mu,
-       r.output_per_mu_wan, r.tax_per_mu_wan, r.power_kva, r.water_t_per_day, r.gas, r.ownership,
-       r.contact_name, r.contact_phone, r.available_from, r.description, r.name_en, r.description_en,
-       ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326)), 3)),
-       COALESCE(r.created_at, now()), COALESCE(r.updated_at, now()), COALESCE(r.version, 1), r.status_date
-FROM jsonb_to_recordset($1::jsonb) AS r(code text, kind text, name text, park_code text, county_adcode text,
-     status text, review_state text, land_use text, allowed_industries jsonb, price numeric, price_unit text,
-     floors int, floor_area_m2 float8, floor_load_kn_m2 float8, clear_height_m float8, building_height_m float8,
-     plot_ratio_min float8, plot_ratio_max float8, building_coefficient_pct float8,
-     investment_intensity_wan_per_mu float8, output_per_mu_wan float8, tax_per_mu_wan float8, power_kva float8,
-     water_t_per_day float8, gas boolean, ownership text, contact_name text, contact_phone text,
-     available_from date, description text, name_en text, description_en text, geom jsonb,
-     created_at timestamptz, updated_at timestamptz, version int, status_date date)
-LEFT JOIN parks p ON p.code = r.park_code;
+-- name: markReference
+INSERT INTO settings (key, value) VALUES ('demo_reference', $1::jsonb)
+ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now();
+
+-- The demo's past replaces what its import wrote (demo.repository.ts, replacePast): one
+-- transaction, in which the version bump and the history trigger of 010/020 and the append-only
+-- guard of feature_history are off for the demo's own statements only. ALTER TABLE … DISABLE
+-- TRIGGER is transactional and locks the tables against other writers until the end: the
+-- transaction turns them on again before it commits, a rollback undoes it. Only the tables' owner
+-- (the role that ran the migrations) may do it. Every other trigger (tiles, stored distances,
+-- site finder, statistics) runs as for any write.
+-- name: suspendHistoryTriggers
+ALTER TABLE carriers DISABLE TRIGGER carriers_version, DISABLE TRIGGER carriers_history_upd;
+-- name: suspendAmenityHistoryTriggers
+ALTER TABLE amenities DISABLE TRIGGER amenities_version, DISABLE TRIGGER amenities_history_upd;
+-- name: suspendAppendOnly
+ALTER TABLE feature_history DISABLE TRIGGER feature_history_no_update;
+-- name: resumeHistoryTriggers
+ALTER TABLE carriers ENABLE TRIGGER carriers_version, ENABLE TRIGGER carriers_history_upd;
+-- name: resumeAmenityHistoryTriggers
+ALTER TABLE amenities ENABLE TRIGGER amenities_version, ENABLE TRIGGER amenities_history_upd;
+-- name: resumeAppendOnly
+ALTER TABLE feature_history ENABLE TRIGGER feature_history_no_update;
+
+-- name: dropImportHistory
+-- The entries the demo's import batches ($1 bigint[]) left: the import of every row and the
+-- reviews (verify, publish). Nothing else writes entries with those batches.
+DELETE FROM feature_history WHERE batch_id = ANY ($1::bigint[]);
+
+-- name: setCarrierPast
+-- What each demo carrier's past left on its row (demo-history.ts): creation time, last change,
+-- version after the last step, date of the last status change. $2: the demo's import batches.
+UPDATE carriers c SET created_at = r.created_at, updated_at = r.updated_at, version = r.version, status_date = r.status_date
+FROM jsonb_to_recordset($1::jsonb) AS r(code text, created_at timestamptz, updated_at timestamptz, version int, status_date date)
+WHERE c.code = r.code AND c.batch_id = ANY ($2::bigint[]);
+
+-- name: resetAmenityVersions
+-- The demo's amenities have no past: version 1, as inserted.
+UPDATE amenities SET version = 1 WHERE batch_id = ANY ($1::bigint[]) AND version <> 1;
 
 -- name: insertCarrierHistory
 -- The demo carriers' past (demo-history.ts) in one statement, shaped as the history trigger of 010
@@ -69,13 +89,6 @@ SELECT carrier_layer(c.kind), c.id::text, 'publish', e.version, true, NULL, $2::
 FROM jsonb_to_recordset($1::jsonb) AS e(code text, created boolean, version int, at timestamptz, before jsonb, after jsonb)
 JOIN carriers c ON c.code = e.code
 ORDER BY e.at, c.id;
-
--- name: insertAmenities
-INSERT INTO amenities (code, kind, name, county_adcode, address, review_state, geom)
-SELECT r.code, r.kind, r.name, r.county_adcode, r.address, r.review_state,
-       ST_SetSRID(ST_GeomFromGeoJSON(r.geom), 4326)
-FROM jsonb_to_recordset($1::jsonb) AS r(code text, kind text, name text, county_adcode text, address text,
-     review_state text, geom jsonb);
 
 -- name: markSeeded
 INSERT INTO settings (key, value) VALUES ('demo_seeded', $1::jsonb)

@@ -177,10 +177,13 @@ export function importRoutes(imports: ImportService, limits: UploadLimits): Rout
     },
     route({
       method: 'post', path: '/api/imports/:id/review', access: ['reviewer'], tag: 'imports',
-      summary: 'Reviewer (校核): set {state: "verified"|"published"} on every feature of a committed batch',
-      body: s.object({ state: s.enum(['verified', 'published']) }, { required: ['state'] }),
+      summary: 'Reviewer (校核): set {state: "verified"|"published"} on every feature of a committed batch, or with {codes} on its carriers and amenities with those codes only',
+      body: s.object({
+        state: s.enum(['verified', 'published']),
+        codes: s.array(s.string({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 100_000, description: 'review only the features with these codes' }),
+      }, { required: ['state'] }),
       async handler(req, res, _viewer, { body }) {
-        res.json(await imports.review(batchId(req), body.state));
+        res.json(await imports.review(batchId(req), body.state, body.codes));
       },
     }),
   ];

@@ -229,9 +229,12 @@ export class ImportRepository {
     return new Set((await this.pool.query<{ h: string }>(Q.referencedOriginals, [hashes, exceptBatch])).rows.map((r) => r.h));
   }
 
-  /** Set the review state of everything a batch imported; returns the number of features. */
-  async setReviewState(batchId: number, state: 'verified' | 'published'): Promise<number> {
-    return (await this.pool.query(Q.setReviewState, [batchId, state])).rows[0].n;
+  /**
+   * Set the review state of everything a batch imported, or of its carriers and amenities with
+   * `codes` only; returns the number of features.
+   */
+  async setReviewState(batchId: number, state: 'verified' | 'published', codes: readonly string[] | null = null): Promise<number> {
+    return Number((await this.pool.query(Q.setReviewState, [batchId, state, codes])).rows[0].n);
   }
 }
 

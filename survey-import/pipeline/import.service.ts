@@ -469,11 +469,16 @@ export class ImportService {
     return this.get(id);
   }
 
-  /** Reviewer: verify or publish everything a committed batch imported. */
-  async review(id: number, state: 'verified' | 'published'): Promise<{ batch: BatchView; features: number }> {
+  /**
+   * Reviewer: verify or publish everything a committed batch imported, or only its carriers and
+   * amenities with `codes` (the rest of the batch keeps its state, and so does the batch's own
+   * review state). Set-based: one statement whatever the number of features.
+   */
+  async review(id: number, state: 'verified' | 'published', codes?: readonly string[]): Promise<{ batch: BatchView; features: number }> {
     const b = await this.get(id);
     if (b.status !== 'committed') throw new ImportError('conflict', `batch ${id} is ${b.status}; only committed batches can be reviewed`);
-    const features = await this.repo.setReviewState(id, state);
+    if (codes && !codes.length) return { batch: b, features: 0 };
+    const features = await this.repo.setReviewState(id, state, codes ?? null);
     await this.onChange();
     return { batch: await this.get(id), features };
   }

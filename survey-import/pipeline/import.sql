@@ -305,13 +305,15 @@ DELETE FROM tracks WHERE batch_id = $1;
 DELETE FROM photos WHERE batch_id = $1;
 
 -- name: setReviewState
--- Reviewer verifies or publishes a whole batch's features. $2 state.
-WITH b AS (UPDATE import_batches SET review_state = $2, reviewed_at = now(), updated_at = now() WHERE id = $1 RETURNING 1),
-     c AS (UPDATE carriers SET review_state = $2, updated_at = now() WHERE batch_id = $1 RETURNING 1),
-     a AS (UPDATE amenities SET review_state = $2 WHERE batch_id = $1 RETURNING 1),
+-- Reviewer verifies or publishes a batch's features: all of them ($3 NULL), or the carriers and
+-- amenities among them with the codes $3 (text[]; the batch's own review state is then left as
+-- it is, since the rest of the batch was not reviewed). $2 state.
+WITH b AS (UPDATE import_batches SET review_state = $2, reviewed_at = now(), updated_at = now() WHERE id = $1 AND $3::text[] IS NULL RETURNING 1),
+     c AS (UPDATE carriers SET review_state = $2, updated_at = now() WHERE batch_id = $1 AND ($3::text[] IS NULL OR code = ANY ($3::text[])) RETURNING 1),
+     a AS (UPDATE amenities SET review_state = $2 WHERE batch_id = $1 AND ($3::text[] IS NULL OR code = ANY ($3::text[])) RETURNING 1),
      -- Photos and tracks outside the service area are never published (they stay as they are).
-     t AS (UPDATE tracks SET review_state = $2 WHERE batch_id = $1 AND NOT ($2 = 'published' AND outside_service_area) RETURNING 1),
-     p AS (UPDATE photos SET review_state = $2 WHERE batch_id = $1 AND NOT ($2 = 'published' AND outside_service_area) RETURNING 1)
+     t AS (UPDATE tracks SET review_state = $2 WHERE batch_id = $1 AND $3::text[] IS NULL AND NOT ($2 = 'published' AND outside_service_area) RETURNING 1),
+     p AS (UPDATE photos SET review_state = $2 WHERE batch_id = $1 AND $3::text[] IS NULL AND NOT ($2 = 'published' AND outside_service_area) RETURNING 1)
 SELECT (SELECT count(*) FROM c) + (SELECT count(*) FROM a) + (SELECT count(*) FROM t) + (SELECT count(*) FROM p) AS n;
 
 -- name: insertPhotos

@@ -6,7 +6,7 @@
 import type { Geometry, Position } from 'geojson';
 import { AMENITY_KINDS } from '../../layers/catalog.ts';
 import type { ItemIssue, ReadItem } from '../types.ts';
-import { mapCarrierAttributes } from '../mapping/field-mapping.ts';
+import { county, mapCarrierAttributes } from '../mapping/field-mapping.ts';
 import type { ImportLayer, StageRow } from './import.repository.ts';
 
 /** A staged row before its CRS is applied. */
@@ -42,9 +42,11 @@ for (const [kind, l] of Object.entries(AMENITY_KINDS)) {
 
 /** Fields the platform derives itself (its own exports carry them): never reported as unmapped. */
 const PLATFORM_FIELDS = new Set(['id', 'area_m2', 'review_state', 'park_id', 'version', 'updated_at', 'created_at', 'batch_id']);
-/** Source fields the amenity import reads (kind, name, code, address) or the platform derives. */
+/** Columns naming an amenity's county (a name such as 通川区 or an adcode); without one the geometry decides. */
+const AMENITY_COUNTY_FIELDS = ['county_adcode', 'county', 'adcode', '县区', '区县', '县市区', '行政区', 'xzq', 'xq'];
+/** Source fields the amenity import reads (kind, name, code, address, county) or the platform derives. */
 const AMENITY_FIELDS = new Set(['kind', 'type', '类型', '类别', 'category', 'lx', 'name', '名称', 'mc', 'title', 'code', '编号', 'id', 'bh',
-  'address', '地址', 'dz', 'county', 'review_state', 'lon', 'lng', 'lat', 'longitude', 'latitude', '经度', '纬度', 'x', 'y', 'wkt']);
+  'address', '地址', 'dz', ...AMENITY_COUNTY_FIELDS, 'review_state', 'lon', 'lng', 'lat', 'longitude', 'latitude', '经度', '纬度', 'x', 'y', 'wkt']);
 
 /**
  * The source fields an amenity attribute is read from: those the user mapped to it
@@ -135,6 +137,14 @@ export function normalizeItems(
         code: pick(item.properties, amenitySources('code', ['code', '编号', 'id', 'bh'], mapping)) ?? null,
         address: pick(item.properties, amenitySources('address', ['address', '地址', 'dz'], mapping)) ?? null,
       };
+      // A county column wins over the county the geometry lies in (staging fills it in otherwise).
+      const countyRaw = pick(item.properties, AMENITY_COUNTY_FIELDS);
+      if (countyRaw !== undefined) {
+        const adcode = county(String(countyRaw));
+        if (adcode) mapped.county_adcode = adcode;
+        else issues.push({ file: item.file, index: item.index, where: item.where, field: 'county', value: countyRaw,
+          message: `county ${JSON.stringify(countyRaw)} is not one of Dazhou's 7 county-level units; the county the point lies in is used` });
+      }
       // A field the user mapped (to an attribute or to "ignore"), or named in the older { target: field } form, is not unmapped.
       const handled = new Set([...Object.keys(mapping ?? {}), ...Object.values(mapping ?? {})].map((k) => k.toLowerCase()));
       noteUnmapped(item.file, Object.keys(item.properties).filter((k) => !AMENITY_FIELDS.has(k.toLowerCase()) && !handled.has(k.toLowerCase())));
