@@ -55,7 +55,7 @@ function numberOrder(col: Float64Array, descending: boolean, nullsLast: boolean)
 }
 
 /** Scratch columns reused by every call (no allocation per row or per request: the answers are computed synchronously). */
-const scratch = { rows: new Int32Array(0), own: new Int32Array(0), ownAt: new Int32Array(0), flags: [] as Uint8Array[], parks: new Float64Array(0) };
+const scratch = { rows: new Int32Array(0), own: new Int32Array(0), ownAt: new Int32Array(0), flags: [] as Uint8Array[], parks: new Float64Array(0), keys: new Float64Array(0) };
 
 function ensure(n: number, words: number): void {
   if (scratch.rows.length < n) {
@@ -67,8 +67,51 @@ function ensure(n: number, words: number): void {
   while (scratch.flags.length < words) scratch.flags.push(new Uint8Array(scratch.rows.length));
 }
 
-/** Park ids up to this are counted in an array (else in a Map). */
+/** Park ids up to this are counted and looked up in arrays (else in a Map / Set). */
 const DENSE_PARK_IDS = 1 << 20;
+
+/** A test of a row's park id (NaN: NULL, never in): an array of flags when the ids are small, else a Set. */
+function parkTest(ids: readonly number[] | undefined): ((p: number) => boolean) | null {
+  if (!ids?.length) return null;
+  if (ids.some((id) => !(id >= 0 && id < DENSE_PARK_IDS && Number.isInteger(id)))) {
+    const set = new Set(ids);
+    return (p) => set.has(p);
+  }
+  const flags = new Uint8Array(Math.max(...ids) + 1);
+  for (const id of ids) flags[id] = 1;
+  const len = flags.length;
+  return (p) => p >= 0 && p < len && flags[p] === 1;
+}
+
+/**
+ * For the relevance and code orders, when every matching row has a code rank: one number per row
+ * (indexed by row) that orders as `own DESC, kind, code` or `code` do — (max own − own, kind
+ * rank, code rank) in one float8, exact below 2^53 — so the page is chosen by comparing numbers.
+ */
+function rankKeys(t: FinderRows, sort: Sort, rows: Int32Array, ownOf: Int32Array, m: number): Float64Array | null {
+  const ranks = t.codeRanks();
+  if (!ranks) return null;
+  const { rank, ok } = ranks;
+  for (let k = 0; k < m; k++) if (rows[k] >= ok.length || ok[rows[k]] === 0) return null;
+  if (scratch.keys.length < t.n) scratch.keys = new Float64Array(t.n);
+  const keys = scratch.keys;
+  const base = rank.length + 1;
+  if (sort === 'code') {
+    for (let k = 0; k < m; k++) keys[rows[k]] = rank[rows[k]];
+    return keys;
+  }
+  const kinds = t.kind.words.length;
+  const kindRank = new Float64Array(kinds);
+  t.kind.words.map((w, code) => ({ w: w ?? '', code })).sort((a, b) => compareCodePoints(a.w, b.w)).forEach((e, r) => { kindRank[e.code] = r; });
+  let maxOwn = 0;
+  for (let k = 0; k < m; k++) if (ownOf[k] > maxOwn) maxOwn = ownOf[k];
+  const kindCodes = t.kind.codes;
+  for (let k = 0; k < m; k++) {
+    const i = rows[k];
+    keys[i] = ((maxOwn - ownOf[k]) * kinds + kindRank[kindCodes[i]]) * base + rank[i];
+  }
+  return keys;
+}
 
 /** One page of the matching carriers of `filter` in `sort` order, and the summary of every match. */
 export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, limit: number, offset: number): { page: TableHit[]; summary: Summary } {
@@ -79,7 +122,7 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
   const kind = wanted(t.kind.dictionary, t.kind.words.length, filter.kinds);
   const status = wanted(t.status.dictionary, t.status.words.length, filter.statuses);
   const county = wanted(t.county.dictionary, t.county.words.length, filter.counties);
-  const parks = filter.parks?.length ? new Set(filter.parks) : null;
+  const parks = parkTest(filter.parks);
   const unit = filter.priceUnit === undefined ? -1 : (t.priceUnit.dictionary.get(filter.priceUnit) ?? -2);
   const aMin = filter.areaMinM2 ?? -Infinity, aMax = filter.areaMaxM2 ?? Infinity;
   const hasArea = filter.areaMinM2 !== undefined || filter.areaMaxM2 !== undefined;
@@ -96,7 +139,7 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
     return {
       own,
       rows,
-      parks: w.parkIds.length ? new Set(w.parkIds) : null,
+      parks: parkTest(w.parkIds),
       counties: wanted(t.county.dictionary, t.county.words.length, w.counties),
     };
   });
@@ -122,7 +165,7 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
     if (status !== null && status[statuses[i]] === 0) continue;
     if (kind !== null && kind[k] === 0) continue;
     if (county !== null && county[counties[i]] === 0) continue;
-    if (parks !== null && !parks.has(park[i])) continue;
+    if (parks !== null && !parks(park[i])) continue;
     // NaN (NULL) fails every comparison, as NULL does in SQL.
     if (hasArea && !(usable[i] >= aMin && usable[i] <= aMax)) continue;
     if (unit !== -1 && units[i] !== unit) continue;
@@ -137,7 +180,7 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
     for (let j = 0; j < nw; j++) {
       const w = words[j];
       if (w.own[i] === 1) own++;
-      else if (!((w.parks !== null && w.parks.has(park[i])) || (w.counties !== null && w.counties[counties[i]] === 1))) continue rows;
+      else if (!((w.parks !== null && w.parks(park[i])) || (w.counties !== null && w.counties[counties[i]] === 1))) continue rows;
     }
     rows[m] = i;
     ownOf[m++] = own;
@@ -168,7 +211,9 @@ export function findInTable(t: FinderRows, filter: CarrierFilter, sort: Sort, li
   // The order (ORDER of search.repository.ts) on row numbers, ties by id.
   const ids = t.ids;
   let primary: (i: number, j: number) => number;
-  if (sort === 'relevance') {
+  const ranked = (sort === 'relevance' || sort === 'code') ? rankKeys(t, sort, rows, ownOf, m) : null;
+  if (ranked) primary = (i, j) => ranked[i] - ranked[j];
+  else if (sort === 'relevance') {
     // own DESC, kind, code
     const kindRank = new Float64Array(t.kind.words.length);
     t.kind.words.map((w, code) => ({ w: w ?? '', code })).sort((a, b) => compareCodePoints(a.w, b.w)).forEach((e, r) => { kindRank[e.code] = r; });

@@ -178,6 +178,8 @@ export interface FinderRows {
   rowsContaining(word: string): Int32Array;
   /** Code-point order of two rows' codes (`compareCodePoints`, by a precomputed rank where it holds). */
   compareCode(i: number, j: number): number;
+  /** The rows' ranks in code order (equal codes, equal ranks) and which rows have one (`ok` 1); null when none were made. */
+  codeRanks(): { rank: Int32Array; ok: Uint8Array } | null;
 }
 
 /**
@@ -396,6 +398,10 @@ class Table implements FinderRows {
       this.rankCodes();
     }
     return this.docIndex.ready;
+  }
+
+  codeRanks(): { rank: Int32Array; ok: Uint8Array } | null {
+    return this.codeRank && this.rankOk && { rank: this.codeRank, ok: this.rankOk };
   }
 
   compareCode(i: number, j: number): number {
