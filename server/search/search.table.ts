@@ -22,9 +22,9 @@
  */
 import { topK, type FinderRows } from '../selection/selection.table.ts';
 import { compareCodePoints } from '../selection/substring.index.ts';
+import type { CarrierFilter, Sort, Summary } from './search.repository.ts';
 
 export { compareCodePoints };
-import type { CarrierFilter, Sort, Summary } from './search.repository.ts';
 
 /** A page row found in the table: the carrier id and how many words its own document matched. */
 export interface TableHit {
