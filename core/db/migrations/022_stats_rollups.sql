@@ -176,18 +176,22 @@ $$;
 -- Statement triggers on carrier_facts: grouped deltas and the ids whose inventory may have changed.
 CREATE FUNCTION stats_facts_changed() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+DECLARE
+  queued boolean;
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO stats_pending_facts
     SELECT COALESCE(n.county_adcode, ''), COALESCE(n.park_id, 0), n.kind, n.status, n.review_state = 'published', COALESCE(n.land_use, ''),
            stats_std_class(n.intensity), n.price_unit, n.price, count(*), COALESCE(sum(n.area_m2::numeric), 0), COALESCE(sum(n.floor_area_m2::numeric), 0)
     FROM new_rows n GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+    queued := FOUND;
     INSERT INTO stats_pending_ids SELECT n.id FROM new_rows n;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO stats_pending_facts
     SELECT COALESCE(o.county_adcode, ''), COALESCE(o.park_id, 0), o.kind, o.status, o.review_state = 'published', COALESCE(o.land_use, ''),
            stats_std_class(o.intensity), o.price_unit, o.price, -count(*), -COALESCE(sum(o.area_m2::numeric), 0), -COALESCE(sum(o.floor_area_m2::numeric), 0)
     FROM old_rows o GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
+    queued := FOUND;
     INSERT INTO stats_pending_ids SELECT o.id FROM old_rows o;
   ELSE
     INSERT INTO stats_pending_facts
@@ -205,6 +209,7 @@ BEGIN
     ) x
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     HAVING sum(x.sign) <> 0 OR sum(x.sign * x.area) <> 0 OR sum(x.sign * x.floor) <> 0;
+    queued := FOUND;
     -- The rows whose inventory columns changed (EXCEPT: hashed or sorted; the transition tables have
     -- no statistics, and a join of new and old rows was planned as a nested loop: 1,280² comparisons).
     INSERT INTO stats_pending_ids
@@ -214,7 +219,12 @@ BEGIN
       SELECT o.id, o.kind, o.status, o.review_state, o.county_adcode, o.park_id, o.area_m2, o.created_at FROM old_rows o
     ) x;
   END IF;
-  INSERT INTO stats_pending_marks SELECT WHERE NOT EXISTS (SELECT 1 FROM stats_pending_marks);
+  queued := queued OR FOUND;
+  -- A statement that changed nothing (a restore's TRUNCATE empties carrier_facts with a DELETE)
+  -- leaves no trigger event behind: a restore then disables the pending tables' triggers.
+  IF queued THEN
+    INSERT INTO stats_pending_marks SELECT WHERE NOT EXISTS (SELECT 1 FROM stats_pending_marks);
+  END IF;
   RETURN NULL;
 END
 $$;
@@ -244,8 +254,11 @@ $$;
 CREATE FUNCTION stats_history_truncated() RETURNS trigger
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  -- Nothing when carriers were truncated in the same statement (a restore, which then loads the rollups).
   INSERT INTO stats_pending_ids SELECT id FROM carrier_facts UNION SELECT DISTINCT id FROM stats_inventory_carrier;
-  INSERT INTO stats_pending_marks SELECT WHERE NOT EXISTS (SELECT 1 FROM stats_pending_marks);
+  IF FOUND THEN
+    INSERT INTO stats_pending_marks SELECT WHERE NOT EXISTS (SELECT 1 FROM stats_pending_marks);
+  END IF;
   RETURN NULL;
 END
 $$;
