@@ -38,6 +38,7 @@ export class DemoRepository {
   /** County boundaries (city first, then its counties) and parks, all or nothing. */
   async insertReference(adminAreas: readonly AdminAreaSeed[], parks: readonly ParkSeed[]): Promise<void> {
     await withTransaction(this.pool, async (client) => {
+      await client.query('SET LOCAL jit = off');
       await client.query(Q.insertAdminAreas, [JSON.stringify(adminAreas)]);
       await client.query(Q.linkAdminParents, [JSON.stringify(adminAreas)]);
       await client.query(Q.insertParks, [JSON.stringify(parks)]);
@@ -55,6 +56,8 @@ export class DemoRepository {
   async replacePast(batches: readonly number[], history: DemoHistory, meta: Record<string, unknown>): Promise<void> {
     const rows = [...history.rows].map(([code, past]) => ({ code, ...past }));
     await withTransaction(this.pool, async (client) => {
+      // Whole-table statements: JIT compiling them (and the triggers they fire) costs more than the work.
+      await client.query('SET LOCAL jit = off');
       await client.query(Q.suspendHistoryTriggers);
       await client.query(Q.suspendAmenityHistoryTriggers);
       await client.query(Q.suspendAppendOnly);

@@ -234,7 +234,14 @@ export class ImportRepository {
    * `codes` only; returns the number of features.
    */
   async setReviewState(batchId: number, state: 'verified' | 'published', codes: readonly string[] | null = null): Promise<number> {
-    return Number((await this.pool.query(Q.setReviewState, [batchId, state, codes])).rows[0].n);
+    return withTransaction(this.pool, async (client) => {
+      await client.query(`SET LOCAL statement_timeout = ${IMPORT_STATEMENT_TIMEOUT_MS}`);
+      // As in commit: a batch of thousands makes the plans of the update and of the triggers it
+      // fires (history, statistics, site finder) costly enough for JIT, whose compiling took longer
+      // than the work (reviewing 1,413 parcels on PostgreSQL 16: 2.3 s with JIT, 0.9 s without).
+      await client.query('SET LOCAL jit = off');
+      return Number((await client.query(Q.setReviewState, [batchId, state, codes])).rows[0].n);
+    });
   }
 }
 
