@@ -11,6 +11,41 @@ import { buildDemoFactoryGlb } from './demo-model.ts';
 import { packageModel } from '../../survey-import/bim/model-package.ts';
 import { ThreeDRepository } from '../three-d/three-d.repository.ts';
 import { ThreeDService } from '../three-d/three-d.service.ts';
+import { loadQueries } from '../../core/db/sql.ts';
+
+const Q = loadQueries(import.meta.url, 'demo-3d.sql', ['hasDemoAssets', 'demoPark', 'parkBuildings'] as const);
+
+/** A footprint to extrude for the demo tileset. */
+interface BuildingRow {
+  id: number;
+  code: string;
+  kind: 'factory' | 'office';
+  status: 'available' | 'reserved' | 'occupied';
+  name: string;
+  height_m: number;
+  geometry: string;
+}
+
+/** What the demo's 3D step reads (demo-3d.sql). */
+class Demo3dRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Whether the demo tileset and BIM model exist. */
+  async hasDemoAssets(): Promise<{ tilesets: boolean; models: boolean }> {
+    return (await this.pool.query(Q.hasDemoAssets)).rows[0];
+  }
+
+  /** The published park with the most buildings (the demo's 3D park), or null. */
+  async demoPark(): Promise<{ id: number; code: string; name_zh: string; buildings: number } | null> {
+    const row = (await this.pool.query(Q.demoPark)).rows[0];
+    return row ? { ...row, id: Number(row.id) } : null;
+  }
+
+  /** Factories and offices of a park, with a height to extrude to. */
+  async parkBuildings(parkId: number): Promise<BuildingRow[]> {
+    return (await this.pool.query<BuildingRow>(Q.parkBuildings, [parkId])).rows.map((r) => ({ ...r, id: Number(r.id), height_m: Number(r.height_m) }));
+  }
+}
 
 /**
  * Generates the demo park's tileset and demo BIM model; returns their ids, or null when they
@@ -19,11 +54,12 @@ import { ThreeDService } from '../three-d/three-d.service.ts';
 export async function generateDemoTileset(pool: pg.Pool, store: AssetStore): Promise<{ parkId: number; tilesetId: number | null; modelId: number | null } | null> {
   const repo = new ThreeDRepository(pool);
   const service = new ThreeDService(repo, store);
-  const existing = await repo.hasDemoAssets();
+  const demo = new Demo3dRepository(pool);
+  const existing = await demo.hasDemoAssets();
   if (existing.tilesets && existing.models) return null;
-  const park = await repo.demoPark();
+  const park = await demo.demoPark();
   if (!park) return null;
-  const buildings = await repo.parkBuildings(park.id);
+  const buildings = await demo.parkBuildings(park.id);
   let tilesetId: number | null = null;
   const factory = buildings.find((b) => b.kind === 'factory');
   if (!existing.tilesets) {

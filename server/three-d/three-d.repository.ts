@@ -9,7 +9,7 @@ import { loadQueries } from '../../core/db/sql.ts';
 const Q = loadQueries(import.meta.url, 'three-d.sql', [
   'insertTileset', 'insertTilesetEntries', 'listTilesets', 'getTileset', 'getTilesetEntry', 'setTilesetPlacement',
   'setTilesetReview', 'insertModel', 'listModels', 'getModel', 'setModelReview', 'carrierAnchor', 'parkAnchor',
-  'parkBuildings', 'demoPark', 'hasDemoAssets', 'crsInfo', 'projectToLonLat',
+  'crsInfo', 'projectToLonLat',
   'insertJob', 'getJob', 'listJobs', 'claimJob', 'setJobProgress', 'failJob', 'finishJob', 'failInterrupted',
 ] as const);
 
@@ -146,17 +146,6 @@ export interface JobRow {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
-}
-
-/** A footprint to extrude for the demo tileset. */
-export interface BuildingRow {
-  id: number;
-  code: string;
-  kind: 'factory' | 'office';
-  status: 'available' | 'reserved' | 'occupied';
-  name: string;
-  height_m: number;
-  geometry: string;
 }
 
 /** Data access for tilesets and BIM models. */
@@ -313,21 +302,6 @@ export class ThreeDRepository {
   async parkAnchor(id: number): Promise<{ id: number; lon: number; lat: number } | null> {
     const row = (await this.pool.query(Q.parkAnchor, [id])).rows[0];
     return row ? { ...row, id: Number(row.id) } : null;
-  }
-
-  /** Factories and offices of a park, with a height to extrude to. */
-  async parkBuildings(parkId: number): Promise<BuildingRow[]> {
-    return (await this.pool.query<BuildingRow>(Q.parkBuildings, [parkId])).rows.map((r) => ({ ...r, id: Number(r.id), height_m: Number(r.height_m) }));
-  }
-
-  /** The published park with the most buildings (the demo's 3D park), or null. */
-  async demoPark(): Promise<{ id: number; code: string; name_zh: string; buildings: number } | null> {
-    const row = (await this.pool.query(Q.demoPark)).rows[0];
-    return row ? { ...row, id: Number(row.id) } : null;
-  }
-
-  async hasDemoAssets(): Promise<{ tilesets: boolean; models: boolean }> {
-    return (await this.pool.query(Q.hasDemoAssets)).rows[0];
   }
 }
 

@@ -90,25 +90,6 @@ FROM carriers c WHERE c.id = $1;
 SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) AS lon, ST_Y(ST_PointOnSurface(p.geom)) AS lat
 FROM parks p WHERE p.id = $1;
 
--- name: parkBuildings
-SELECT c.id, c.code, c.kind, c.status, c.name, COALESCE(c.building_height_m, c.floors * 4.5, 12) AS height_m,
-       ST_AsGeoJSON(c.geom, 7) AS geometry
-FROM carriers c
-WHERE c.park_id = $1 AND c.kind IN ('factory', 'office')
-ORDER BY c.id;
-
--- name: demoPark
-SELECT p.id, p.code, p.name_zh, count(c.id)::int AS buildings
-FROM parks p JOIN carriers c ON c.park_id = p.id AND c.kind IN ('factory', 'office')
-WHERE p.review_state = 'published'
-GROUP BY p.id
-ORDER BY count(c.id) DESC, p.id
-LIMIT 1;
-
--- name: hasDemoAssets
-SELECT EXISTS (SELECT 1 FROM tilesets WHERE origin = 'demo') AS tilesets,
-       EXISTS (SELECT 1 FROM bim_models WHERE origin = 'demo') AS models;
-
 -- name: crsInfo
 -- Whether PostGIS knows EPSG code $1 and whether it is projected (metres) or geographic.
 SELECT srid, (srtext LIKE 'PROJCS%' OR srtext LIKE 'PROJCRS%') AS projected
