@@ -63,9 +63,24 @@ describe.runIf(enabled)('oblique models and the demo 3D as a visitor sees them',
     await page.waitForFunction(() => (window as any).__threeD, null, { timeout: 90_000 });
   }
 
-  async function shot(name: string): Promise<Buffer> {
-    await page.evaluate(() => (window as any).__app.map.triggerRepaint());
-    await page.waitForTimeout(1200);
+  /**
+   * Screenshot of the map canvas once it has drawn what was just changed: its next 'idle' (nothing
+   * loading or moving after a render) and two more frames for the compositor, at most `maxMs`
+   * (a fixed 1.2 s sleep before). A late frame is caught by the retries of the pixel comparisons,
+   * which wait the old 1.2 s.
+   */
+  async function shot(name: string, retry = false): Promise<Buffer> {
+    if (retry) {
+      await page.evaluate(() => (window as any).__app.map.triggerRepaint());
+      await page.waitForTimeout(1200);
+    } else {
+      await page.evaluate((max) => new Promise<void>((resolve) => {
+        const map = (window as any).__app.map;
+        const timer = setTimeout(resolve, max);
+        map.once('idle', () => requestAnimationFrame(() => requestAnimationFrame(() => { clearTimeout(timer); resolve(); })));
+        map.triggerRepaint();
+      }), 3000);
+    }
     const png = await page.locator('canvas.maplibregl-canvas').screenshot();
     fs.writeFileSync(path.join(SCREENSHOT_DIR, name), png);
     return png;
@@ -87,9 +102,9 @@ describe.runIf(enabled)('oblique models and the demo 3D as a visitor sees them',
     let changed = 0;
     for (let attempt = 0; attempt < 3 && changed < 2000; attempt++) {
       await page.evaluate((i) => (window as any).__threeD.showOnlyTilesets([i]), id);
-      const shown = await shot(`${name}.png`);
+      const shown = await shot(`${name}.png`, attempt > 0);
       await page.evaluate(() => (window as any).__threeD.showOnlyTilesets([]));
-      const hidden = await shot(`${name}-hidden.png`);
+      const hidden = await shot(`${name}-hidden.png`, attempt > 0);
       changed = await changedPixels(shown, hidden);
     }
     await page.evaluate(() => (window as any).__threeD.showOnlyTilesets(null));
@@ -125,9 +140,9 @@ describe.runIf(enabled)('oblique models and the demo 3D as a visitor sees them',
     let changed = 0;
     for (let attempt = 0; attempt < 3 && changed < 5000; attempt++) {
       await page.evaluate((i) => (window as any).__threeD.showOnlyModels([i]), model.id);
-      const shown = await shot('oblique-demo-bim.png');
+      const shown = await shot('oblique-demo-bim.png', attempt > 0);
       await page.evaluate(() => (window as any).__threeD.showOnlyModels([]));
-      const hidden = await shot('oblique-demo-bim-hidden.png');
+      const hidden = await shot('oblique-demo-bim-hidden.png', attempt > 0);
       changed = await changedPixels(shown, hidden);
     }
     await page.evaluate(() => (window as any).__threeD.showOnlyModels(null));
