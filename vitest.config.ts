@@ -39,6 +39,9 @@ export default defineConfig({
           // module graph per file only re-imported the same code (the PostgreSQL run spent 222 s of 887 s importing).
           // Each file still runs its own top-level code, hooks and tests.
           isolate: false,
+          // A non-isolated project with its own worker count runs in a group of its own (vitest requires it):
+          // after the unit and web projects, which share the two workers.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
