@@ -72,7 +72,7 @@ describe.runIf(enabled)('editing in the browser', () => {
     const [staff, reviewer] = await Promise.all([userWithRole('staff'), userWithRole('reviewer')]);
     const { rows: [p] } = await pool.query(
       `SELECT id::text, price::float8 AS price, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat
-       FROM carriers WHERE kind = 'land' AND review_state = 'published' AND area_m2 > 20000 ORDER BY id DESC LIMIT 1 OFFSET 70`);
+       FROM carriers WHERE kind = 'land' AND review_state = 'published' AND status = 'available' AND area_m2 > 20000 ORDER BY id DESC LIMIT 1 OFFSET 70`);
     const newPrice = Math.round((p.price ?? 100) + 123);
     const before = await (await api(`/api/layers/land/features/${p.id}`)).json();
     const corner0 = before.geometry.coordinates[0][0][0] as [number, number];
