@@ -56,7 +56,8 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
     const res = await api('/api/tilesets', { method: 'POST', body: form, cookie: staff });
     const body = await res.json();
     expect(res.status, JSON.stringify(body)).toBe(201);
-    await api(`/api/tilesets/${body.id}/review`, { method: 'POST', cookie: reviewer, body: JSON.stringify({ state: 'published' }) });
+    const review = await api(`/api/tilesets/${body.id}/review`, { method: 'POST', cookie: reviewer, body: JSON.stringify({ state: 'published' }) });
+    expect(review.status, await review.clone().text()).toBe(200);
     return body as { id: number; url: string; tileset: { center_lon: number; center_lat: number } };
   }
 
@@ -174,7 +175,17 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
 
   /** Waits until tileset `id` has loaded content and no more tiles arrive for 1.5 s (at most 30 s). */
   async function waitForTileset(id: number) {
-    await page.waitForFunction((i) => ((window as any).__threeD.stats.byTileset[i]?.tilesLoaded ?? 0) >= 1, id, { timeout: 60_000 });
+    try {
+      await page.waitForFunction((i) => ((window as any).__threeD.stats.byTileset[i]?.tilesLoaded ?? 0) >= 1, id, { timeout: 60_000 });
+    } catch (err) {
+      // What the page knew when it gave up (CI on stop 21 timed out here once, without a trace).
+      const seen = await page.evaluate((i) => {
+        const t = (window as any).__threeD;
+        return { stats: t.stats.byTileset[i] ?? null, listed: t.stats.tilesets, errors: t.stats.errors, view: (window as any).__app.map.getCenter() };
+      }, id);
+      const requested = contentRequests.filter((u) => u.includes(`/3dtiles/${id}/`));
+      throw new Error(`tileset ${id} loaded no tile: ${JSON.stringify(seen)}; content requested: ${requested.join(' ') || 'none'}; console: ${consoleLog.join(' | ')}`, { cause: err });
+    }
     let last = -1;
     for (let waited = 0; waited < 30_000; waited += 1500) {
       const n = await page.evaluate((i) => (window as any).__threeD.stats.byTileset[i].tilesLoaded, id);
@@ -238,6 +249,31 @@ describe.runIf(enabled)('3D tiles and BIM models in Chromium', { timeout: 180_00
       expect(errors).toEqual([]);
     });
   }
+
+  it('loads the tiles of a tileset whose JSON arrives after the map has stopped moving', async () => {
+    // deck.gl's Tile3DLayer selects tiles for a freshly loaded tileset only with the viewports activated
+    // since its last viewport change, so a tileset JSON answered while the map stands still could get no
+    // tile until the user moved the map; the layer now selects for the current view when the JSON loads
+    // (three-d.layers.ts). The JSON is held back here for 1.5 s. (This passes without that change too on
+    // an idle machine, where a repaint usually comes in between: it guards the late-JSON path, it does
+    // not reproduce the one CI timeout of stop 21.)
+    const [lon, lat] = [EMPTY_SPOT[0] - 0.004, EMPTY_SPOT[1] - 0.004];
+    const t = await publishTileset('tiles3d/1.1/MultipleContents', { lon: String(lon), lat: String(lat), height: '0', heading: '0' });
+    const held = new RegExp(`/3dtiles/${t.id}/tileset\\.json`);
+    await page.route(held, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    try {
+      await openAt(lon, lat, 22);
+      await waitForTileset(t.id);
+      const stats = await page.evaluate((id) => (window as any).__threeD.stats.byTileset[id], t.id);
+      expect(stats.tilesLoaded).toBeGreaterThanOrEqual(1);
+      expect(stats.errors).toEqual([]);
+    } finally {
+      await page.unroute(held);
+    }
+  });
 
   it('shows a BIM model in place and opens the IFC properties of the clicked element', async () => {
     const lon = 107.21, lat = 31.76;

@@ -1,6 +1,7 @@
 /**
  * Every UI string of the web client, in Chinese (default) and English, plus the current language.
- * The language comes from `?lang=`, then localStorage, then zh-CN; `setLang` remembers the choice.
+ * The language comes from `?lang=` (remembered for the pages opened next), then localStorage, then
+ * zh-CN; `setLang` remembers the choice.
  * Layer titles, attribute labels and enum labels come from the API as `{ zh, en }` and go
  * through `tr`.
  */
@@ -232,7 +233,15 @@ const listeners = new Set<(lang: Lang) => void>();
 
 function initialLang(): Lang {
   const fromUrl = new URLSearchParams(location.search).get('lang');
-  if (fromUrl === 'en' || fromUrl === 'zh') return fromUrl;
+  if (fromUrl === 'en' || fromUrl === 'zh') {
+    // A link in a language (the portal's links, a shared URL) sets it for the pages opened from here too.
+    try {
+      localStorage.setItem(STORAGE_KEY, fromUrl);
+    } catch {
+      // Not persisted; this page still follows the link.
+    }
+    return fromUrl;
+  }
   try {
     const stored = localStorage.getItem(STORAGE_KEY);
     if (stored === 'en' || stored === 'zh') return stored;

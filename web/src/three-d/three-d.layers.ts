@@ -176,9 +176,14 @@ export class ThreeDAssets {
         pointSize: 2,
         pickable: false,
         visible: !this.shown || this.shown.has(t.id),
-        onTilesetLoad: () => {
+        onTilesetLoad: (tileset3d: { selectTiles(viewports: Viewport[]): Promise<number> }) => {
           this.stats.tilesetsLoaded++;
           st.loaded = true;
+          // deck.gl 9.4's Tile3DLayer traverses a freshly loaded tileset only with viewports activated
+          // since its last viewport change: when the tileset JSON arrives while the map stands still,
+          // no tile is requested until the user moves the map. Select tiles for the current view now.
+          const vp = this.viewport();
+          if (vp) void tileset3d.selectTiles([vp]).then(() => this.onChange());
         },
         onTileLoad: () => {
           this.stats.tilesLoaded++;
