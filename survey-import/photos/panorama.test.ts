@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderDemoPanorama } from './demo-panorama.ts';
 import { readPhotoMeta, type PhotoMeta } from './exif.ts';
 import { EXIFTOOL, fixtureBytes, hasExiftool, itFx } from '../../test/fixtures.ts';
 import { detectPanorama, gpanoXmp } from './panorama.ts';
@@ -80,29 +79,5 @@ describe('panoramas written by sharp and by exiftool', () => {
     expect(m.lon).toBeCloseTo(107.5, 9);
     expect(m.gpano?.projectionType).toBe('equirectangular');
     expect(detectPanorama(m)).toEqual({ isPanorama: true, reason: 'XMP GPano:ProjectionType=equirectangular', heading: 135, headingSource: 'gpano-pose-heading' });
-  });
-});
-
-describe('renderDemoPanorama', () => {
-  it('draws a 2:1 equirectangular JPEG recognised as a panorama with its heading', async () => {
-    const pano = await renderDemoPanorama({ width: 2048, headingDeg: 90, title: 'Dazhou Hi-tech Zone (demo)' });
-    expect([pano.width, pano.height]).toEqual([2048, 1024]);
-    expect(await probeImage(pano.bytes, 'demo.jpg')).toMatchObject({ format: 'jpeg', width: 2048, height: 1024 });
-    const m = await readPhotoMeta(pano.bytes, 'demo.jpg');
-    expect(detectPanorama(m)).toEqual({ isPanorama: true, reason: 'XMP GPano:ProjectionType=equirectangular', heading: 90, headingSource: 'gpano-pose-heading' });
-  });
-
-  it('defaults to 4096 × 2048, is deterministic per seed, and can omit XMP', async () => {
-    const a = await renderDemoPanorama({ seed: 7, xmp: false });
-    const b = await renderDemoPanorama({ seed: 7, xmp: false });
-    expect([a.width, a.height]).toEqual([4096, 2048]);
-    expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
-    const m = await readPhotoMeta(a.bytes, 'demo.jpg');
-    expect(m.gpano).toBeNull();
-    expect(detectPanorama(m).isPanorama).toBe(true); // still 2:1
-  });
-
-  it('rejects odd or silly widths', async () => {
-    await expect(renderDemoPanorama({ width: 1001 })).rejects.toThrow(/even number 256\.\.16384, got 1001/);
   });
 });

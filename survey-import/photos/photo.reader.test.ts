@@ -2,10 +2,11 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InputFile } from '../types.ts';
-import { renderDemoPanorama } from './demo-panorama.ts';
 import { parseDjiSrt } from './dji-srt.ts';
 import { fixture, fixtureBytes, itFx, describeFx, hasFixtures } from '../../test/fixtures.ts';
+import { gpanoXmp } from './panorama.ts';
 import { readPhotos } from './photo.reader.ts';
+import { rasterizeSvg } from './thumbnail.ts';
 
 /** Every file under drone/ (photos, phone photos, no-gps photos and the SRT). */
 function droneFiles(): InputFile[] {
@@ -77,8 +78,9 @@ describe('readPhotos error handling', () => {
   });
 
   it('recognises a panorama and gives it no footprint', async () => {
-    const pano = await renderDemoPanorama({ width: 2048, headingDeg: 45 });
-    const r = await readPhotos([{ name: 'demo-pano.jpg', bytes: pano.bytes }]);
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="2048" height="1024"><rect width="2048" height="512" fill="#8ab4e8"/><rect y="512" width="2048" height="512" fill="#6a9a4a"/></svg>';
+    const bytes = await rasterizeSvg(svg, { width: 2048, height: 1024, xmp: gpanoXmp({ width: 2048, height: 1024, headingDeg: 45 }) });
+    const r = await readPhotos([{ name: 'pano.jpg', bytes }]);
     expect(r.photos[0]).toMatchObject({ isPanorama: true, heading: 45, headingSource: 'gpano-pose-heading', footprint: null });
     expect(r.photos[0].footprintReason).toMatch(/360° panorama/);
   });

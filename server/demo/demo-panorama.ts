@@ -6,14 +6,20 @@
  * The scene: a sky gradient with a sun, distant hills, a row of box "buildings" (a park's
  * factories and offices) standing on the horizon, a green ground fading to the camera, and
  * compass letters N/E/S/W on the horizon so a viewer's heading can be checked by eye. GPano XMP
- * (equirectangular, PoseHeadingDegrees) is embedded with sharp's `withXmp`, so the normal photo
- * import recognises the result as a panorama with the right heading.
+ * (equirectangular, PoseHeadingDegrees) is embedded with sharp's `withXmp`, and EXIF with the
+ * camera (`dazhou-carrier-gis` / `demo-panorama`), the capture time and, when given, the GPS
+ * position, so the normal panorama import reads the result as a surveyor's 360° camera file: a
+ * panorama with its heading, time and standpoint (the demo's tours upload them that way,
+ * `demo-tours.ts`).
  *
  * In an equirectangular image x maps linearly to compass direction and y to elevation: the
  * centre column faces `headingDeg`, the middle row is the horizon.
  */
-import { gpanoXmp } from './panorama.ts';
-import { rasterizeSvg } from './thumbnail.ts';
+import sharp from 'sharp';
+import { gpanoXmp } from '../../survey-import/photos/panorama.ts';
+
+/** Camera and capture time written into every demo panorama's EXIF (Beijing time). */
+export const DEMO_PANORAMA_EXIF = { make: 'dazhou-carrier-gis', model: 'demo-panorama', takenAt: '2025:05:01 10:00:00', offset: '+08:00' } as const;
 
 /** Options of {@link renderDemoPanorama}. */
 export interface DemoPanoramaOptions {
@@ -27,6 +33,8 @@ export interface DemoPanoramaOptions {
   seed?: number;
   /** Embed GPano XMP. Default true. */
   xmp?: boolean;
+  /** Standpoint `[lon, lat]` (WGS84) written as EXIF GPS; none by default. */
+  position?: readonly [number, number];
 }
 
 /** A rendered demo panorama. */
@@ -45,8 +53,36 @@ export async function renderDemoPanorama(opts: DemoPanoramaOptions = {}): Promis
   const headingDeg = opts.headingDeg ?? 0;
   const svg = demoPanoramaSvg(width, height, headingDeg, opts.title, opts.seed ?? 1);
   const xmp = opts.xmp === false ? undefined : gpanoXmp({ width, height, headingDeg, software: 'dazhou-carrier-gis demo-panorama' });
-  const bytes = await rasterizeSvg(svg, { width, height, xmp, quality: 85 });
-  return { bytes, width, height, headingDeg };
+  let img = sharp(Buffer.from(svg, 'utf8'), { limitInputPixels: false })
+    .resize(width, height, { fit: 'fill' })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 85, mozjpeg: true })
+    .withExif(demoExif(opts.position));
+  if (xmp) img = img.withXmp(xmp);
+  const out = await img.toBuffer();
+  return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), width, height, headingDeg };
+}
+
+/** EXIF of a demo panorama: camera, capture time and, when given, the GPS standpoint. */
+function demoExif(position: readonly [number, number] | undefined): Record<string, Record<string, string>> {
+  const exif: Record<string, Record<string, string>> = {
+    IFD0: { Make: DEMO_PANORAMA_EXIF.make, Model: DEMO_PANORAMA_EXIF.model },
+    IFD2: { DateTimeOriginal: DEMO_PANORAMA_EXIF.takenAt, OffsetTimeOriginal: DEMO_PANORAMA_EXIF.offset },
+  };
+  if (position) {
+    const [lon, lat] = position;
+    exif.IFD3 = { GPSLatitudeRef: lat < 0 ? 'S' : 'N', GPSLatitude: dms(lat), GPSLongitudeRef: lon < 0 ? 'W' : 'E', GPSLongitude: dms(lon) };
+  }
+  return exif;
+}
+
+/** EXIF GPS rationals "d/1 m/1 s/1000000" of a coordinate (micro-second precision, ≈ 0.03 mm). */
+function dms(value: number): string {
+  const micro = Math.round(Math.abs(value) * 3600 * 1e6);
+  const deg = Math.floor(micro / 3600e6);
+  const min = Math.floor((micro - deg * 3600e6) / 60e6);
+  const sec = micro - deg * 3600e6 - min * 60e6;
+  return `${deg}/1 ${min}/1 ${sec}/1000000`;
 }
 
 /** The SVG source of a demo panorama (exported for inspection and tests). */
