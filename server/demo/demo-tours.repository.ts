@@ -1,8 +1,11 @@
-/** Data access of the demo-tour loader. */
+/**
+ * Data access of the demo-tour loader: only the demo's own bookkeeping and look-ups. The panoramas
+ * are written by the panorama import and the tours by `ToursService` (see demo-tours.ts).
+ */
 import type pg from 'pg';
 import { loadQueries } from '../../core/db/sql.ts';
 
-const Q = loadQueries(import.meta.url, 'demo-tours.sql', ['demoState', 'parksByCode', 'upsertPanorama', 'tourExists', 'markToursSeeded'] as const);
+const Q = loadQueries(import.meta.url, 'demo-tours.sql', ['demoState', 'parksByCode', 'photoIds', 'markToursSeeded'] as const);
 
 /** A park that gets a demo tour. */
 export interface DemoParkRow {
@@ -12,18 +15,6 @@ export interface DemoParkRow {
   name_en: string;
   lon: number;
   lat: number;
-}
-
-/** A demo panorama to store as a published `photos` row. */
-export interface DemoPanoramaRow {
-  sha256: string;
-  name: string;
-  width: number;
-  height: number;
-  heading: number;
-  parkId: number;
-  carrierId: number | null;
-  position: [number, number];
 }
 
 /** Queries of the demo-tour loader. */
@@ -38,15 +29,10 @@ export class DemoToursRepository {
     return (await this.pool.query<DemoParkRow>(Q.parksByCode, [codes])).rows;
   }
 
-  async upsertPanorama(p: DemoPanoramaRow): Promise<number> {
-    const { rows } = await this.pool.query<{ id: number }>(Q.upsertPanorama, [
-      p.sha256, p.name, p.width, p.height, p.heading, p.parkId, p.carrierId, p.position[0], p.position[1],
-    ]);
-    return rows[0].id;
-  }
-
-  async tourExists(parkId: number, titleZh: string): Promise<boolean> {
-    return (await this.pool.query(Q.tourExists, [parkId, titleZh])).rows[0].found;
+  /** Photo ids of the stored originals with these hashes (the panoramas the demo uploaded). */
+  async photoIds(sha256: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ id: number; sha256: string }>(Q.photoIds, [sha256]);
+    return new Map(rows.map((r) => [r.sha256, Number(r.id)]));
   }
 
   async markSeeded(meta: Record<string, unknown>): Promise<void> {

@@ -1,7 +1,18 @@
 /**
- * What the demo writes itself (demo.sql): the county boundaries and parks, which no service writes,
- * and the replacement of its import's history by its generated past. Carriers and amenities are
- * not written here: they go through the survey import (demo.service.ts).
+ * What the demo writes itself (demo.sql): the county boundaries and parks, and the replacement of
+ * its import's history by its generated past. Carriers and amenities are not written here: they go
+ * through the survey import (demo.service.ts); panoramas and tours neither (demo-tours.ts).
+ *
+ * Why counties and parks are inserted here rather than through a service:
+ * - counties (`admin_areas`): no service writes them. They are reference boundaries (the licensed
+ *   ECharts file converted by `npm run demo:counties`); the survey import takes land, factories,
+ *   offices, amenities, photos, panoramas and tracks only, and the counties layer is not editable.
+ * - parks: the import has no parks layer. The editor's path (`EditsService.create`, then a
+ *   reviewer's `publish`) exists but cannot make the demo's parks: it needs a signed-in account,
+ *   it cannot write what the parks layer does not expose as editable attributes (short names and
+ *   aliases, which search matches; the review state), and it would give each park a create
+ *   changeset and history entries authored by the first admin, which the demo's parks do not have
+ *   (the statistics and history start from the carriers' generated past).
  */
 import type pg from 'pg';
 import type { AdminAreaSeed, ParkSeed } from './seed-types.ts';

@@ -4,15 +4,18 @@
  *
  * 1. the county boundaries (`dazhou-counties.geojson`, converted from the MIT-licensed ECharts
  *    file by `npm run demo:counties`) and the generated parks (`generate.ts`, deterministic),
- *    written in one transaction (`demo.repository.ts`): reference data no service writes;
+ *    written in one transaction (`demo.repository.ts`): no service writes counties, and the
+ *    parks' only other path, the editor's, cannot give them their short names, aliases and
+ *    review state without a history of their own (the reasons in `demo.repository.ts`);
  * 2. the generated carriers and amenities as the survey files a surveyor would upload
  *    (`demo-survey.ts`: one GeoJSON file per layer, Chinese survey headers), through the same
  *    `ImportService` as a user's upload: staged and validated, committed, then reviewed as a
  *    reviewer would (verified or published per feature, a few left as drafts);
  * 3. the carriers' generated 24-month past (`demo-history.ts`) replacing the history the import
  *    wrote for them, in one transaction (`DemoRepository.replacePast`);
- * 4. a published tour of two parks with synthetic 360° panoramas (`demo-tours.ts`), made by the
- *    same `ToursService` staff use;
+ * 4. a published tour of two parks with synthetic 360° panoramas (`demo-tours.ts`): the
+ *    panoramas uploaded through the same `ImportService` (layer `panoramas`) and published like a
+ *    surveyor's, the tour created and published through the same `ToursService` staff use;
  * 5. a 3D Tiles tileset of the demo park's buildings (`demo-tileset.ts`) and a BIM model of a
  *    standard factory (`demo-model.ts`), validated and stored by the same `ThreeDService` as uploads
  *    (`demo-3d.ts`);
@@ -102,7 +105,7 @@ export async function seedDemo(pool: pg.Pool, config: Config, log: (line: string
   const imports = createImportService(pool, config.dataDir, undefined, { inProcess: true }, { bufferKm: config.serviceAreaBufferKm });
   const seeded = await new DemoService(new DemoRepository(pool), imports).seedIfEmpty();
   if (seeded) log(`demo data loaded: ${seeded.parks} parks, ${seeded.carriers} carriers, ${seeded.amenities} amenities`);
-  const tours = await seedDemoTours(pool, store);
+  const tours = await seedDemoTours(pool, imports);
   if (tours) log(`demo tours loaded: ${tours.tours} tours, ${tours.panoramas} panoramas`);
   const assets3d = await generateDemoTileset(pool, store);
   if (assets3d) log(`demo 3D assets: tileset ${assets3d.tilesetId} and BIM model ${assets3d.modelId} in park ${assets3d.parkId}`);

@@ -1,4 +1,5 @@
--- What the demo writes itself: the reference data no service writes (county boundaries, parks),
+-- What the demo writes itself: the reference data no service can write as the demo has it
+-- (county boundaries, parks; why: demo.repository.ts),
 -- and, after its carriers and amenities went through the survey import, the replacement of the
 -- import's history by the demo's generated past. Bulk statements take one JSON array parameter so
 -- a whole table is one round trip; geometries arrive as GeoJSON in EPSG:4326.
