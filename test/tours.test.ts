@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distanceM, pathLengthM, type LonLat } from '../server/tours/route-order.ts';
-import { api, userWithRole } from './helpers.ts';
+import { api, testPool, userWithRole } from './helpers.ts';
 
 type Tour = {
   id: number; reviewState: string; title: { zh: string; en: string }; parkId: number | null;
@@ -191,6 +191,22 @@ describe('tours API', () => {
 });
 
 describe('panoramas API', () => {
+  it('the demo panoramas came in through the panorama import, as a surveyor\'s camera files do', async () => {
+    const pool = testPool();
+    try {
+      // Each is a committed panorama upload's, published by the batch's review, placed from its EXIF GPS and time.
+      const { rows } = await pool.query(`SELECT p.file_name, p.review_state, p.make, p.taken_at, p.geom IS NOT NULL AS placed, b.layer, b.status
+        FROM photos p JOIN import_batches b ON b.id = p.batch_id WHERE p.model = 'demo-panorama' ORDER BY p.id`);
+      expect(rows).toHaveLength(8);
+      for (const r of rows) {
+        expect(r).toMatchObject({ layer: 'panoramas', status: 'committed', review_state: 'published', make: 'dazhou-carrier-gis', taken_at: '2025-05-01T10:00:00+08:00', placed: true });
+      }
+      expect(rows.map((r) => r.file_name)).toContain('达州高新 · 园区大门.jpg');
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('lists published panoramas in a bbox with position and heading, and serves one with hotspots', async () => {
     const { panoramas } = await json<{ panoramas: any[] }>(await api('/api/panoramas?bbox=106.5,30.3,108.7,32.5'));
     expect(panoramas.length).toBeGreaterThanOrEqual(6);
