@@ -218,6 +218,13 @@ describe.runIf(enabled)('web map in Chromium', () => {
       await sp.goto(baseUrl() + '/map.html', { waitUntil: 'load' });
       await sp.waitForFunction(() => (window as any).__app?.ready, null, { timeout: 60_000 });
       await sp.evaluate(() => (window as any).__app.ready);
+      // Every page link of the header can be seen and tapped on the phone: none scrolled out of sight.
+      const links = await sp.$$eval('#top-bar .page-nav a', (els) => els.map((a) => {
+        const r = a.getBoundingClientRect();
+        return { id: a.id, tappable: document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('a') === a && r.right <= innerWidth };
+      }));
+      expect(links.map((l) => l.id)).toEqual(['nav-find', 'nav-tours', 'nav-upload', 'nav-policies', 'nav-stats']);
+      expect(links.filter((l) => !l.tappable)).toEqual([]);
       await sp.evaluate((id) => (window as any).__app.selectFeature('land', id), carrier.id);
       await sp.waitForSelector('#survey-photos .photo-thumb', { timeout: 15_000 });
       const staffThumbs = await sp.$$eval('#survey-photos .photo-thumb', (els) => els.map((e) => ({ state: e.getAttribute('data-review-state'), draft: !!e.querySelector('.photo-tag-draft') })));
