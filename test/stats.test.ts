@@ -202,3 +202,145 @@ describe('bad parameters', () => {
     expect(body.error.message).toContain(param);
   });
 });
+
+/**
+ * Freshness as the photos, the history and the status dates say, with every kind of photo
+ * evidence (linked, footprint overlapping the outline, panorama within 150 m in EPSG:4545): the
+ * carriers each photo shows come from plain spatial SELECTs over `photos` and `carriers`, days are
+ * parsed and the last one up to `asOf` is picked here (freshnessBrute counts linked photos only).
+ */
+async function freshnessFromSources(cs: Carrier[], asOf: string, seesUnpublished: boolean) {
+  const { rows: shown } = await pool.query(`
+    SELECT c.id::int AS id, p.taken_at, p.review_state FROM photos p JOIN carriers c ON c.id = p.carrier_id
+    UNION ALL
+    SELECT c.id::int, p.taken_at, p.review_state FROM photos p JOIN carriers c ON p.footprint IS NOT NULL AND ST_Intersects(p.footprint, c.geom)
+    UNION ALL
+    SELECT c.id::int, p.taken_at, p.review_state FROM photos p
+    JOIN carriers c ON p.is_panorama AND p.geom IS NOT NULL AND ST_DWithin(ST_Transform(p.geom, 4545), c.geom_m, 150)`);
+  const edits = (await pool.query(`SELECT feature_id, at FROM feature_history WHERE applied AND action <> 'delete' AND layer IN ('land', 'factories', 'offices')`)).rows;
+  const statusDates = (await pool.query(`SELECT id::int, status_date FROM carriers WHERE status_date IS NOT NULL`)).rows;
+  const days = new Map<number, string[]>();
+  const add = (id: number, d: string) => days.set(id, [...(days.get(id) ?? []), d]);
+  for (const p of shown) {
+    const m = /^(\d{4})[:-](\d{2})[:-](\d{2})/.exec(p.taken_at ?? '');
+    if (m && (seesUnpublished || p.review_state === 'published')) add(p.id, `${m[1]}-${m[2]}-${m[3]}`);
+  }
+  for (const e of edits) if (/^\d+$/.test(e.feature_id)) add(Number(e.feature_id), new Date(e.at).toISOString().slice(0, 10));
+  for (const s of statusDates) add(s.id, s.status_date);
+  // date - interval 'n months' as PostgreSQL computes it (the day clamped to the month's last).
+  const minus = (months: number) => {
+    const [y, mo, d] = asOf.split('-').map(Number);
+    const lastDay = new Date(Date.UTC(y, mo - 1 - months + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(y, mo - 1 - months, Math.min(d, lastDay))).toISOString().slice(0, 10);
+  };
+  const out = new Map<string, { count: number; within6: number; within12: number }>();
+  for (const c of cs) {
+    const last = (days.get(c.id) ?? []).filter((d) => d <= asOf).sort().at(-1);
+    const v = out.get(`${c.county}|${c.kind}`) ?? { count: 0, within6: 0, within12: 0 };
+    v.count += 1;
+    if (last && last > minus(6)) v.within6 += 1;
+    if (last && last > minus(12)) v.within12 += 1;
+    out.set(`${c.county}|${c.kind}`, v);
+  }
+  return out;
+}
+
+describe('freshness rollup (migration 023)', () => {
+  /** The API's freshness equals the sources' for the public and staff, now and at a past day; returns staff within6 totals. */
+  async function expectFreshnessAsSources(): Promise<number[]> {
+    const staffWithin6: number[] = [];
+    const [pub, stf] = [await carriersVia(), await carriersVia(staff)];
+    for (const asOf of [STATS_PERIOD.to, '2026-10-15']) {
+      for (const [cookie, cs] of [[undefined, pub], [staff, stf]] as const) {
+        const fr = await get(`/api/stats/freshness?${qs({ from: '2026-01-01', to: asOf })}`, cookie);
+        const brute = await freshnessFromSources(cs, asOf, cookie !== undefined);
+        expect(fr.rows.length).toBe(brute.size);
+        for (const r of fr.rows) {
+          expect([asOf, r.county, r.type, r.count, r.within6, r.within12])
+            .toEqual([asOf, r.county, r.type, ...Object.values(brute.get(`${r.county}|${r.type}`)!)]);
+        }
+        if (cookie) staffWithin6.push(fr.total.within6);
+      }
+      // A filtered ask too (county, type and status).
+      const f = { county: ['511725'], type: ['land'], status: ['available', 'occupied'] };
+      const fr = await get(`/api/stats/freshness?${qs({ ...f, from: '2026-01-01', to: asOf })}`, staff);
+      const brute = await freshnessFromSources(applyFilters(stf, f), asOf, true);
+      for (const r of fr.rows) expect([r.county, r.type, r.within6, r.within12]).toEqual([r.county, r.type, brute.get(`${r.county}|${r.type}`)!.within6, brute.get(`${r.county}|${r.type}`)!.within12]);
+    }
+    return staffWithin6;
+  }
+
+  /** The rollup equals the same evidence computed from scratch for every carrier; nothing pending. */
+  async function expectRollupExact() {
+    const { rows: [r] } = await pool.query(`
+      WITH e AS (SELECT * FROM stats_survey_of(ARRAY(SELECT id FROM carriers))),
+      l AS (
+        SELECT f.id, COALESCE(f.county_adcode, '') AS county_adcode, COALESCE(f.park_id, 0) AS park_id, f.kind, f.status,
+               f.review_state = 'published' AS published, max(e.day) AS last_all, max(e.day) FILTER (WHERE e.public) AS last_public
+        FROM e JOIN carriers f ON f.id = e.carrier_id GROUP BY f.id
+      )
+      SELECT
+        (SELECT count(*) FROM ((SELECT * FROM e EXCEPT ALL SELECT carrier_id, day, public FROM stats_survey_days)
+                               UNION ALL (SELECT carrier_id, day, public FROM stats_survey_days EXCEPT ALL SELECT * FROM e)) x)::int AS days,
+        (SELECT count(*) FROM ((SELECT * FROM l EXCEPT ALL SELECT id, county_adcode, park_id, kind, status, published, last_all, last_public FROM stats_survey_carrier)
+                               UNION ALL (SELECT id, county_adcode, park_id, kind, status, published, last_all, last_public FROM stats_survey_carrier EXCEPT ALL SELECT * FROM l)) x)::int AS carriers,
+        (SELECT count(*) FROM stats_survey_carrier)::int AS carrier_rows,
+        (SELECT count(*) FROM stats_survey_pending_ids)::int + (SELECT count(*) FROM stats_survey_pending_photos)::int AS pending`);
+    expect(r).toMatchObject({ days: 0, carriers: 0, pending: 0 });
+    expect(r.carrier_rows).toBeGreaterThan(0);
+  }
+
+  it('stays true after photos are added, moved, published and deleted, outlines change, and a carrier is added and deleted', async () => {
+    await expectRollupExact();
+    const base = await expectFreshnessAsSources();
+    // A: a published land parcel with no evidence of its own since 2025-12; D: another, reshaped onto A's place later; B: a third.
+    const { rows: [a, d, b] } = await pool.query(`
+      SELECT c.id::int, ST_AsEWKT(c.geom) AS geom, ST_AsEWKT(ST_PointOnSurface(c.geom)) AS inside FROM carriers c
+      WHERE c.review_state = 'published' AND c.kind = 'land' AND (c.status_date IS NULL OR c.status_date < '2025-12-01')
+        AND NOT EXISTS (SELECT 1 FROM feature_history h WHERE h.feature_id = c.id::text AND h.layer IN ('land', 'factories', 'offices') AND h.at >= '2025-12-01')
+        AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.carrier_id = c.id)
+      ORDER BY c.id LIMIT 3`);
+    expect(b).toBeDefined();
+    const photo = `INSERT INTO photos (sha256, file_name, taken_at, review_state, carrier_id, is_panorama, geom, footprint)
+                   VALUES ($1, $2, $3, $4, NULL, $5, ST_GeomFromEWKT($6), $7::geometry)`;
+    try {
+      // A footprint over A (no link), surveyed before the past day asked for.
+      await pool.query(photo, ['stats-survey-f', 'f.jpg', '2026:09:20 10:00:00', 'published', false, a.inside,
+        (await pool.query(`SELECT ST_AsEWKT(ST_Buffer(ST_GeomFromEWKT($1), 0.0001)) AS g`, [a.inside])).rows[0].g]);
+      const withFootprint = await expectFreshnessAsSources();
+      expect(withFootprint[0]).toBeGreaterThan(base[0]);
+      expect(withFootprint[1]).toBeGreaterThan(base[1]);
+      // A draft panorama near B: staff count it, the public does not; then published.
+      await pool.query(photo, ['stats-survey-p', 'p.jpg', '2026:08:01 09:00:00', 'draft', true, b.inside, null]);
+      await expectFreshnessAsSources();
+      await pool.query(`UPDATE photos SET review_state = 'published' WHERE sha256 = 'stats-survey-p'`);
+      await expectFreshnessAsSources();
+      await expectRollupExact();
+      // A moved away (the footprint no longer covers it), D reshaped onto A's place (now it does).
+      await pool.query(`UPDATE carriers SET geom = ST_Multi(ST_Translate(geom, 0.02, 0)) WHERE id = $1`, [a.id]);
+      await pool.query(`UPDATE carriers SET geom = ST_GeomFromEWKT($2) WHERE id = $1`, [d.id, a.geom]);
+      await expectFreshnessAsSources();
+      await expectRollupExact();
+      // The footprint moved over B; the panorama moved far off; then a carrier added on A's old place and deleted.
+      await pool.query(`UPDATE photos SET footprint = ST_Buffer(ST_GeomFromEWKT($1), 0.0001) WHERE sha256 = 'stats-survey-f'`, [b.inside]);
+      await pool.query(`UPDATE photos SET geom = ST_Translate(geom, 0.05, 0.05) WHERE sha256 = 'stats-survey-p'`);
+      await expectFreshnessAsSources();
+      await expectRollupExact();
+      await pool.query(`UPDATE photos SET footprint = ST_Buffer(ST_GeomFromEWKT($1), 0.0001) WHERE sha256 = 'stats-survey-f'`, [a.inside]);
+      await pool.query(`INSERT INTO carriers (code, kind, name, county_adcode, status, review_state, geom)
+                        SELECT 'STATS-SURVEY-1', 'land', '测试', county_adcode, 'available', 'published', ST_GeomFromEWKT($2) FROM carriers WHERE id = $1`, [a.id, a.geom]);
+      await expectFreshnessAsSources();
+      await pool.query(`DELETE FROM carriers WHERE code = 'STATS-SURVEY-1'`);
+      await pool.query(`DELETE FROM photos WHERE sha256 = 'stats-survey-f'`);
+      await expectFreshnessAsSources();
+      await expectRollupExact();
+    } finally {
+      await pool.query(`DELETE FROM photos WHERE sha256 LIKE 'stats-survey-%'`);
+      await pool.query(`DELETE FROM carriers WHERE code = 'STATS-SURVEY-1'`);
+      await pool.query(`UPDATE carriers SET geom = ST_GeomFromEWKT($2) WHERE id = $1`, [a.id, a.geom]);
+      await pool.query(`UPDATE carriers SET geom = ST_GeomFromEWKT($2) WHERE id = $1`, [d.id, d.geom]);
+    }
+    await expectFreshnessAsSources();
+    await expectRollupExact();
+  });
+});

@@ -158,9 +158,14 @@ SELECT to_char(least((SELECT min(created_at) FROM carrier_facts),
 -- Data freshness at $6 (a date): per county × kind, the carriers (counted in stats_groups) and of
 -- them those whose last survey evidence by $6 — a photo showing it (linked at import, footprint
 -- overlapping it, or a panorama within 150 m; the public counts published photos only), an applied
--- change in its history, or its status date — lies within 6 and within 12 months before $6. Only
--- evidence of the 12 months up to $6 is read (a carrier's last evidence by $6 lies in a window iff
--- some evidence does), so the work grows with the recent photos and edits, not with the carriers.
+-- change in its history, or its status date — lies within 6 and within 12 months before $6.
+-- Read from the "last surveyed" rollup of migration 023 (per carrier with evidence: its filter
+-- columns and its latest evidence day, all and public): a carrier whose latest day is at or before
+-- $6 counts by that day (an index-only range over the 12 months before $6); one whose latest day is
+-- after $6 (a later photo does not hide an earlier one) by the last of its evidence days up to $6
+-- (stats_survey_days, one probe each). The public counts published carriers by their latest
+-- public evidence. The work grows with the carriers surveyed in the 12 months, not with the photos,
+-- the history or all carriers.
 WITH total AS (
   SELECT g.county_adcode, g.kind, sum(g.n) AS n
   FROM stats_groups g
@@ -170,43 +175,32 @@ WITH total AS (
     AND ($4::text[] IS NULL OR g.kind = ANY ($4))
     AND ($5::text[] IS NULL OR g.status = ANY ($5))
   GROUP BY 1, 2
-), ph AS NOT MATERIALIZED (
-  -- Days parsed once per photo (stats_photo_days, migration 022).
-  SELECT d.photo_id, d.carrier_id, d.day, d.spatial
-  FROM stats_photo_days d
-  WHERE d.day <= $6::date AND d.day > $6::date - interval '12 months' AND ($1::boolean OR d.published)
-), ev AS (
-  SELECT ph.carrier_id AS id, ph.day FROM ph WHERE ph.carrier_id IS NOT NULL
-  UNION ALL
-  -- Driven from the photos through the carriers' indexes (OFFSET 0 keeps each lateral subquery on the inner side).
-  SELECT k.id, ph.day FROM ph JOIN photos p ON p.id = ph.photo_id
-  CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_Intersects(p.footprint, k.geom) OFFSET 0) k
-  WHERE ph.spatial AND p.footprint IS NOT NULL
-  UNION ALL
-  SELECT k.id, ph.day FROM ph JOIN photos p ON p.id = ph.photo_id
-  CROSS JOIN LATERAL (SELECT k.id FROM carriers k WHERE ST_DWithin(ST_Transform(p.geom, 4545), k.geom_m, 150) OFFSET 0) k
-  WHERE ph.spatial AND p.is_panorama AND p.geom IS NOT NULL
-  UNION ALL
-  -- The range on `at` (a superset of the days) lets the index on feature_history (at) find them.
-  SELECT h.feature_id::bigint, h.at::date
-  FROM feature_history h
-  WHERE h.at >= $6::date - interval '13 months' AND h.at < $6::date + 2
-    AND h.applied AND h.layer IN ('land', 'factories', 'offices') AND h.action <> 'delete'
-    AND h.at::date <= $6::date AND h.at::date > $6::date - interval '12 months'
-  UNION ALL
-  SELECT c.id, c.status_date FROM carrier_facts c
-  WHERE c.status_date IS NOT NULL AND c.status_date <= $6::date AND c.status_date > $6::date - interval '12 months'
+), s AS NOT MATERIALIZED (
+  -- The carriers the viewer counts, with the latest evidence the viewer sees (after constant
+  -- folding of $1 one index: last_all for staff, last_public of published carriers for the public).
+  SELECT s.id, s.county_adcode, s.kind, CASE WHEN $1::boolean THEN s.last_all ELSE s.last_public END AS last
+  FROM stats_survey_carrier s
+  WHERE ($1::boolean OR (s.published AND s.last_public IS NOT NULL))
+    AND ($2::text[] IS NULL OR s.county_adcode = ANY ($2))
+    AND ($3::bigint[] IS NULL OR s.park_id = ANY ($3))
+    AND ($4::text[] IS NULL OR s.kind = ANY ($4))
+    AND ($5::text[] IS NULL OR s.status = ANY ($5))
 ), last_survey AS (
-  SELECT id, max(day) AS day FROM ev GROUP BY id
+  SELECT s.county_adcode, s.kind, s.last AS day
+  FROM s
+  WHERE s.last <= $6::date AND s.last > $6::date - interval '12 months'
+  UNION ALL
+  SELECT s.county_adcode, s.kind, d.day
+  FROM s CROSS JOIN LATERAL (
+    SELECT d.day FROM stats_survey_days d
+    WHERE d.carrier_id = s.id AND d.day <= $6::date AND ($1::boolean OR d.public)
+    ORDER BY d.day DESC LIMIT 1
+  ) d
+  WHERE s.last > $6::date AND d.day > $6::date - interval '12 months'
 ), hit AS (
-  SELECT COALESCE(c.county_adcode, '') AS county_adcode, c.kind,
+  SELECT l.county_adcode, l.kind,
          count(*) FILTER (WHERE l.day > ($6::date - interval '6 months')) AS within6, count(*) AS within12
-  FROM last_survey l JOIN carrier_facts c ON c.id = l.id
-  WHERE ($1::boolean OR c.review_state = 'published')
-    AND ($2::text[] IS NULL OR c.county_adcode = ANY ($2))
-    AND ($3::bigint[] IS NULL OR c.park_id = ANY ($3))
-    AND ($4::text[] IS NULL OR c.kind = ANY ($4))
-    AND ($5::text[] IS NULL OR c.status = ANY ($5))
+  FROM last_survey l
   GROUP BY 1, 2
 )
 SELECT NULLIF(t.county_adcode, '') AS county, t.kind, t.n::int AS count, COALESCE(h.within6, 0)::int AS within6, COALESCE(h.within12, 0)::int AS within12
