@@ -198,3 +198,52 @@ describe('enquiries', () => {
     expect(bySigned.statusCounts.signed).toBeGreaterThanOrEqual(1);
   });
 });
+
+/**
+ * The demo's enquiries (server/demo/demo-enquiries.ts), as seeded at the test server's first start:
+ * each went through the public form's checks and the officer's workflow, so each is linked to a
+ * published park (and a site of the kind it asks about), handled by the first admin with one event
+ * per assignment, status change and note, and dated in its past: received the planned number of
+ * days before seeding, its events after that and before seeding, in order.
+ */
+describe('demo enquiries', () => {
+  const pool = testPool();
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('are all there, linked, handled step by step and dated in the six months before seeding', async () => {
+    const { DEMO_ENQUIRIES, DEMO_ENQUIRY_CLIENT } = await import('../server/demo/demo-enquiries.ts');
+    const officer = await userWithRole('officer');
+    const seededAt = new Date((await pool.query(`SELECT value->>'at' AS at FROM settings WHERE key = 'demo_enquiries_seeded'`)).rows[0].at);
+    const adminId = Number((await pool.query(`SELECT id FROM users WHERE role = 'admin' ORDER BY id LIMIT 1`)).rows[0].id);
+    const { rows } = await pool.query(`
+      SELECT e.id::int, e.reference, e.company, e.status, e.assigned_to::int, e.created_at, e.updated_at, e.lang, p.code AS park,
+             c.kind AS carrier_kind, e.space_kind,
+             (SELECT array_agg(v.created_at ORDER BY v.id) FROM enquiry_events v WHERE v.enquiry_id = e.id) AS events
+      FROM enquiries e JOIN parks p ON p.id = e.park_id LEFT JOIN carriers c ON c.id = e.carrier_id
+      WHERE e.client_hash = $1 ORDER BY e.created_at`, [DEMO_ENQUIRY_CLIENT]);
+    expect(rows.map((r) => r.company)).toEqual(DEMO_ENQUIRIES.map((e) => e.company));
+    const statuses = new Set<string>();
+    for (const [i, r] of rows.entries()) {
+      const plan = DEMO_ENQUIRIES[i];
+      statuses.add(r.status);
+      expect(r.company).toMatch(/（示例）$|\(demo\)$/);
+      expect([r.park, r.carrier_kind, r.space_kind, r.lang]).toEqual([plan.park, plan.site ?? null, plan.site ?? 'land', plan.lang]);
+      expect(r.status).toBe(plan.steps.at(-1)?.status ?? 'new');
+      expect(r.assigned_to).toBe(plan.steps.length ? adminId : null);
+      const days = (seededAt.getTime() - r.created_at.getTime()) / 86_400_000;
+      expect(days).toBeGreaterThan(plan.daysAgo - 1);
+      expect(days).toBeLessThan(plan.daysAgo + 1);
+      expect(r.reference.slice(3, 9)).toBe(r.created_at.toISOString().slice(2, 10).replace(/-/g, ''));
+      const events: Date[] = r.events ?? [];
+      expect(events).toHaveLength(plan.steps.length ? 1 + 2 * plan.steps.length : 0);
+      expect(events.every((t, k) => t >= (events[k - 1] ?? r.created_at) && t < seededAt)).toBe(true);
+      expect(r.updated_at.getTime()).toBe((events.at(-1) ?? r.created_at).getTime());
+      // The inbox shows it as the officer reads it.
+      const one = await json<any>(await api(`/api/enquiries/${r.id}`, { cookie: officer }));
+      expect([one.company, one.status, one.park?.id !== undefined]).toEqual([r.company, r.status, true]);
+    }
+    expect([...statuses].sort()).toEqual(['closed', 'contacted', 'new', 'signed', 'site_visit']);
+  });
+});

@@ -29,7 +29,9 @@ export async function seedStatsHistory(pool: pg.Pool): Promise<void> {
   await pool.query(h, ['land', String(land[7]), 'publish', '2026-09-01T10:00:00Z', { review_state: 'draft' }, { review_state: 'published' }, null]);
   const geom = (await pool.query(`SELECT ST_AsEWKT(ST_Multi(ST_Buffer(ST_Centroid(geom), 0.0005))) AS g FROM carriers WHERE id = $1`, [land[8]])).rows[0].g;
   await pool.query(h, ['land', String(land[8]), 'edit', '2026-08-05T10:00:00Z', null, null, geom]);
-  const factory = (await pool.query(`SELECT id::int FROM carriers WHERE kind = 'factory' AND county_adcode = '511725' AND review_state = 'published' ORDER BY id LIMIT 1`)).rows[0].id;
+  // (one no enquiry names: the demo's enquiries keep their links for test/enquiries.test.ts)
+  const factory = (await pool.query(`SELECT id::int FROM carriers c WHERE kind = 'factory' AND county_adcode = '511725' AND review_state = 'published'
+                                       AND NOT EXISTS (SELECT 1 FROM enquiries e WHERE e.carrier_id = c.id) ORDER BY id LIMIT 1`)).rows[0].id;
   await pool.query(`DELETE FROM carriers WHERE id = $1`, [factory]);
   const photo = `INSERT INTO photos (sha256, file_name, taken_at, review_state, carrier_id) VALUES ($1, $2, $3, $4, $5)`;
   const others = (await pool.query(`SELECT id::int FROM carriers WHERE review_state = 'published' AND county_adcode = '511702' ORDER BY id LIMIT 3`)).rows.map((r) => r.id);

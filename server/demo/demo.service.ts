@@ -20,7 +20,10 @@
  *    standard factory (`demo-model.ts`), validated and stored by the same `ThreeDService` as uploads
  *    (`demo-3d.ts`);
  * 6. a few policies and featured projects (`demo-policies.ts`), written and published through the
- *    same `PoliciesService` staff and reviewers use.
+ *    same `PoliciesService` staff and reviewers use;
+ * 7. sixteen investors' enquiries of the last six months (`demo-enquiries.ts`), submitted through
+ *    the same `EnquiriesService` as the public form and handled through it as an officer would
+ *    (assigned to the first admin, notes, status changes), then dated into their past.
  *
  * Each step runs once and never touches data a user made. A first start stopped part-way through
  * steps 1–3 resumes at the next start: identical survey files already committed are not imported
@@ -41,6 +44,7 @@ import { demoSurveyFiles, type SurveyFile } from './demo-survey.ts';
 import { seedDemoTours } from './demo-tours.ts';
 import { generateDemoTileset } from './demo-3d.ts';
 import { seedDemoPolicies } from './demo-policies.ts';
+import { seedDemoEnquiries } from './demo-enquiries.ts';
 import type { DemoData } from './seed-types.ts';
 
 /** Converted (WGS84) county boundaries shipped with the product. */
@@ -111,4 +115,6 @@ export async function seedDemo(pool: pg.Pool, config: Config, log: (line: string
   if (assets3d) log(`demo 3D assets: tileset ${assets3d.tilesetId} and BIM model ${assets3d.modelId} in park ${assets3d.parkId}`);
   const policies = await seedDemoPolicies(pool, store);
   if (policies) log(`demo policies and projects: ${policies.policies}`);
+  const enquiries = await seedDemoEnquiries(pool);
+  if (enquiries) log(`demo enquiries: ${enquiries.enquiries}`);
 }

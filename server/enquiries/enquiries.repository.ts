@@ -34,6 +34,7 @@ export interface EnquiryRow {
   carrier_id: number | null;
   carrier_code: string | null;
   carrier_name: string | null;
+  carrier_name_en: string | null;
   carrier_kind: string | null;
   county_adcode: string | null;
   county_name_zh: string | null;

@@ -73,7 +73,7 @@ export function serializeEnquiry(r: EnquiryRow, events?: EnquiryEventRow[]) {
     status: r.status,
     statusLabel: ENQUIRY_STATUS_LABELS[r.status],
     park: r.park_id === null ? null : { id: Number(r.park_id), name: { zh: r.park_name_zh, en: r.park_name_en } },
-    carrier: r.carrier_id === null ? null : { id: Number(r.carrier_id), code: r.carrier_code, name: r.carrier_name, kind: r.carrier_kind },
+    carrier: r.carrier_id === null ? null : { id: Number(r.carrier_id), code: r.carrier_code, name: { zh: r.carrier_name, en: r.carrier_name_en }, kind: r.carrier_kind },
     county: r.county_adcode === null ? null : { adcode: r.county_adcode, name: { zh: r.county_name_zh, en: r.county_name_en } },
     assignedTo: r.assigned_to === null ? null : { id: Number(r.assigned_to), username: r.assigned_username, displayName: r.assigned_display_name },
     lang: r.lang,

@@ -22,7 +22,7 @@ RETURNING id, reference, created_at;
 -- name: listEnquiries
 SELECT e.id, e.reference, e.company, e.contact_person, e.phone, e.email, e.industry, e.investment_wan::float8 AS investment_wan,
        e.space_kind, e.space_m2, e.space_unit, e.status, e.park_id, p.name_zh AS park_name_zh, p.name_en AS park_name_en,
-       e.carrier_id, c.code AS carrier_code, c.name AS carrier_name, c.kind AS carrier_kind,
+       e.carrier_id, c.code AS carrier_code, c.name AS carrier_name, c.name_en AS carrier_name_en, c.kind AS carrier_kind,
        e.county_adcode, a.name_zh AS county_name_zh, a.name_en AS county_name_en,
        e.assigned_to, u.username AS assigned_username, u.display_name AS assigned_display_name,
        e.lang, e.created_at, e.updated_at, count(*) OVER ()::int AS total
@@ -45,7 +45,7 @@ SELECT status, count(*)::int AS n FROM enquiries GROUP BY status;
 -- name: getEnquiry
 SELECT e.id, e.reference, e.company, e.contact_person, e.phone, e.email, e.industry, e.investment_wan::float8 AS investment_wan,
        e.space_kind, e.space_m2, e.space_unit, e.message, e.status, e.park_id, p.name_zh AS park_name_zh, p.name_en AS park_name_en,
-       e.carrier_id, c.code AS carrier_code, c.name AS carrier_name, c.kind AS carrier_kind,
+       e.carrier_id, c.code AS carrier_code, c.name AS carrier_name, c.name_en AS carrier_name_en, c.kind AS carrier_kind,
        e.county_adcode, a.name_zh AS county_name_zh, a.name_en AS county_name_en,
        e.assigned_to, u.username AS assigned_username, u.display_name AS assigned_display_name,
        e.lang, e.created_at, e.updated_at, 0 AS total

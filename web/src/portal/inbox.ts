@@ -50,12 +50,15 @@ const NEXT: Record<string, string[]> = {
   signed: ['closed'], closed: ['contacted'],
 };
 const nm = (n: { zh: string | null; en: string | null } | null | undefined) => (n ? (getLang() === 'en' && n.en ? n.en : n.zh) ?? '' : '');
+/** A site as "name (code)", with the parentheses of the page's language. */
+const siteLabel = (c: { code: string; name: { zh: string | null; en: string | null } }) =>
+  (getLang() === 'en' ? `${nm(c.name)} (${c.code})` : `${nm(c.name)}（${c.code}）`);
 
 interface Enquiry {
   id: number; reference: string; company: string; contactPerson: string; phone: string | null; email: string | null;
   industry: string | null; investmentWan: number | null; space: { kind: string | null; m2: number | null; unit: string | null } | null;
   message?: string; status: string; park: { id: number; name: { zh: string; en: string } } | null;
-  carrier: { id: number; code: string; name: string; kind: string } | null; county: { adcode: string; name: { zh: string; en: string } } | null;
+  carrier: { id: number; code: string; name: { zh: string | null; en: string | null }; kind: string } | null; county: { adcode: string; name: { zh: string; en: string } } | null;
   assignedTo: { id: number; username: string; displayName: string } | null; createdAt: string;
   events?: { kind: string; body: string; fromStatus: string | null; toStatus: string | null; assignedTo: { username: string } | null; by: { username: string } | null; at: string }[];
 }
@@ -113,7 +116,7 @@ async function draw(main: HTMLElement, _user: SessionUser, signal: AbortSignal):
           h('span', { class: 'inbox-status' }, status(e.status)),
           h('strong', {}, e.company),
           h('span', {}, `${e.contactPerson} · ${e.phone ?? e.email ?? ''}`),
-          h('span', { class: 'muted' }, [nm(e.park?.name), e.carrier ? `${e.carrier.name}（${e.carrier.code}）` : ''].filter(Boolean).join(' · ')),
+          h('span', { class: 'muted' }, [nm(e.park?.name), e.carrier ? siteLabel(e.carrier) : ''].filter(Boolean).join(' · ')),
           h('span', { class: 'muted' }, `${e.reference} · ${when(e.createdAt)}`)))))
       : h('p', { class: 'pt-empty' }, t('empty')));
     state.loaded++;
@@ -155,7 +158,7 @@ async function draw(main: HTMLElement, _user: SessionUser, signal: AbortSignal):
       h('dl', { class: 'pc-dl' },
         row(t('status'), status(e.status)),
         row(t('contact'), h('span', {}, e.contactPerson, ' ', e.phone ? h('a', { href: `tel:${e.phone.replace(/[^0-9+]/g, '')}` }, e.phone) : null, ' ', e.email ? h('a', { href: `mailto:${e.email}` }, e.email) : null)),
-        row(t('subject'), [nm(e.park?.name), e.carrier ? `${e.carrier.name}（${e.carrier.code}）` : '', nm(e.county?.name)].filter(Boolean).join(' · ')),
+        row(t('subject'), [nm(e.park?.name), e.carrier ? siteLabel(e.carrier) : '', nm(e.county?.name)].filter(Boolean).join(' · ')),
         row(t('industry'), e.industry),
         row(t('investment'), e.investmentWan ? `${e.investmentWan.toLocaleString()} ${t('wan')}` : null),
         row(t('space'), space),
