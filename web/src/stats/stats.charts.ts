@@ -6,6 +6,10 @@
 import type { I18nText } from '../shared/api.types.ts';
 import { getLang, tr } from '../shared/i18n.service.ts';
 import { hasKey, st } from './stats.i18n.ts';
+import { PRICE_UNITS } from '../../../layers/catalog.ts';
+
+/** A price unit as stored (万元/亩, 元/m²·月 …) in the page's language (10k CNY/mu, CNY/m²/month …). */
+export const priceUnitText = (unit: string): string => PRICE_UNITS[unit]?.[getLang()] ?? unit;
 
 /** 1 亩 in m². */
 export const MU_M2 = 10000 / 15;
@@ -128,14 +132,14 @@ export function pricesChart(d: StatsData, unit?: string): Built {
   return {
     option: {
       tooltip: { trigger: 'axis' }, grid: { left: 8, right: 8, top: 30, bottom: 4, containLabel: true },
-      title: { text: u ? `${u.unit} · ${st('median')} ${u.median}` : st('empty'), textStyle: { fontSize: 12 }, left: 'center', top: 0 },
-      xAxis: { type: 'category', data: u ? u.bins.map((b) => `${b.from}–${b.to}`) : [], name: u?.unit, axisLabel: { rotate: 30 } },
+      title: { text: u ? `${priceUnitText(u.unit)} · ${st('median')} ${u.median}` : st('empty'), textStyle: { fontSize: 12 }, left: 'center', top: 0 },
+      xAxis: { type: 'category', data: u ? u.bins.map((b) => `${b.from}–${b.to}`) : [], name: u ? priceUnitText(u.unit) : undefined, axisLabel: { rotate: 30 } },
       yAxis: { type: 'value', name: st('count') },
       series: [{ type: 'bar', id: 'bins', name: st('count'), data: u ? u.bins.map((b) => b.count) : [], barCategoryGap: '5%', itemStyle: { color: '#5c6bc0' } }],
     },
     table: {
       columns: [st('unit'), st('count'), st('min'), st('p25'), st('median'), st('p75'), st('max'), st('mean'), st('priceRange'), st('count')],
-      rows: d.prices.units.flatMap((x) => x.bins.map((b, i) => [x.unit, i === 0 ? x.count : null, i === 0 ? x.min : null, i === 0 ? x.p25 : null, i === 0 ? x.median : null,
+      rows: d.prices.units.flatMap((x) => x.bins.map((b, i) => [priceUnitText(x.unit), i === 0 ? x.count : null, i === 0 ? x.min : null, i === 0 ? x.p25 : null, i === 0 ? x.median : null,
         i === 0 ? x.p75 : null, i === 0 ? x.max : null, i === 0 ? x.mean : null, `${b.from}–${b.to}`, b.count])),
     },
   };

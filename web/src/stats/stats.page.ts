@@ -15,7 +15,7 @@ import { getLang, tr } from '../shared/i18n.service.ts';
 import { echarts, type ECharts } from './echarts.ts';
 import {
   availableCountyChart, availableParkChart, enquiriesChart, freshnessChart, funnelChart, inventoryChart, landChart, MAP_FIGURES, MAP_NAME,
-  mapChart, mapFigureLabel, parksChart, pricesChart, sparkline, STATUSES, statusChart, TYPES, type Built, type MapFigure, type StatsData,
+  mapChart, mapFigureLabel, parksChart, priceUnitText, pricesChart, sparkline, STATUSES, statusChart, TYPES, type Built, type MapFigure, type StatsData,
 } from './stats.charts.ts';
 import { download, toCsv, toXlsx, type Sheet } from './stats.export.ts';
 import { st, type StatsKey } from './stats.i18n.ts';
@@ -172,7 +172,7 @@ function drawAll(): void {
         MAP_FIGURES.map((f) => h('option', { value: f, selected: ui.mapFigure === f }, mapFigureLabel(f))))
       : def.id === 'prices' && d.prices.units.length > 1
         ? h('select', { id: 'price-unit', onchange: (e: Event) => { ui.priceUnit = (e.target as HTMLSelectElement).value; drawAll(); } },
-          d.prices.units.map((u) => h('option', { value: u.unit, selected: (ui.priceUnit || d.prices.units[0].unit) === u.unit }, u.unit)))
+          d.prices.units.map((u) => h('option', { value: u.unit, selected: (ui.priceUnit || d.prices.units[0].unit) === u.unit }, priceUnitText(u.unit))))
         : null;
     const card = h('section', { class: `card${def.wide ? ' wide' : ''}${def.tall ? ' tall' : ''}`, id: `card-${def.id}`, 'data-chart': def.id },
       h('header', {},
