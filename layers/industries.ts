@@ -16,6 +16,8 @@ export const INDUSTRY_EN: Readonly<Record<string, string>> = {
   公铁联运: 'Road-rail intermodal transport', 冷链物流: 'Cold-chain logistics', 商贸服务: 'Trade services',
   总部经济: 'Headquarters', 研发设计: 'R&D and design', 电子商务: 'E-commerce', 软件和信息服务: 'Software & IT services',
   金融服务: 'Financial services', 检验检测: 'Testing & certification', 人力资源服务: 'HR services',
+  中试基地: 'Pilot-scale production', 仓储配送: 'Warehousing & distribution', 电商快递: 'E-commerce parcel delivery',
+  商业配套: 'Commercial services', 酒店餐饮: 'Hotels & catering', 职工生活服务: 'Staff living services',
 };
 
 /** The industry's name in `lang` ("(中文)" appended when no English name is known). */

@@ -86,6 +86,11 @@ describe('portal pages', () => {
     const en = await (await api(`/parks/${parkId}?lang=en`)).text();
     expect(en).toContain(`<meta property="og:title" content="${card.park.name.en}"`);
     expect(en).toContain("I&#39;m interested");
+    // Floors counted in English: "1 floor", "3 floors" (the card lists one-floor factories).
+    const floors = card.carriers.filter((c: any) => c.floors !== null).map((c: any) => c.floors);
+    expect(floors).toContain(1);
+    expect(en).not.toMatch(/\b1 floors\b/);
+    expect(en).toMatch(/ · 1 floor\b/);
   });
 
   it('an unpublished or unknown park is a 404 page, and its data a 404 too', async () => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { area, bbox, booleanIntersects, booleanPointInPolygon, booleanWithin, distance, intersect, kinks } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { AMENITY_KINDS, LAND_USE } from '../../layers/catalog.ts';
+import { INDUSTRY_EN } from '../../layers/industries.ts';
 import { MU_M2, generateDemoData } from './generate.ts';
 import type { CarrierSeed, DemoData } from './seed-types.ts';
 
@@ -284,5 +285,13 @@ describe('amenities', () => {
       expect(a.name.length, a.code).toBeGreaterThan(1);
       expect(a.address, a.code).toMatch(/^四川省达州市/);
     }
+  });
+});
+
+describe('industries in English', () => {
+  it('every industry a demo park hosts or a demo carrier allows has an English name', () => {
+    const used = new Set([...data.parks.flatMap((p) => p.leading_industries), ...data.carriers.flatMap((c) => c.allowed_industries)]);
+    expect(used.size).toBeGreaterThan(30);
+    expect([...used].filter((i) => !INDUSTRY_EN[i])).toEqual([]);
   });
 });

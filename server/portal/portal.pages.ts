@@ -70,6 +70,7 @@ const S = {
   moreOnline: { zh: '另有 {n} 处，详见线上名片', en: '{n} more online' },
   landUse: { zh: '用地性质', en: 'Land use' },
   floors: { zh: '层', en: 'floors' },
+  floor: { zh: '层', en: 'floor' },
   from: { zh: '可交付', en: 'from' },
   plotRatio: { zh: '容积率', en: 'Plot ratio' },
   clearHeight: { zh: '净高', en: 'Clear height' },
@@ -257,7 +258,7 @@ ${footer(lang)}`;
 function carrierFacts(c: CardCarrier, lang: Lang): string[] {
   const facts: string[] = [];
   if (c.kind === 'land') facts.push(fmtLandArea(c.areaM2, lang));
-  else facts.push(`${fmtFloorArea(c.floorAreaM2 ?? c.areaM2, lang)}${c.floors ? ` · ${c.floors} ${tx('floors', lang)}` : ''}`);
+  else facts.push(`${fmtFloorArea(c.floorAreaM2 ?? c.areaM2, lang)}${c.floors ? ` · ${c.floors} ${tx(c.floors === 1 ? 'floor' : 'floors', lang)}` : ''}`);
   if (c.price !== null) facts.push(fmtPrice(c.price, c.priceUnit, lang));
   if (c.landUse) facts.push(`${tx('landUse', lang)} ${LAND_USE[c.landUse]?.[lang] ?? c.landUse}`);
   if (c.plotRatio) facts.push(`${tx('plotRatio', lang)} ${c.plotRatio.filter((x) => x !== null).map((x) => fmtNumber(x!, lang, 2)).join('–')}`);
